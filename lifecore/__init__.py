@@ -1,0 +1,19 @@
+"""lifecore: simulate Life-like cellular automata, learn them with neural networks,
+and read the exact rule back out of a trained network."""
+
+from .rules import NAMED_RULES, NEIGHBOURHOODS, Rule, RuleError, as_rule
+from .simulate import BoardError, StopReport, neighbour_counts, simulate, step
+
+__all__ = [
+    "Rule",
+    "RuleError",
+    "NAMED_RULES",
+    "NEIGHBOURHOODS",
+    "as_rule",
+    "step",
+    "simulate",
+    "StopReport",
+    "BoardError",
+    "neighbour_counts",
+]
+__version__ = "0.1.0"
