@@ -17,3 +17,5 @@ __all__ = [
     "neighbour_counts",
 ]
 __version__ = "0.1.0"
+
+from . import data  # noqa: E402  (light: NumPy only)
