@@ -27,6 +27,8 @@ __all__ = [
     "make_dataset",
     "coverage",
     "transition_counts",
+    "stop_statistics",
+    "high_count_share",
 ]
 
 Density = Union[float, tuple[float, float]]
@@ -272,3 +274,23 @@ def transition_counts(
     k = probe.size + 1
     flat = (x.astype(np.int64) * k + counts) * 2 + y
     return np.bincount(flat.ravel(), minlength=2 * k * 2).reshape(2, k, 2)
+
+
+def stop_statistics(report) -> dict:
+    """Summarise a `StopReport`: how many boards hit a fixed point, a cycle, or neither."""
+    period = np.asarray(report.period)
+    stopped = period > 0
+    return {
+        "boards": int(len(period)),
+        "fixed_point": int((period == 1).sum()),
+        "cycle": int((period > 1).sum()),
+        "running": int((~stopped).sum()),
+        "periods": sorted({int(p) for p in period[period > 1]}),
+        "median_stop": float(np.median(np.asarray(report.start)[stopped])) if stopped.any() else float("nan"),
+    }
+
+
+def high_count_share(cov: np.ndarray, threshold: int = 5) -> float:
+    """Fraction of cells with at least ``threshold`` live neighbours (the notes' starved classes)."""
+    cov = np.asarray(cov)
+    return float(cov[:, threshold:].sum() / max(cov.sum(), 1))
