@@ -1,7 +1,7 @@
 """lifecore: simulate Life-like cellular automata, learn them with neural networks,
 and read the exact rule back out of a trained network."""
 
-from .rules import NAMED_RULES, NEIGHBOURHOODS, Rule, RuleError, as_rule
+from .rules import NAMED_RULES, NEIGHBOURHOODS, NOTES_RULES, Rule, RuleError, as_rule
 from .simulate import BoardError, StopReport, neighbour_counts, simulate, step
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "RuleError",
     "NAMED_RULES",
     "NEIGHBOURHOODS",
+    "NOTES_RULES",
     "as_rule",
     "step",
     "simulate",

@@ -14,7 +14,7 @@ from typing import Iterable, Union
 
 import numpy as np
 
-__all__ = ["Rule", "RuleError", "NEIGHBOURHOODS", "NAMED_RULES", "as_rule"]
+__all__ = ["Rule", "RuleError", "NEIGHBOURHOODS", "NAMED_RULES", "NOTES_RULES", "as_rule"]
 
 
 class RuleError(ValueError):
@@ -76,6 +76,19 @@ NAMED_RULES: dict[str, str] = {
     "Corrosion of Conformity": "B3/S124",
     "Lowlife": "B3/S13",
 }
+
+
+#: The eight rules of the research notes' results table, in the notes' order.
+NOTES_RULES: tuple[str, ...] = (
+    "B3/S23",
+    "B36/S23",
+    "B3678/S34678",
+    "B35678/S5678",
+    "B2/S",
+    "B345/S5",
+    "B13/S012V",
+    "B2/S013V",
+)
 
 
 def _name_key(name: str) -> str:

@@ -1,0 +1,268 @@
+"""Known patterns, as LifeWiki RLE, and tools to watch them on an unbounded plane.
+
+Known patterns give the simulator (and later the trained networks) independent
+truths to be checked against: a glider moves one cell diagonally every 4 generations,
+the R-pentomino settles after 1103 generations, the Gosper gun fires every 30.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import numpy as np
+
+from .rle import Pattern, loads
+from .rules import RuleLike, as_rule
+from .simulate import check_boards, step
+
+__all__ = [
+    "PATTERNS",
+    "pattern",
+    "place",
+    "find_gliders",
+    "remove_gliders",
+    "settle",
+    "Settling",
+]
+
+#: RLE text of each known pattern (from LifeWiki), keyed by name.
+PATTERNS: dict[str, str] = {
+    "glider": "#N Glider\n#C Smallest spaceship: moves (+1, +1) every 4 generations.\n"
+    "x = 3, y = 3, rule = B3/S23\nbob$2bo$3o!",
+    "blinker": "#N Blinker\n#C Period-2 oscillator.\nx = 3, y = 1, rule = B3/S23\n3o!",
+    "block": "#N Block\n#C Still life.\nx = 2, y = 2, rule = B3/S23\n2o$2o!",
+    "beehive": "#N Beehive\n#C Still life.\nx = 4, y = 3, rule = B3/S23\nb2o$o2bo$b2o!",
+    "toad": "#N Toad\n#C Period-2 oscillator.\nx = 4, y = 2, rule = B3/S23\nb3o$3o!",
+    "beacon": "#N Beacon\n#C Period-2 oscillator.\nx = 4, y = 4, rule = B3/S23\n2o$o$3bo$2b2o!",
+    "lwss": "#N Lightweight spaceship\n#C Moves 2 cells orthogonally every 4 generations.\n"
+    "x = 5, y = 4, rule = B3/S23\nbo2bo$o$o3bo$4o!",
+    "r-pentomino": "#N R-pentomino\n#C Methuselah: settles at generation 1103 with 116 cells "
+    "(6 of them gliders).\nx = 3, y = 3, rule = B3/S23\nb2o$2o$bo!",
+    "acorn": "#N Acorn\n#C Methuselah: settles at generation 5206 with 633 cells "
+    "(13 of them gliders).\nx = 7, y = 3, rule = B3/S23\nbo$3bo$2o2b3o!",
+    "diehard": "#N Diehard\n#C Dies out completely after 130 generations.\n"
+    "x = 8, y = 3, rule = B3/S23\n6bo$2o$bo3b3o!",
+    "gosper glider gun": "#N Gosper glider gun\n#O Bill Gosper\n"
+    "#C The first known gun: one glider every 30 generations.\n"
+    "x = 36, y = 9, rule = B3/S23\n"
+    "24bo$22bobo$12b2o6b2o12b2o$11bo3bo4b2o12b2o$2o8bo5bo3b2o$2o8bo3bob2o4b\n"
+    "obo$10bo5bo7bo$11bo3bo$12b2o!",
+    "highlife replicator": "#N Replicator (HighLife)\n#O Nathan Thompson\n"
+    "#C Makes two copies of itself every 12 generations.\n"
+    "x = 5, y = 5, rule = B36/S23\n2b3o$bo2bo$o3bo$o2bo$3o!",
+}
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+_INDEX = {_key(k): k for k in PATTERNS}
+_INDEX.update({"gospergun": "gosper glider gun", "replicator": "highlife replicator",
+               "rpentomino": "r-pentomino", "lightweightspaceship": "lwss"})
+
+
+def pattern(name: str) -> Pattern:
+    """A known pattern by name (case, spaces and hyphens ignored), e.g. ``"R-pentomino"``."""
+    key = _INDEX.get(_key(name)) if isinstance(name, str) else None
+    if key is None:
+        raise ValueError(f"unknown pattern {name!r}; known patterns: {sorted(PATTERNS)}")
+    return loads(PATTERNS[key])
+
+
+def place(
+    cells: Union[Pattern, np.ndarray],
+    shape: tuple[int, int],
+    at: Optional[tuple[int, int]] = None,
+) -> np.ndarray:
+    """A fresh dead ``shape`` board with ``cells`` pasted, top-left corner at ``at``.
+
+    By default the pattern is centred. Raises ValueError if it does not fit.
+    """
+    if isinstance(cells, Pattern):
+        cells = cells.cells
+    cells = check_boards(np.asarray(cells), "pattern cells")
+    if cells.ndim != 2:
+        raise ValueError(f"pattern cells must be 2-D, got shape {cells.shape}")
+    try:
+        height, width = (int(v) for v in shape)
+    except (TypeError, ValueError):
+        raise ValueError(f"shape must be (height, width), got {shape!r}") from None
+    h, w = cells.shape
+    if at is None:
+        at = ((height - h) // 2, (width - w) // 2)
+    r, c = (int(v) for v in at)
+    if r < 0 or c < 0 or r + h > height or c + w > width:
+        raise ValueError(f"a {h}x{w} pattern at {(r, c)} does not fit on a {height}x{width} board")
+    board = np.zeros((height, width), dtype=np.uint8)
+    board[r : r + h, c : c + w] = cells
+    return board
+
+
+def _glider_shapes() -> frozenset[bytes]:
+    """All 16 glider phase/orientation shapes as 3x3 cell bytes."""
+    g = pattern("glider").cells
+    shapes = set()
+    board = np.pad(g, 3)
+    for _ in range(4):
+        rows, cols = np.nonzero(board)
+        crop = board[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+        for k in range(4):
+            for flip in (False, True):
+                s = np.rot90(crop, k)
+                s = np.fliplr(s) if flip else s
+                shapes.add(np.ascontiguousarray(s, dtype=np.uint8).tobytes())
+        board = step(board, "B3/S23", "dead")
+    return frozenset(shapes)
+
+
+_GLIDERS: Optional[frozenset[bytes]] = None
+
+
+def find_gliders(board: np.ndarray) -> list[tuple[int, int]]:
+    """Top-left corners of the isolated Life gliders on ``board``.
+
+    A glider counts when its 5 cells are the only live cells within Chebyshev distance
+    2 of each of them: then no other cell shares a neighbour with it, so its next
+    generation is exactly a glider's next generation.
+    """
+    global _GLIDERS
+    if _GLIDERS is None:
+        _GLIDERS = _glider_shapes()
+    board = check_boards(np.asarray(board))
+    if board.ndim != 2:
+        raise ValueError(f"find_gliders takes one 2-D board, got shape {board.shape}")
+    rows, cols = np.nonzero(board)
+    if rows.size < 5:
+        return []
+    near = (np.abs(rows[:, None] - rows[None, :]) <= 2) & (np.abs(cols[:, None] - cols[None, :]) <= 2)
+    counts = near.sum(axis=1)
+    found, used = [], np.zeros(rows.size, dtype=bool)
+    for i in np.flatnonzero(counts == 5):
+        if used[i]:
+            continue
+        members = np.flatnonzero(near[i])
+        if not (counts[members] == 5).all():
+            continue
+        used[members] = True
+        r0, c0 = rows[members].min(), cols[members].min()
+        if rows[members].max() - r0 != 2 or cols[members].max() - c0 != 2:
+            continue
+        box = np.zeros((3, 3), dtype=np.uint8)
+        box[rows[members] - r0, cols[members] - c0] = 1
+        if box.tobytes() in _GLIDERS:
+            found.append((int(r0), int(c0)))
+    return sorted(found)
+
+
+def remove_gliders(board: np.ndarray) -> tuple[np.ndarray, int]:
+    """A copy of ``board`` without its isolated gliders, and how many were removed."""
+    found = find_gliders(board)
+    out = np.array(board, dtype=np.uint8, copy=True)
+    for r, c in found:
+        out[r : r + 3, c : c + 3] = 0
+    return out, len(found)
+
+
+@dataclass(frozen=True)
+class Settling:
+    """How a pattern settled on the unbounded plane.
+
+    ``generation``: first generation from which everything except escaping gliders
+    repeats with ``period``; ``population``: all live cells then, gliders included (how
+    LifeWiki counts a methuselah's final population); ``debris``: live cells then,
+    gliders excluded; ``gliders``: isolated gliders at the end of the run; ``steps``:
+    generations run.
+    """
+
+    generation: int
+    population: int
+    debris: int
+    period: int
+    gliders: int
+    steps: int
+
+
+def settle(
+    cells: Union[Pattern, np.ndarray],
+    rule: Optional[RuleLike] = None,
+    max_steps: int = 10_000,
+    max_period: int = 2,
+    confirm: int = 200,
+) -> Settling:
+    """Run a pattern on an unbounded plane until all but its escaping gliders is periodic.
+
+    The board grows whenever a live cell comes within 2 cells of its edge, so the
+    dead-boundary step is exactly the infinite-plane step. Each generation the isolated
+    gliders (`find_gliders`) are set aside and the rest is compared with itself
+    ``lcm(1..max_period)`` generations earlier; once that has held for ``confirm``
+    generations in a row the pattern is declared settled. Gliders only count for Life
+    (``B3/S23``); for other rules everything must become periodic.
+    """
+    if isinstance(cells, Pattern):
+        rule = cells.rule if rule is None else rule
+        cells = cells.cells
+    rule = as_rule("B3/S23" if rule is None else rule)
+    for label, value, low in (("max_steps", max_steps, 1), ("max_period", max_period, 1),
+                              ("confirm", confirm, 1)):
+        if not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{label} must be an integer >= {low}, got {value!r}")
+    board = np.array(check_boards(np.asarray(cells), "pattern cells"), dtype=np.uint8)
+    if board.ndim != 2:
+        raise ValueError(f"settle takes one 2-D pattern, got shape {board.shape}")
+    life = str(rule) == "B3/S23"
+    lag = math.lcm(*range(1, max_period + 1))
+    origin = np.array([0, 0])  # plane coordinates of board[0, 0]
+    grow = 32
+    keys: list[bytes] = []
+    pops: list[int] = []
+    totals: list[int] = []
+    n_gliders = 0
+    streak_start = 0
+
+    def debris_key(b: np.ndarray) -> tuple[bytes, int, int]:
+        rest, n = remove_gliders(b) if life else (b, 0)
+        rows, cols = np.nonzero(rest)
+        if rows.size == 0:
+            return b"empty", 0, n
+        r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+        crop = np.ascontiguousarray(rest[r0:r1, c0:c1])
+        head = np.array([r0 + origin[0], c0 + origin[1], r1 - r0, c1 - c0], dtype=np.int64)
+        return head.tobytes() + np.packbits(crop).tobytes(), int(rows.size), n
+
+    for t in range(max_steps + 1):
+        key, pop, n_gliders = debris_key(board)
+        keys.append(key)
+        pops.append(pop)
+        totals.append(int(board.sum()))
+        if t >= lag and keys[t] != keys[t - lag]:
+            streak_start = t - lag + 1
+        if t >= lag and t - lag - streak_start + 1 >= confirm:
+            g = streak_start
+            period = next(p for p in range(1, lag + 1) if all(
+                keys[s] == keys[s + p] for s in range(g, t - p + 1)))
+            return Settling(generation=g, population=totals[g], debris=pops[g], period=period,
+                            gliders=n_gliders, steps=t)
+        if t == max_steps:
+            break
+        # keep two empty rings so that nothing is born beyond the edge
+        pads = [[0, 0], [0, 0]]
+        if board[:2].any():
+            pads[0][0] = grow
+        if board[-2:].any():
+            pads[0][1] = grow
+        if board[:, :2].any():
+            pads[1][0] = grow
+        if board[:, -2:].any():
+            pads[1][1] = grow
+        if any(any(p) for p in pads):
+            board = np.pad(board, pads)
+            origin -= np.array([pads[0][0], pads[1][0]])
+        board = step(board, rule, "dead")
+    raise ValueError(
+        f"pattern did not settle within max_steps={max_steps} generations "
+        f"(period <= {max_period}, confirmed over {confirm} generations)"
+    )
