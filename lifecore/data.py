@@ -29,6 +29,7 @@ __all__ = [
     "transition_counts",
     "stop_statistics",
     "high_count_share",
+    "rarest_class",
 ]
 
 Density = Union[float, tuple[float, float]]
@@ -294,3 +295,10 @@ def high_count_share(cov: np.ndarray, threshold: int = 5) -> float:
     """Fraction of cells with at least ``threshold`` live neighbours (the notes' starved classes)."""
     cov = np.asarray(cov)
     return float(cov[:, threshold:].sum() / max(cov.sum(), 1))
+
+
+def rarest_class(cov: np.ndarray) -> tuple[str, float]:
+    """The least represented (state, count) class, as ``("B8", share)``."""
+    cov = np.asarray(cov)
+    state, count = np.unravel_index(int(np.argmin(cov)), cov.shape)
+    return Rule.class_name(int(state), int(count)), float(cov[state, count] / max(cov.sum(), 1))

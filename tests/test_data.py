@@ -106,3 +106,11 @@ def test_load_rejects_bad_files(tmp_path):
     np.savez(tmp_path / "ids.npz", x=z, y=z, trajectory=np.zeros(3, int), meta=np.array("{}"))
     with pytest.raises(DataError, match="trajectory ids"):
         TransitionData.load(tmp_path / "ids.npz")
+
+
+def test_rarest_class_by_hand():
+    from lifecore.data import rarest_class
+
+    cov = np.array([[5, 3, 9], [7, 1, 4]])
+    name, share = rarest_class(cov)
+    assert name == "S1" and share == pytest.approx(1 / 29)
