@@ -1,0 +1,470 @@
+"""The six networks of the notes, built from one description each.
+
+Every model maps a float tensor ``(N, 1, H, W)`` of 0/1 cells to the *logits* of the next
+state, same shape. All convolutions pad circularly, so the network sees the torus exactly
+as `lifecore.simulate` does, and a model trained on 32x32 boards runs on any board size.
+
+Designs (``k`` = kernel size, 5 by default: the notes enlarged every 3x3 kernel to 5x5):
+
+``cnn-tiny``
+    Conv(1 -> 12, k x k) + ReLU + Conv(12 -> 1, 1x1). With ``k=3`` this is exactly the
+    notes' 133 parameters.
+``cnn-small``
+    The same two layers, wider: Conv(1 -> 90, k x k) + ReLU + Conv(90 -> 1, 1x1): 2,431
+    parameters at k=5, next to the notes' 2,450 (the notes cut CNN-small from three layers
+    to two).
+``mcnn``
+    The notes never spell out the "M". We read it as an MLP head ("network in network",
+    Lin et al. 2014): Conv(1 -> 16, k x k) + ReLU, then a per-cell multilayer perceptron of
+    two hidden layers written as 1x1 convolutions (16 -> 16 -> 16 -> 1). The reason: a
+    Life-like rule is a function of a cell's neighbourhood only, which a single k x k layer
+    can summarise (counts, state), and then a lookup ``(state, count) -> next`` that is a
+    non-monotone function of the count (B36, S23...). One hidden ReLU layer needs one unit
+    per threshold edge; a deeper per-cell MLP composes those edges with fewer, narrower
+    units. It lands between tiny and small in size (977 parameters at k=5; the notes:
+    1,004), keeping the notes' ordering tiny < M < small.
+``p4cnn-tiny``, ``p4cnn-small``, ``p4mcnn``
+    The same three designs made equivariant to the rotation group p4 (rotations by 90
+    degrees) with e2cnn: the input is a trivial (scalar) field, hidden layers are *regular*
+    fields (4 channels each, one per rotation), and the output is a trivial field, so
+    rotating the input board by 90 degrees rotates the output logits (to float
+    precision). Widths are counted in regular fields: 3 fields (12 channels) for tiny,
+    32 fields (128 channels) for small, 8 fields (32 channels) for M (4 fields
+    collapsed to a constant in a trial), i.e. comparable
+    channel counts to the plain models, with far fewer parameters (weight sharing).
+
+The last layer (regular fields -> one trivial field, 1x1) is not built with e2cnn's
+``R2Conv``: e2cnn 0.2.3 on recent torch fails to construct that layer (``masked_fill_``
+given a uint8 mask). We use the exact replacement instead: the space of p4-equivariant
+linear maps from a regular field to a scalar is one-dimensional (the trivial
+representation occurs once in the regular one), spanned by the average over the four
+rotation channels. So `GroupAverage` (average each field's 4 channels, which is
+rotation-invariant) followed by a plain 1x1 ``nn.Conv2d`` spans exactly the same
+functions as the 1x1 ``R2Conv`` would, keeping equivariance (tested). ``pool="max"``
+swaps the average for e2cnn's ``GroupPooling`` (max over the rotations), also invariant.
+
+e2cnn's ``R2Conv`` expands its filter from the basis coefficients at every forward pass in
+training mode and caches it in eval mode (`predict` uses eval mode). The cached filter is
+a derived quantity: the p4 models leave it out of their ``state_dict`` and rebuild it
+after loading, so checkpoints round-trip strictly in either mode.
+
+FLOPs (`flops`) are 2 x the multiply-accumulates of every convolution, counted from the
+layers by a forward pass on a board of the stated size (for e2cnn layers the expanded
+convolution); biases, activations and pooling are not counted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any, Union
+
+import numpy as np
+import torch
+from torch import nn
+
+from .simulate import check_boards
+
+__all__ = [
+    "MODEL_NAMES",
+    "NOTES_SIZES",
+    "ModelError",
+    "build",
+    "count_parameters",
+    "flops",
+    "size_table",
+    "save",
+    "load",
+    "predict",
+    "device",
+    "GroupAverage",
+]
+
+MODEL_NAMES = ("cnn-tiny", "cnn-small", "mcnn", "p4cnn-tiny", "p4cnn-small", "p4mcnn")
+
+#: The notes' size table: parameters, FLOPs in millions (input size not stated) and the
+#: lowest validation accuracy over the 8 rules (percent).
+NOTES_SIZES: dict[str, dict[str, float]] = {
+    "cnn-tiny": {"params": 133, "flops_m": 5.32, "lowest_accuracy": 77.24},
+    "cnn-small": {"params": 2450, "flops_m": 98.5, "lowest_accuracy": 98.73},
+    "mcnn": {"params": 1004, "flops_m": 40.48, "lowest_accuracy": 98.19},
+    "p4cnn-tiny": {"params": 94, "flops_m": 1.28, "lowest_accuracy": 84.71},
+    "p4cnn-small": {"params": 3202, "flops_m": 10.24, "lowest_accuracy": 99.65},
+    "p4mcnn": {"params": 1276, "flops_m": 6.4, "lowest_accuracy": 99.77},
+}
+
+#: Default widths: ``hidden`` is channels (plain) or regular fields (p4) of the k x k
+#: layer; ``mlp_hidden``/``mlp_layers`` the 1x1 MLP of the M models.
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    "cnn-tiny": {"hidden": 12},
+    "cnn-small": {"hidden": 90},
+    "mcnn": {"hidden": 16, "mlp_hidden": 16, "mlp_layers": 2},
+    "p4cnn-tiny": {"hidden": 3, "pool": "mean", "basis": "full"},
+    "p4cnn-small": {"hidden": 32, "pool": "mean", "basis": "full"},
+    "p4mcnn": {"hidden": 8, "mlp_hidden": 8, "mlp_layers": 2, "pool": "mean", "basis": "full"},
+}
+_POOLS = ("mean", "max")
+_BASES = ("full", "bandlimited")
+
+
+def _FULL_CUTOFF(r: float) -> float:
+    """Angular-frequency cutoff per ring radius that keeps every p4 kernel on the grid (tested)."""
+    return 4.0 * r
+_FORMAT, _VERSION = "lifecore-model", 1
+
+
+class ModelError(ValueError):
+    """An unknown model, bad options, or a checkpoint that cannot be loaded."""
+
+
+def device() -> torch.device:
+    """CUDA when available, else CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+# -- building ----------------------------------------------------------------------------
+def _check_int(label: str, value: Any, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ModelError(f"{label} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _options(name: str, kernel_size: Any, options: dict) -> dict:
+    if not isinstance(name, str) or name not in MODEL_NAMES:
+        raise ModelError(f"unknown model {name!r}; valid names: {', '.join(MODEL_NAMES)}")
+    if isinstance(kernel_size, bool) or not isinstance(kernel_size, (int, np.integer)) or kernel_size < 1 or kernel_size % 2 == 0:
+        raise ModelError(
+            f"kernel_size must be a positive odd integer (so the output stays centred), got {kernel_size!r}; "
+            f"valid names: {', '.join(MODEL_NAMES)}"
+        )
+    allowed = _DEFAULTS[name]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise ModelError(f"model {name!r} takes options {sorted(allowed)}, got unknown {unknown}")
+    opts = {**allowed, **options}
+    for key in ("hidden", "mlp_hidden"):
+        if key in opts:
+            opts[key] = _check_int(f"{name} option {key}", opts[key])
+    if "mlp_layers" in opts:
+        opts["mlp_layers"] = _check_int(f"{name} option mlp_layers", opts["mlp_layers"], minimum=0)
+    if "basis" in opts and opts["basis"] not in _BASES:
+        raise ModelError(f"{name} option basis must be one of {_BASES}, got {opts['basis']!r}")
+    if "pool" in opts and opts["pool"] not in _POOLS:
+        raise ModelError(f"{name} option pool must be one of {_POOLS}, got {opts['pool']!r}")
+    return opts
+
+
+class _LifeNet(nn.Module):
+    """Base: carries ``name`` and ``config`` (enough to rebuild with ``build(**config)``)."""
+
+    name: str
+    config: dict
+
+    def extra_repr(self) -> str:
+        return f"name={self.name!r}"
+
+
+class PlainNet(_LifeNet):
+    """Plain CNN: k x k conv, ReLU, optional 1x1 MLP layers, 1x1 conv to one logit."""
+
+    def __init__(self, name: str, kernel_size: int, hidden: int, mlp_hidden: int = 0, mlp_layers: int = 0):
+        super().__init__()
+        layers: list[nn.Module] = [
+            nn.Conv2d(1, hidden, kernel_size, padding=kernel_size // 2, padding_mode="circular"),
+            nn.ReLU(),
+        ]
+        width = hidden
+        for _ in range(mlp_layers):
+            layers += [nn.Conv2d(width, mlp_hidden, 1), nn.ReLU()]
+            width = mlp_hidden
+        layers.append(nn.Conv2d(width, 1, 1))
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x)
+
+
+class GroupAverage(nn.Module):
+    """Average each regular field's ``order`` channels: ``(N, F*order, H, W) -> (N, F, H, W)``.
+
+    A 90-degree rotation of the input permutes the channels of a regular field cyclically,
+    so their average is invariant; it is the only p4-equivariant linear map from a regular
+    field to a scalar (up to scale), i.e. what a 1x1 e2cnn ``R2Conv`` regular -> trivial
+    would compute, without the e2cnn bug that breaks building that layer.
+    """
+
+    def __init__(self, order: int = 4):
+        super().__init__()
+        self.order = order
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, c, h, w = x.shape
+        return x.reshape(n, c // self.order, self.order, h, w).mean(dim=2)
+
+
+def _e2cnn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from e2cnn import gspaces
+        from e2cnn import nn as enn
+    return gspaces, enn
+
+
+class P4Net(_LifeNet):
+    """p4-equivariant CNN (e2cnn): trivial field in, regular fields hidden, trivial field out."""
+
+    def __init__(
+        self,
+        name: str,
+        kernel_size: int,
+        hidden: int,
+        mlp_hidden: int = 0,
+        mlp_layers: int = 0,
+        pool: str = "mean",
+        basis: str = "full",
+    ):
+        super().__init__()
+        gspaces, enn = _e2cnn()
+        self.gspace = gspaces.Rot2dOnR2(N=4)
+        self.in_type = enn.FieldType(self.gspace, [self.gspace.trivial_repr])
+        ftype = enn.FieldType(self.gspace, hidden * [self.gspace.regular_repr])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            layers = [
+                enn.R2Conv(
+                    self.in_type,
+                    ftype,
+                    kernel_size,
+                    padding=kernel_size // 2,
+                    padding_mode="circular",
+                    frequencies_cutoff=_FULL_CUTOFF if basis == "full" else None,
+                ),
+                enn.ReLU(ftype),
+            ]
+            for _ in range(mlp_layers):
+                nxt = enn.FieldType(self.gspace, mlp_hidden * [self.gspace.regular_repr])
+                layers += [enn.R2Conv(ftype, nxt, 1), enn.ReLU(nxt)]
+                ftype = nxt
+        self.body = enn.SequentialModule(*layers)
+        self.hidden_type = ftype
+        # Regular -> trivial, 1x1: invariant pooling over the rotations, then a plain 1x1 conv
+        # (which commutes with rotations on invariant scalars). See the module docstring.
+        self.pool = GroupAverage(4) if pool == "mean" else enn.GroupPooling(ftype)
+        self.head = nn.Conv2d(len(ftype), 1, 1)
+        self.train()  # drop e2cnn's placeholder filter caches: state_dict is the same in every mode
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _, enn = _e2cnn()
+        y = self.body(enn.GeometricTensor(x, self.in_type))
+        if isinstance(self.pool, GroupAverage):
+            y = self.pool(y.tensor)
+        else:
+            y = self.pool(y).tensor
+        return self.head(y)
+
+    # e2cnn caches the expanded filter (and bias) in eval mode as buffers; they are derived
+    # from the weights, so checkpoints leave them out and loading rebuilds them.
+    def _cache_keys(self) -> set[str]:
+        _, enn = _e2cnn()
+        return {f"{n}.{attr}" for n, m in self.named_modules() if isinstance(m, enn.R2Conv) for attr in ("filter", "expanded_bias")}
+
+    def state_dict(self, *args, **kwargs):
+        sd = super().state_dict(*args, **kwargs)
+        prefix = kwargs.get("prefix", args[1] if len(args) > 1 else "")
+        for key in self._cache_keys():
+            sd.pop(prefix + key, None)
+        return sd
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        caches = self._cache_keys()
+        sd = {k: v for k, v in state_dict.items() if k not in caches}
+        mode = self.training
+        nn.Module.train(self, True)  # deletes the caches
+        result = super().load_state_dict(sd, strict=strict, assign=assign)
+        nn.Module.train(self, mode)  # eval mode rebuilds them from the loaded weights
+        return result
+
+
+def build(name: str, kernel_size: int = 5, **options) -> nn.Module:
+    """Build model ``name`` (one of `MODEL_NAMES`) with a ``kernel_size`` x ``kernel_size`` first layer.
+
+    Options: ``hidden`` (channels, or regular fields for p4 models), ``mlp_hidden`` and
+    ``mlp_layers`` (M models), ``pool`` ("mean" or "max", p4 models). The result carries
+    ``.name`` and ``.config``; ``build(**model.config)`` rebuilds it.
+    """
+    opts = _options(name, kernel_size, options)
+    kernel_size = int(kernel_size)
+    if name.startswith("p4"):
+        model: _LifeNet = P4Net(name, kernel_size, **opts)
+    else:
+        model = PlainNet(name, kernel_size, **opts)
+    model.name = name
+    model.config = {"name": name, "kernel_size": kernel_size, **opts}
+    return model
+
+
+# -- size and cost -----------------------------------------------------------------------
+def count_parameters(model: nn.Module) -> int:
+    """Trainable parameters (for e2cnn layers: the basis coefficients, not the expanded filter)."""
+    return int(sum(p.numel() for p in model.parameters() if p.requires_grad))
+
+
+def flops(model: nn.Module, size: tuple[int, int] = (32, 32)) -> int:
+    """2 x multiply-accumulates of every convolution for one ``size`` board.
+
+    Counted from the layers with a forward pass: each ``nn.Conv2d`` and each e2cnn
+    ``R2Conv`` (as the dense convolution it expands to) contributes
+    ``output cells x input channels / groups x kernel area``. Biases, activations and
+    pooling are not counted.
+    """
+    h, w = (size, size) if isinstance(size, int) else size
+    _, enn = _e2cnn()
+    total = [0]
+
+    def conv_hook(mod, inp, out):
+        k = mod.kernel_size
+        area = k[0] * k[1] if isinstance(k, tuple) else k * k
+        total[0] += out.numel() * (mod.in_channels // mod.groups) * area
+
+    def r2_hook(mod, inp, out):
+        total[0] += out.tensor.numel() * mod.in_type.size * mod.kernel_size**2
+
+    handles = []
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            handles.append(m.register_forward_hook(conv_hook))
+        elif isinstance(m, enn.R2Conv):
+            handles.append(m.register_forward_hook(r2_hook))
+    mode = model.training
+    try:
+        model.eval()
+        dev = next(model.parameters()).device
+        with torch.no_grad():
+            model(torch.zeros(1, 1, h, w, device=dev))
+    finally:
+        for hd in handles:
+            hd.remove()
+        model.train(mode)
+    return 2 * total[0]
+
+
+def size_table(size: tuple[int, int] = (32, 32), kernel_size: int = 5) -> list[dict]:
+    """Per model: our parameters and FLOPs (for ``size`` boards) next to the notes' figures."""
+    rows = []
+    for name in MODEL_NAMES:
+        model = build(name, kernel_size)
+        notes = NOTES_SIZES[name]
+        rows.append(
+            {
+                "name": name,
+                "params": count_parameters(model),
+                "flops": flops(model, size),
+                "notes_params": notes["params"],
+                "notes_flops_m": notes["flops_m"],
+                "notes_lowest_accuracy": notes["lowest_accuracy"],
+            }
+        )
+    return rows
+
+
+# -- checkpoints -------------------------------------------------------------------------
+def _jsonable(label: str, value: Any) -> Any:
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError) as err:
+        raise ModelError(f"{label} must be JSON-able ({err})") from None
+
+
+def save(model: nn.Module, path: Union[str, Path], **metadata) -> Path:
+    """Write ``{"format", "version", "config", "state_dict", "metadata"}`` atomically (tmp + rename)."""
+    config = getattr(model, "config", None)
+    if not isinstance(config, dict) or "name" not in config:
+        raise ModelError("save() needs a model made by lifecore.models.build (it has no .config)")
+    payload = {
+        "format": _FORMAT,
+        "version": _VERSION,
+        "config": _jsonable("model config", config),
+        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "metadata": _jsonable("metadata", metadata),
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(payload, f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load(path: Union[str, Path]) -> nn.Module:
+    """Rebuild a model saved by `save`: eval mode, on the CPU, with ``.metadata`` attached."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no such checkpoint file")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # torch raises many types for foreign files
+        raise ModelError(f"{path}: not a readable torch checkpoint ({type(err).__name__}: {str(err)[:200]})") from None
+    if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
+        raise ModelError(f"{path}: not a lifecore model checkpoint (expected format {_FORMAT!r})")
+    if payload.get("version") != _VERSION:
+        raise ModelError(f"{path}: unsupported checkpoint version {payload.get('version')!r} (expected {_VERSION})")
+    config, state = payload.get("config"), payload.get("state_dict")
+    if not isinstance(config, dict) or not isinstance(state, dict):
+        raise ModelError(f"{path}: checkpoint lacks a config or a state_dict")
+    try:
+        model = build(**config)
+    except TypeError as err:
+        raise ModelError(f"{path}: bad model config {config!r} ({err})") from None
+    except ModelError as err:
+        raise ModelError(f"{path}: bad model config: {err}") from None
+    try:
+        model.load_state_dict(state, strict=True)
+    except (RuntimeError, KeyError, ValueError) as err:
+        raise ModelError(
+            f"{path}: weights do not match the {config.get('name')!r} architecture: {str(err)[:500]}"
+        ) from None
+    model.eval()
+    meta = payload.get("metadata")
+    model.metadata = meta if isinstance(meta, dict) else {}
+    return model
+
+
+# -- inference ---------------------------------------------------------------------------
+def predict(model: nn.Module, boards, batch_size: int = 256) -> np.ndarray:
+    """Next boards predicted by ``model`` (logit > 0), uint8, same shape as ``boards``.
+
+    ``boards``: 0/1 NumPy (or torch) ``(H, W)`` or ``(N, H, W)``. Runs in eval mode without
+    gradients, in batches of ``batch_size``, on the model's device; the model's mode is
+    restored afterwards.
+    """
+    boards = check_boards(boards)
+    if isinstance(boards, torch.Tensor):
+        boards = boards.detach().cpu().numpy()
+    arr = np.asarray(boards)
+    single = arr.ndim == 2
+    if single:
+        arr = arr[None]
+    batch_size = _check_int("batch_size", batch_size)
+    try:
+        dev = next(model.parameters()).device
+    except StopIteration:
+        dev = torch.device("cpu")
+    out = np.empty(arr.shape, dtype=np.uint8)
+    mode = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            for i in range(0, len(arr), batch_size):
+                x = torch.as_tensor(arr[i : i + batch_size], dtype=torch.float32, device=dev)[:, None]
+                out[i : i + batch_size] = (model(x)[:, 0] > 0).to("cpu", torch.uint8).numpy()
+    finally:
+        model.train(mode)
+    return out[0] if single else out
