@@ -1,0 +1,103 @@
+"""Discovery: auto neighbourhood, convergence on black boxes, the CLI and its bad inputs."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lifecore import Rule, data, simulate
+from lifecore import discover as D
+from lifecore.cli import main
+
+
+def _traj(rule, n=4, size=24, steps=6, density=data.COVERING, seed=0):
+    return simulate(data.soups(n, size, density, seed), rule, steps)
+
+
+@pytest.mark.parametrize("rule", ["B13/S012V", "B2/S34H", "B36/S23", "B35678/S5678"])
+def test_data_showing_every_class_give_the_exact_rule(rule):
+    d = D.discover(_traj(rule, n=8), use_network=False)
+    assert str(d.rule) == str(Rule.parse(rule)) and d.undetermined == []
+    assert d.neighbourhood == Rule.parse(rule).neighbourhood
+
+
+def test_auto_picks_smallest_consistent():
+    assert D.discover(_traj("B2/S013V"), use_network=False).neighbourhood == "vonneumann"
+    assert D.discover(_traj("B2/S0H"), use_network=False).neighbourhood == "hex"
+    # a rule that ignores every count is consistent everywhere: the smallest wins
+    d = D.discover(_traj("B/S012345678"), use_network=False)
+    assert d.neighbourhood == "vonneumann" and set(d.consistent_neighbourhoods) == {"vonneumann", "hex", "moore"}
+
+
+def test_unseen_classes_are_listed_not_guessed():
+    d = D.discover(_traj("B3/S23", n=1, size=16, steps=2, density=0.1), neighbourhood="moore", use_network=False)
+    assert "S8" in d.undetermined and "8" not in str(d.rule)
+    assert d.candidates_per_round == [2 ** len(d.undetermined)]
+
+
+@pytest.mark.parametrize("rule", ["B3/S23", "B2/S013V", "B24/S35H"])
+def test_black_box_discovery_converges(rule):
+    box = D.BlackBox.of(rule)
+    d = D.discover(box, rounds=12, use_network=False, seed=1)
+    assert str(d.rule) == str(Rule.parse(rule)) and d.undetermined == []
+    assert d.candidates_per_round[-1] == 1
+    assert all(a >= b for a, b in zip(d.candidates_per_round, d.candidates_per_round[1:]))
+    assert box.calls > 0
+
+
+def test_known_transitions_are_used_and_checked():
+    d = D.discover(_traj("B3/S23", n=1, size=16, steps=2, density=0.1), neighbourhood="moore",
+                   known={"S8": 0, "B8": 0}, use_network=False)
+    assert "S8" not in d.undetermined
+    bad = D.discover(_traj("B3/S23", n=4), neighbourhood="moore", known={"B3": 0}, use_network=False)
+    assert not bad.consistent
+
+
+def test_crafted_experiment_settles_everything_at_once():
+    d = D.discover(D.BlackBox.of("B36/S23"), neighbourhood="moore", crafted=True, use_network=False, rounds=3)
+    assert str(d.rule) == "B36/S23" and len(d.candidates_per_round) == 2
+
+
+def test_network_route_reports_agreement():
+    d = D.discover(_traj("B2/S013V", n=2, size=16, steps=4), max_pairs=16, epochs=3)
+    a = d.agreement
+    assert a is not None and 0 <= a["fraction"] <= 1 and a["classes"] == 10
+    assert str(d.rule) == "B2/S013V"  # the result comes from tabulation, not from the network
+
+
+def test_cli_json(tmp_path, capsys):
+    path = tmp_path / "d.npz"
+    np.savez(path, trajectories=_traj("B13/S012V"))
+    assert main(["discover", str(path), "--json", "--no-network"]) == 0
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert last["rule"] == "B13/S012V" and last["neighbourhood"] == "vonneumann" and last["undetermined"] == []
+    assert "agreement" in last
+
+
+@pytest.mark.parametrize(
+    "arrays, message",
+    [
+        ({"boards": np.zeros((1, 2, 4, 4), np.uint8)}, "no 'trajectories'"),
+        ({"trajectories": np.zeros((1, 2, 4, 4), np.float32)}, "uint8"),
+        ({"trajectories": np.zeros((2, 4, 4), np.uint8)}, "(N, T, H, W)"),
+        ({"trajectories": np.full((1, 2, 4, 4), 2, np.uint8)}, "only 0 and 1"),
+        ({"trajectories": np.zeros((1, 1, 4, 4), np.uint8)}, "T >= 2"),
+    ],
+)
+def test_cli_bad_data(tmp_path, capsys, arrays, message):
+    path = tmp_path / "bad.npz"
+    np.savez(path, **arrays)
+    assert main(["discover", str(path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_cli_data_no_rule_explains(tmp_path, capsys):
+    x = data.soups(2, 16, 0.5, seed=0)
+    traj = np.stack([x, (np.random.default_rng(1).random(x.shape) < 0.5).astype(np.uint8)], 1)
+    path = tmp_path / "random.npz"
+    np.savez(path, trajectories=traj)
+    assert main(["discover", str(path), "--no-network"]) == 2
+    assert "no Life-like rule" in capsys.readouterr().err
+    assert main(["discover", str(tmp_path / "nope.npz")]) == 2
+    (tmp_path / "junk.npz").write_text("junk")
+    assert main(["discover", str(tmp_path / "junk.npz")]) == 2
