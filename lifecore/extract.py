@@ -41,6 +41,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import models
 from .data import COVERING, Density, soups, transition_counts
 from .rules import NEIGHBOURHOODS, Rule, RuleLike, as_rule
 from .simulate import check_boards, step
@@ -186,21 +187,8 @@ def _model_neighbourhood(model: nn.Module, neighbourhood: Optional[str]) -> Opti
 
 def _predict(model: nn.Module, boards: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """(next boards uint8, probabilities float32) of ``model`` on ``boards`` (N, H, W)."""
-    try:
-        dev = next(model.parameters()).device
-    except StopIteration:
-        dev = torch.device("cpu")
-    probs = np.empty(boards.shape, dtype=np.float32)
-    mode = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            for i in range(0, len(boards), batch_size):
-                xb = torch.as_tensor(boards[i : i + batch_size], dtype=torch.float32, device=dev)[:, None]
-                probs[i : i + batch_size] = torch.sigmoid(model(xb)[:, 0]).cpu().numpy()
-    finally:
-        model.train(mode)
-    return (probs > 0.5).astype(np.uint8), probs
+    z = models.logits(model, boards, batch_size)
+    return (z > 0).astype(np.uint8), (1.0 / (1.0 + np.exp(-z.astype(np.float64)))).astype(np.float32)
 
 
 # -- 1. tabulation ---------------------------------------------------------------------------
@@ -599,7 +587,6 @@ def _quick_fit(rule: Rule, config: dict, seed: int, epochs: int, n: int, size: i
     Single-class targets are sparse (a few percent alive), so the loss weighs live cells up
     by sqrt(dead/alive); one-cycle learning rate, a few epochs: bounded cost, not a trainer.
     """
-    from . import models
 
     torch.manual_seed(seed)
     model = models.build(**config)
@@ -635,7 +622,6 @@ def basis_networks(
     size: int = 20,
 ) -> dict[str, nn.Module]:
     """One network of ``config`` per basis rule, loaded from ``cache_dir`` when saved there."""
-    from . import models
 
     nets = {}
     for rule in basis_rules(neighbourhood):
@@ -868,7 +854,6 @@ def format_confidence(ex: Extraction) -> str:
 
 
 def _cli(args) -> int:
-    from . import models
 
     model = models.load(args.checkpoint)
     options = {}

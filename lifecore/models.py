@@ -79,6 +79,8 @@ __all__ = [
     "save",
     "load",
     "predict",
+    "logits",
+    "probabilities",
     "device",
     "GroupAverage",
 ]
@@ -438,10 +440,10 @@ def load(path: Union[str, Path]) -> nn.Module:
 
 
 # -- inference ---------------------------------------------------------------------------
-def predict(model: nn.Module, boards, batch_size: int = 256) -> np.ndarray:
-    """Next boards predicted by ``model`` (logit > 0), uint8, same shape as ``boards``.
+def logits(model: nn.Module, boards, batch_size: int = 256) -> np.ndarray:
+    """The model's next-state logits for 0/1 ``boards``, float32, same shape as ``boards``.
 
-    ``boards``: 0/1 NumPy (or torch) ``(H, W)`` or ``(N, H, W)``. Runs in eval mode without
+    ``boards``: NumPy (or torch) ``(H, W)`` or ``(N, H, W)``. Runs in eval mode without
     gradients, in batches of ``batch_size``, on the model's device; the model's mode is
     restored afterwards.
     """
@@ -457,14 +459,25 @@ def predict(model: nn.Module, boards, batch_size: int = 256) -> np.ndarray:
         dev = next(model.parameters()).device
     except StopIteration:
         dev = torch.device("cpu")
-    out = np.empty(arr.shape, dtype=np.uint8)
+    out = np.empty(arr.shape, dtype=np.float32)
     mode = model.training
     model.eval()
     try:
         with torch.no_grad():
             for i in range(0, len(arr), batch_size):
                 x = torch.as_tensor(arr[i : i + batch_size], dtype=torch.float32, device=dev)[:, None]
-                out[i : i + batch_size] = (model(x)[:, 0] > 0).to("cpu", torch.uint8).numpy()
+                out[i : i + batch_size] = model(x)[:, 0].to("cpu", torch.float32).numpy()
     finally:
         model.train(mode)
     return out[0] if single else out
+
+
+def predict(model: nn.Module, boards, batch_size: int = 256) -> np.ndarray:
+    """Next boards predicted by ``model`` (logit > 0), uint8, same shape as ``boards``."""
+    return (logits(model, boards, batch_size) > 0).astype(np.uint8)
+
+
+def probabilities(model: nn.Module, boards, batch_size: int = 256) -> np.ndarray:
+    """P(next cell alive) for every cell of ``boards``, float32 (a sigmoid of `logits`)."""
+    z = logits(model, boards, batch_size).astype(np.float64)
+    return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
