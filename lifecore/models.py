@@ -81,6 +81,8 @@ __all__ = [
     "predict",
     "logits",
     "probabilities",
+    "rotation_pair",
+    "equivariance_error",
     "device",
     "GroupAverage",
 ]
@@ -481,3 +483,37 @@ def probabilities(model: nn.Module, boards, batch_size: int = 256) -> np.ndarray
     """P(next cell alive) for every cell of ``boards``, float32 (a sigmoid of `logits`)."""
     z = logits(model, boards, batch_size).astype(np.float64)
     return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
+# -- symmetry checks -----------------------------------------------------------------------
+def rotation_pair(model: nn.Module, x: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(model(rot90(x, k)), rot90(model(x), k))`` on CPU: equal for a p4-equivariant model.
+
+    ``x``: float ``(N, 1, H, W)``. Runs in eval mode without gradients; the mode is restored.
+    """
+    mode = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            try:
+                dev = next(model.parameters()).device
+            except StopIteration:
+                dev = torch.device("cpu")
+            x = x.to(dev)
+            y_of_rotated = model(torch.rot90(x, k, dims=(-2, -1)))
+            rotated_y = torch.rot90(model(x), k, dims=(-2, -1))
+    finally:
+        model.train(mode)
+    return y_of_rotated.cpu(), rotated_y.cpu()
+
+
+def equivariance_error(model: nn.Module, boards, rotations=(1, 2, 3)) -> float:
+    """Largest ``|model(rotate(x)) - rotate(model(x))|`` over ``boards`` and ``rotations``
+    (multiples of 90 degrees): float rounding for the p4 models, large for plain ones."""
+    boards = check_boards(boards)
+    arr = boards.detach().cpu().numpy() if isinstance(boards, torch.Tensor) else np.asarray(boards)
+    x = torch.as_tensor(arr[None] if arr.ndim == 2 else arr, dtype=torch.float32)[:, None]
+    rotations = [int(k) for k in rotations]
+    if not rotations:
+        raise ValueError("rotations is empty: nothing to check")
+    return max(float((a - b).abs().max()) for a, b in (rotation_pair(model, x, k) for k in rotations))

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .rules import NAMED_RULES, NEIGHBOURHOODS, Rule, RuleLike, as_rule
+from . import models
 from .data import soups
 from .simulate import BOUNDARIES, check_boards, simulate
 
@@ -33,7 +34,14 @@ __all__ = [
     "trajectory_viewer",
     "TrajectoryViewer",
     "table",
+    "percent",
     "plot_coverage",
+    "show_sizes",
+    "plot_equivariance",
+    "equivariance_table",
+    "plot_time_to_exact",
+    "plot_learning_curves",
+    "compare_rollouts",
 ]
 
 #: Dead cells white, live cells black.
@@ -314,11 +322,14 @@ def trajectory_viewer(rule: RuleLike = "B3/S23", density: float = 0.35, size: in
                             boundary=boundary)
 
 
-def table(rows: Sequence[dict], floatfmt: str = "{:.4g}"):
+def table(rows: Sequence[dict], floatfmt: str = "{:.4g}", columns: Optional[dict] = None,
+          intfmt: str = "{}"):
     """Show a list of records as an HTML table (plain text outside a notebook).
 
     The book's tables are lists of dicts straight from the library, so chapters need no
-    dataframe library to show them.
+    dataframe library to show them. ``columns``, a dict ``{key: header}``, picks and orders
+    the columns and names their headers (default: every key, as it is). Floats are
+    formatted with ``floatfmt``, integers (not booleans) with ``intfmt``.
     """
     import html
 
@@ -327,13 +338,33 @@ def table(rows: Sequence[dict], floatfmt: str = "{:.4g}"):
     rows = list(rows)
     if not rows:
         raise ValueError("table needs at least one row")
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    fmt = lambda v: floatfmt.format(v) if isinstance(v, float) else str(v)  # noqa: E731
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    if columns is None:
+        columns = {k: k for k in dict.fromkeys(k for row in rows for k in row)}
+    else:
+        columns = dict(columns)
+        if not columns:
+            raise ValueError("columns is empty: nothing to show")
+        missing = [k for k in columns if not any(k in row for row in rows)]
+        if missing:
+            raise ValueError(f"columns {missing} are in no row")
+
+    def fmt(v) -> str:
+        if isinstance(v, float):
+            return floatfmt.format(v)
+        if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            return intfmt.format(v)
+        return str(v)
+
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in columns.values())
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(fmt(row.get(c, '')))}</td>" for c in columns) + "</tr>" for row in rows
     )
     return HTML(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def percent(v) -> str:
+    """A fraction as a percentage with two decimals (``0.5`` -> ``"50.00%"``); None -> ``"-"``."""
+    return "-" if v is None else f"{100 * v:.2f}%"
 
 
 def plot_coverage(coverages: dict, rule: RuleLike, ax: Optional[Axes] = None) -> Axes:
@@ -360,3 +391,183 @@ def plot_coverage(coverages: dict, rule: RuleLike, ax: Optional[Axes] = None) ->
     ax.set_title(str(rule))
     ax.legend(fontsize=7)
     return ax
+
+
+# -- chapter 3: sizes and rotation equivariance ------------------------------------------
+def show_sizes(rows: Sequence[dict], size: tuple[int, int] = (32, 32), floatfmt: str = "{:,.2f}"):
+    """The rows of `lifecore.models.size_table` as a table, with two derived columns:
+    our MFLOPs (for one ``size`` board) and the notes' FLOPs per parameter."""
+    h, w = (size, size) if isinstance(size, int) else size
+    rows = [{**r, "mflops": r["flops"] / 1e6,
+             "notes_flops_per_param": round(r["notes_flops_m"] * 1e6 / r["notes_params"])} for r in rows]
+    columns = {"name": "model", "params": "parameters", "mflops": f"MFLOPs ({h}x{w})",
+               "notes_params": "notes: parameters", "notes_flops_m": "notes: MFLOPs",
+               "notes_flops_per_param": "notes: FLOPs per parameter",
+               "notes_lowest_accuracy": "notes: lowest accuracy (%)"}
+    return table(rows, floatfmt=floatfmt, columns=columns, intfmt="{:,}")
+
+
+def _models(models_or_names, seed: int) -> dict:
+    """``{name: model}`` from model names (each built after ``torch.manual_seed(seed)``, so
+    its random weights do not depend on what ran before) or from a ``{label: model}`` dict."""
+    import torch
+
+    if isinstance(models_or_names, dict):
+        return dict(models_or_names)
+    if isinstance(models_or_names, str):
+        models_or_names = [models_or_names]
+    from . import models
+
+    built = {}
+    for name in models_or_names:
+        torch.manual_seed(seed)
+        built[name] = models.build(name)
+    return built
+
+
+def _boards_tensor(boards):
+    import torch
+
+    b = _as_numpy(boards)
+    if b.ndim == 2:
+        b = b[None]
+    if b.ndim != 3:
+        raise ValueError(f"boards must be one (H, W) board or an (N, H, W) batch, got shape {b.shape}")
+    return torch.as_tensor(_as_numpy(check_boards(b, "boards")), dtype=torch.float32)[:, None]
+
+
+def plot_equivariance(models_or_names, board, k: int = 1, seed: int = 0) -> Figure:
+    """One row per model: the board, the board rotated by ``k`` x 90 degrees, the output
+    of the rotated board, the rotated output, and their difference (its largest absolute
+    value in the title). Equal middle panels mean the model commutes with the rotation.
+
+    ``models_or_names``: model names (built with ``torch.manual_seed(seed)``) or a
+    ``{label: model}`` dict.
+    """
+    import torch
+
+    nets = _models(models_or_names, seed)
+    if not nets:
+        raise ValueError("no models to check")
+    x = _boards_tensor(_board(board))
+    fig, rows = plt.subplots(len(nets), 5, figsize=(13, 2.6 * len(nets)), squeeze=False)
+    for axes, (name, model) in zip(rows, nets.items()):
+        y_rot_in, rot_y = (t[0, 0] for t in models.rotation_pair(model, x, k))
+        diff = y_rot_in - rot_y
+        panels = [(x[0, 0], "input", "gray_r"), (torch.rot90(x[0, 0], k), "rotated input", "gray_r"),
+                  (y_rot_in, "output of rotated input", "viridis"), (rot_y, "rotated output", "viridis"),
+                  (diff, f"difference (max {float(diff.abs().max()):.0e})", "coolwarm")]
+        for ax, (img, title, cmap) in zip(axes, panels):
+            ax.imshow(img.numpy(), cmap=cmap)
+            ax.set_title(title, fontsize=9)
+            _plain(ax)
+        axes[0].set_ylabel(name)
+    fig.tight_layout()
+    return fig
+
+
+def equivariance_table(models_or_names, boards, rotations: Sequence[int] = (1, 2, 3), seed: int = 0):
+    """Per model, the largest equivariance error over ``boards`` and ``rotations`` (see
+    `plot_equivariance` for ``models_or_names``), as a table."""
+    rotations = list(rotations)
+    nets = _models(models_or_names, seed)
+    header = f"largest equivariance error over {len(rotations)} rotations"
+    return table([{"model": name, header: models.equivariance_error(m, boards, rotations)} for name, m in nets.items()],
+                 floatfmt="{:.1e}")
+
+
+# -- chapter 4: training runs and rollouts -----------------------------------------------
+def _model_order(records: Sequence[dict], models: Optional[Sequence[str]]) -> list[str]:
+    if models is None:
+        return list(dict.fromkeys(r["model"] for r in records))
+    return list(models)
+
+
+def plot_time_to_exact(records: Sequence[dict], models: Optional[Sequence[str]] = None,
+                       ax: Optional[Axes] = None) -> Axes:
+    """Training time of every run, one row of dots per model (spread vertically so
+    they do not overlap): green where the run ended exact, red where not.
+
+    ``records`` are run records (`lifecore.experiments.run_grid`); ``models`` orders the
+    rows (default: order of first appearance).
+    """
+    records = list(records)
+    names = _model_order(records, models)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.2))
+    for i, m in enumerate(names):
+        recs = [r for r in records if r["model"] == m]
+        xs = [r["seconds"] for r in recs]
+        ax.scatter(xs, np.full(len(xs), i) + np.linspace(-0.2, 0.2, len(xs)),
+                   c=["tab:green" if r["exact"] else "tab:red" for r in recs], s=18)
+    ax.set_yticks(range(len(names)), names)
+    ax.set_xlabel("training time (s), one process with one thread")
+    ax.set_title("each dot is one (rule, seed): green exact, red not")
+    ax.figure.tight_layout()
+    return ax
+
+
+def plot_learning_curves(records: Sequence[dict], rules: Sequence[str], models: Optional[Sequence[str]] = None,
+                         seed: int = 0) -> Figure:
+    """Validation loss per epoch (log scale), one panel per rule and one line per model,
+    for the runs with ``seed``. A cross marks the last epoch of a run that ended exact."""
+    records = list(records)
+    rules = list(rules)
+    if not rules:
+        raise ValueError("rules is empty: nothing to plot")
+    names = _model_order(records, models)
+    fig, axes = plt.subplots(1, len(rules), figsize=(5.5 * len(rules), 3.6), sharey=True, squeeze=False)
+    axes = axes[0]
+    for ax, rule in zip(axes, rules):
+        for m in names:
+            for r in records:
+                if r["rule"] == rule and r["model"] == m and r["seed"] == seed:
+                    ep = [h["epoch"] for h in r["history"]]
+                    loss = [h["val_loss"] for h in r["history"]]
+                    (line,) = ax.plot(ep, loss, label=m)
+                    if r["exact"]:
+                        ax.plot(ep[-1], loss[-1], "x", color=line.get_color(), ms=8)
+        ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_title(rule)
+    axes[0].set_ylabel("validation loss (BCE per cell)")
+    axes[-1].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def compare_rollouts(rollouts: dict, truth, times: Sequence[int], truth_label: str = "true rule",
+                     show: Optional[Sequence[str]] = None) -> Figure:
+    """Rollouts beside the true evolution, at generations ``times`` (one column each).
+
+    Rows: the frames of each rollout named in ``show`` (default: all), then ``truth``, then
+    for every rollout the cells where it differs from ``truth`` (red), titled with their
+    count, so zero in every title of a row means that rollout matched the truth.
+    ``rollouts`` maps a label to a ``(T, H, W)`` trajectory the shape of ``truth``.
+    """
+    truth = _trajectory(truth, "truth")
+    rollouts = {label: _trajectory(f, f"rollout {label!r}") for label, f in rollouts.items()}
+    for label, frames in rollouts.items():
+        if frames.shape != truth.shape:
+            raise ValueError(f"rollout {label!r} has shape {frames.shape}, truth {truth.shape}")
+    show = list(rollouts) if show is None else list(show)
+    unknown = [s for s in show if s not in rollouts]
+    if unknown:
+        raise ValueError(f"show names {unknown}, not among the rollouts {list(rollouts)}")
+    times = [int(t) for t in times]
+    bad = [t for t in times if not 0 <= t < truth.shape[0]]
+    if not times or bad:
+        raise ValueError(f"times {bad or times} outside generations 0..{truth.shape[0] - 1}")
+    rows = [(label, rollouts[label], "binary") for label in show] + [(truth_label, truth, "binary")]
+    rows += [(f"{label} vs true: differing cells", frames ^ truth, "Reds") for label, frames in rollouts.items()]
+    fig, axes = plt.subplots(len(rows), len(times), figsize=(2.6 * len(times), 2.625 * len(rows)), squeeze=False)
+    for i, (label, frames, cmap) in enumerate(rows):
+        for j, t in enumerate(times):
+            ax = axes[i, j]
+            ax.imshow(frames[t], cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+            _plain(ax)
+            ax.set_title(f"t={t}, {int(frames[t].sum())} cells", fontsize=8)
+            if j == 0:
+                ax.set_ylabel(label, fontsize=8)
+    fig.tight_layout()
+    return fig
