@@ -1,4 +1,6 @@
-"""``python -m lifecore SUBCOMMAND``: each subcommand lives in the module that does the work.
+"""Learning Life from the command line: train, run experiments, extract and discover rules.
+
+``python -m lifecore SUBCOMMAND``: each subcommand lives in the module that does the work.
 
 A module registers itself with ``register_cli(subparsers)``, which adds its parser
 and sets ``func`` to a callable taking the parsed arguments and returning an exit code.
