@@ -1,14 +1,17 @@
 """Per extraction method: rules recovered and time, on the notes' eight rules plus unseen V/H rules.
 
-Networks: lifecore.experiments.trained (chapter 4's checkpoints) when available, else the
-hand-built exact networks of lifecore.extract (a check of the methods, not of training).
-Discovery: black boxes of each rule, designed experiments, tabulation route.
+Networks: with --trained, chapter 4's networks through lifecore.experiments.trained (same
+model, seed 0 and TrainConfig() as chapter 4, so its checkpoints are loaded, or trained and
+saved if missing); else the hand-built exact networks of lifecore.extract (a check of the
+methods, not of training). Discovery: black boxes of each rule, designed experiments, the
+result from tabulation and the network route as a cross-check (its agreement is printed).
 
-    python benchmarks/bench_extract.py [--quick] [--trained]
+    python benchmarks/bench_extract.py [--quick] [--trained] [--model cnn-small]
 """
 
 import argparse
 import time
+from pathlib import Path
 
 from lifecore import Rule, data
 from lifecore import discover as dsc
@@ -18,15 +21,15 @@ NOTES = ["B3/S23", "B36/S23", "B3678/S34678", "B35678/S5678", "B2/S", "B345/S5",
 UNSEEN = ["B2/S34H", "B1/S012V", "B245/S3", "B356/S23H"]
 
 
-def networks(rules, use_trained):
+CHECKPOINTS = Path(__file__).resolve().parents[1] / "chapters" / "_artifacts" / "checkpoints"
+
+
+def networks(rules, use_trained, model="cnn-small"):
     if use_trained:
         from lifecore.experiments import trained
+        from lifecore.train import TrainConfig
 
-        out = {}
-        for r in rules:
-            res = trained(r, "cnn-small", 0, "chapters/_artifacts/checkpoints")
-            out[r] = getattr(res, "model", res)
-        return out
+        return {r: trained(r, model, 0, CHECKPOINTS, TrainConfig()) for r in rules}
     return {r: ex.exact_network(r) for r in rules}
 
 
@@ -34,18 +37,22 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="three rules, no basis method")
     ap.add_argument("--trained", action="store_true", help="use chapter 4's trained networks")
+    ap.add_argument("--model", default="cnn-small", help="which of chapter 4's models (with --trained)")
     args = ap.parse_args()
     rules = NOTES[:3] if args.quick else NOTES
-    nets = networks(rules, args.trained)
+    nets = networks(rules, args.trained, args.model)
+    if args.trained:
+        print(f"networks: {args.model}, seed 0; trainer says exact on "
+              f"{sum(bool(n.metadata.get('exact')) for n in nets.values())}/{len(rules)} rules")
     methods = {
         "tabulate": lambda r, n: ex.tabulate(*(lambda d: (d.x, d.y))(data.make_dataset(r, 16, 32, 8, seed=7)),
                                              Rule.parse(r).neighbourhood),
-        "enumerate": lambda r, n: ex.enumerate_neighbourhoods(n),
+        "enumerate": lambda r, n: ex.enumerate_neighbourhoods(n, "auto"),
         "statistics": lambda r, n: ex.neighbour_statistics(n, Rule.parse(r).neighbourhood),
     }
     if not args.quick:
         methods["basis"] = lambda r, n: ex.compare_with_basis(n, Rule.parse(r).neighbourhood,
-                                                              cache_dir="/tmp/lifecore-basis", epochs=4, train_boards=64)
+                                                              cache_dir="/tmp/lifecore-basis")
     print(f"{'method':<12}{'recovered':>12}{'total s':>10}{'max s':>8}")
     for name, fn in methods.items():
         ok, times = 0, []
@@ -56,15 +63,19 @@ def main():
             ok += e.matches(r)
         print(f"{name:<12}{ok:>7}/{len(rules):<4}{sum(times):>10.2f}{max(times):>8.2f}")
     disc_rules = rules + ([] if args.quick else UNSEEN)
-    ok, times, rounds = 0, [], []
+    ok, times, rounds, agree = 0, [], [], []
     for r in disc_rules:
         t = time.perf_counter()
         d = dsc.discover(dsc.BlackBox.of(r), rounds=12, use_network=not args.quick)
         times.append(time.perf_counter() - t)
         rounds.append(len(d.candidates_per_round) - 1)
         ok += str(d.rule) == str(Rule.parse(r)) and not d.undetermined
+        if d.agreement:
+            agree.append(f"{d.agreement['agree']}/{d.agreement['classes']}")
     print(f"{'discover':<12}{ok:>7}/{len(disc_rules):<4}{sum(times):>10.2f}{max(times):>8.2f}"
           f"   rounds: {rounds}")
+    if agree:
+        print(f"network route: seen classes read back on fresh boards = tabulation: {agree}")
 
 
 if __name__ == "__main__":

@@ -185,12 +185,6 @@ def _model_neighbourhood(model: nn.Module, neighbourhood: Optional[str]) -> Opti
     return _check_neighbourhood(hood) if hood is not None else None
 
 
-def _predict(model: nn.Module, boards: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
-    """(next boards uint8, probabilities float32) of ``model`` on ``boards`` (N, H, W)."""
-    z = models.logits(model, boards, batch_size)
-    return (z > 0).astype(np.uint8), (1.0 / (1.0 + np.exp(-z.astype(np.float64)))).astype(np.float32)
-
-
 # -- 1. tabulation ---------------------------------------------------------------------------
 def tabulate(x, y=None, neighbourhood: str = "moore", boundary: str = "torus") -> Extraction:
     """Direct tabulation of the data: the baseline every method is judged against.
@@ -254,7 +248,7 @@ def neighbour_statistics(
     if not 0.5 < threshold <= 1.0:
         raise ExtractionError(f"threshold must be in (0.5, 1], got {threshold}")
     boards = soups(n, size, density, seed)
-    nxt, _ = _predict(model, boards)
+    nxt = models.predict(model, boards)
     counts = transition_counts(boards, nxt, neighbourhood)
     n0, n1 = counts[..., 0], counts[..., 1]
     support = n0 + n1
@@ -390,7 +384,8 @@ def _tile_boards(configs: np.ndarray, offsets, radius: int, contexts: int, seed:
 def _answers(model: nn.Module, configs: np.ndarray, offsets, contexts: int, seed: int):
     radius = _receptive_radius(model)
     boards, per_row = _tile_boards(configs, offsets, radius, contexts, seed)
-    nxt, probs = _predict(model, boards, batch_size=8)
+    probs = models.probabilities(model, boards, batch_size=8)
+    nxt = models.predict(model, boards, batch_size=8)
     side = 2 * radius + 1
     idx = np.arange(len(configs))
     rows, cols = (idx // per_row) * side + radius, (idx % per_row) * side + radius
@@ -434,12 +429,13 @@ def enumerate_neighbourhoods(
     (``details["breaking"]``) and grouped into orbits of the stencil's symmetry group
     (``details["orbits_broken"]``), and ``rule`` is None (the majority table is kept).
 
-    ``neighbourhood=None`` (and no checkpoint metadata): enumerate the full 3x3 stencil and
-    pick the smallest neighbourhood (von Neumann, hex, Moore) under which the answers are
-    outer-totalistic.
+    ``neighbourhood=None`` (and no checkpoint metadata), or ``"auto"`` (metadata ignored):
+    enumerate the full 3x3 stencil and pick the smallest neighbourhood (von Neumann, hex,
+    Moore) under which the answers are outer-totalistic (Moore, with the breaking
+    configurations listed, when none is).
     """
     t0 = time.perf_counter()
-    hood = _model_neighbourhood(model, neighbourhood)
+    hood = None if neighbourhood == "auto" else _model_neighbourhood(model, neighbourhood)
     auto = hood is None
     base = "moore" if auto else hood
     configs = configurations(base)
@@ -581,35 +577,26 @@ def _basis_model_config(model: nn.Module) -> dict:
     return {"name": "cnn-small", "kernel_size": 5}
 
 
-def _quick_fit(rule: Rule, config: dict, seed: int, epochs: int, n: int, size: int, batch: int = 16) -> nn.Module:
-    """Train a network of ``config`` on one-step pairs from covering soups (no fixed points).
+def _basis_train_config(seed: int, epochs: int, n: int, size: int):
+    """`lifecore.train.TrainConfig` for a basis network: the trainer's defaults (it stops at
+    the first exact epoch: validation boards and a rollout of the basis rule), on ``n``
+    covering one-step soups of side ``size``, for at most ``epochs`` epochs."""
+    from .train import TrainConfig
 
-    Single-class targets are sparse (a few percent alive), so the loss weighs live cells up
-    by sqrt(dead/alive); one-cycle learning rate, a few epochs: bounded cost, not a trainer.
-    """
+    return TrainConfig(max_epochs=int(epochs), seed=int(seed), data_n=int(n), data_size=int(size))
 
-    torch.manual_seed(seed)
-    model = models.build(**config)
-    x = soups(n, size, COVERING, seed=seed)
-    y = step(x, rule)
-    xt = torch.as_tensor(x, dtype=torch.float32)[:, None]
-    yt = torch.as_tensor(y, dtype=torch.float32)[:, None]
-    pos_weight = torch.tensor(float(np.sqrt((y.size - y.sum()) / max(int(y.sum()), 1))))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-2, total_steps=epochs * ((n + batch - 1) // batch))
-    gen = torch.Generator().manual_seed(seed)
-    model.train()
-    for _ in range(epochs):
-        perm = torch.randperm(n, generator=gen)
-        for i in range(0, n, batch):
-            idx = perm[i : i + batch]
-            loss = nn.functional.binary_cross_entropy_with_logits(model(xt[idx]), yt[idx], pos_weight=pos_weight)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-    model.eval()
-    return model
+
+def _quick_fit(rule: Rule, config: dict, seed: int, epochs: int, n: int, size: int) -> nn.Module:
+    """A network of ``config`` trained on ``rule`` by `lifecore.train.train_rule` (covering
+    one-step data, trainer defaults, at most ``epochs`` epochs); its `TrainResult` metrics
+    are attached as ``.metadata``."""
+    from .train import train_rule
+
+    options = {k: v for k, v in config.items() if k != "name"}
+    res = train_rule(rule, config["name"], seed=seed, config=_basis_train_config(seed, epochs, n, size),
+                     progress=False, **options)
+    res.model.metadata = {"rule": str(rule), "neighbourhood": rule.neighbourhood, **res.metrics()}
+    return res.model
 
 
 def basis_networks(
@@ -617,22 +604,27 @@ def basis_networks(
     neighbourhood: str = "moore",
     cache_dir: Optional[Union[str, Path]] = None,
     seed: int = 0,
-    epochs: int = 8,
-    n: int = 128,
-    size: int = 20,
+    epochs: int = 40,
+    n: int = 400,
+    size: int = 16,
 ) -> dict[str, nn.Module]:
-    """One network of ``config`` per basis rule, loaded from ``cache_dir`` when saved there."""
+    """One network of ``config`` per basis rule, loaded from ``cache_dir`` when saved there.
+
+    Each is trained by `lifecore.train.train_rule` (trainer defaults: ``n`` covering one-step
+    soups of side ``size``, stop at the first exact epoch, at most ``epochs``); whether it
+    became exact is in its ``.metadata["exact"]``.
+    """
 
     nets = {}
     for rule in basis_rules(neighbourhood):
-        tag = f"{config['name']}-k{config.get('kernel_size', 5)}-{str(rule).replace('/', '_')}-s{seed}-e{epochs}-n{n}.pt"
+        tag = f"{config['name']}-k{config.get('kernel_size', 5)}-{str(rule).replace('/', '_')}-s{seed}-e{epochs}-n{n}-fit.pt"
         path = Path(cache_dir) / tag if cache_dir is not None else None
         if path is not None and path.is_file():
             nets[str(rule)] = models.load(path)
             continue
         net = _quick_fit(rule, config, seed, epochs, n, size)
         if path is not None:
-            models.save(net, path, rule=str(rule), neighbourhood=neighbourhood, seed=seed, basis=True)
+            models.save(net, path, **{**net.metadata, "seed": seed, "basis": True})
         nets[str(rule)] = net
     return nets
 
@@ -725,8 +717,8 @@ def compare_with_basis(
     probe: int = 16,
     size: int = 24,
     seed: int = 0,
-    epochs: int = 8,
-    train_boards: int = 128,
+    epochs: int = 40,
+    train_boards: int = 400,
 ) -> Extraction:
     """White-box method 3: which basis networks does this network resemble?
 
@@ -752,7 +744,7 @@ def compare_with_basis(
         rule = as_rule(model_or_rule)
         hood = neighbourhood or rule.neighbourhood
         cfg = config or {"name": "cnn-small", "kernel_size": 5}
-        model = _quick_fit(rule, cfg, seed + 1, epochs, 128, 20)
+        model = _quick_fit(rule, cfg, seed + 1, epochs, train_boards, 16)
     nets = basis_networks(cfg, hood, cache_dir, seed, epochs, n=train_boards)
     x = torch.as_tensor(soups(probe, size, COVERING, seed=seed + 99), dtype=torch.float32)[:, None]
     h = _hidden(model, x)
@@ -806,6 +798,7 @@ def compare_with_basis(
             "function_rule": str(_rule_from((np.nan_to_num(function) > 0.5).astype(int), hood)),
             "basis_config": cfg,
             "basis_accuracy": basis_accuracy,
+            "basis_exact": {name: bool((getattr(net, "metadata", None) or {}).get("exact")) for name, net in nets.items()},
         },
     )
 

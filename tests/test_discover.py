@@ -58,11 +58,32 @@ def test_crafted_experiment_settles_everything_at_once():
     assert str(d.rule) == "B36/S23" and len(d.candidates_per_round) == 2
 
 
-def test_network_route_reports_agreement():
-    d = D.discover(_traj("B2/S013V", n=2, size=16, steps=4), max_pairs=16, epochs=3)
+def test_network_route_agrees_with_tabulation_on_data_showing_every_class():
+    d = D.discover(_traj("B2/S013V", n=4, size=16, steps=4), max_pairs=24)
     a = d.agreement
-    assert a is not None and 0 <= a["fraction"] <= 1 and a["classes"] == 10
+    assert a["trainer"] == "lifecore.train.fit" and a["model"] == "p4cnn-small"
+    assert a["classes"] == 10 and a["agree"] == 10 and a["disagree"] == []  # read on fresh boards
+    assert a["data_classes_agree"] == a["data_classes"] == 10
+    assert d.network_guess == "B2/S013V"
     assert str(d.rule) == "B2/S013V"  # the result comes from tabulation, not from the network
+
+
+def test_network_route_on_a_black_box_is_a_cross_check_not_the_answer():
+    import torch
+
+    threads = torch.get_num_threads()
+    d = D.discover(D.BlackBox.of("B2/S013V"), rounds=10, seed=0)
+    assert torch.get_num_threads() == threads  # the route's one-thread training leaves the caller alone
+    assert str(d.rule) == "B2/S013V" and d.undetermined == []
+    final = d.details["network_rounds"][-1]
+    assert final["data_classes_agree"] == final["data_classes"]  # it fits every class of its data
+    assert final["fraction"] >= 0.8  # and mostly reads them back on boards it never saw
+    assert len(d.details["network_rounds"]) == 2  # the round-0 prior and the final check
+
+
+def test_hex_route_uses_a_plain_network():
+    assert D._route_model("p4cnn-small", "hex") == "cnn-small"
+    assert D._route_model("p4cnn-small", "moore") == "p4cnn-small"
 
 
 def test_cli_json(tmp_path, capsys):
