@@ -42,6 +42,10 @@ __all__ = [
     "plot_time_to_exact",
     "plot_learning_curves",
     "compare_rollouts",
+    "plot_class_probabilities",
+    "plot_basis_scores",
+    "plot_seconds",
+    "plot_candidates",
 ]
 
 #: Dead cells white, live cells black.
@@ -571,3 +575,84 @@ def compare_rollouts(rollouts: dict, truth, times: Sequence[int], truth_label: s
                 ax.set_ylabel(label, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# -- chapter 5: reading rules out of networks ---------------------------------------------
+def plot_class_probabilities(extractions: dict, truth: RuleLike) -> Figure:
+    """Neighbour statistics as bars: ``P(next alive | state, count)`` for dead (B) and alive
+    (S) cells, one panel per reading, with the supporting cells printed above each bar and
+    the true rule's value marked by a black tick.
+
+    ``extractions`` maps a label to an `lifecore.extract.Extraction` from
+    ``neighbour_statistics`` (its ``details`` carry ``p_alive`` and ``support``).
+    """
+    if not extractions:
+        raise ValueError("no readings to plot")
+    rule = as_rule(truth)
+    name = truth if isinstance(truth, str) else str(rule)
+    fig, axes = plt.subplots(1, len(extractions), figsize=(11, 3), sharey=True, squeeze=False)
+    axes = axes[0]
+    for ax, (label, e) in zip(axes, extractions.items()):
+        p, support = e.details["p_alive"], e.details["support"]
+        if p.shape != rule.table.shape:
+            raise ValueError(f"reading {label!r} has {p.shape[1]} counts, {rule} has {rule.table.shape[1]}")
+        k = p.shape[1]
+        for s, off, state in ((0, -0.2, "dead (B)"), (1, 0.2, "alive (S)")):
+            ax.bar(np.arange(k) + off, np.nan_to_num(p[s]), 0.4, label=state)
+            for c in range(k):
+                ax.text(c + off, 1.02, str(support[s, c]), ha="center", fontsize=6, rotation=90)
+                ax.plot(c + off, rule.table[s, c], "k_", ms=8)
+        ax.set(title=f"{name}: {label}", xlabel="live neighbours", ylim=(0, 1.3))
+    axes[0].set_ylabel("P(next alive)")
+    axes[0].legend(loc="center left", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def plot_basis_scores(basis: dict) -> Figure:
+    """One row per `lifecore.extract.compare_with_basis` reading (``{rule: Extraction}``):
+    heat maps of the true table, the CKA scores, the aligned first-layer cosines and the
+    function control, each over (state, count)."""
+    if not basis:
+        raise ValueError("no basis readings to plot")
+    fig, axes = plt.subplots(len(basis), 4, figsize=(13, 2.2 * len(basis)), squeeze=False)
+    for row, (rule, e) in zip(axes, basis.items()):
+        panels = [("truth", as_rule(rule).table), ("CKA", e.details["cka"]),
+                  ("aligned cosine", e.details["aligned"]), ("function (control)", e.details["function"])]
+        for ax, (name, m) in zip(row, panels):
+            im = ax.imshow(m, cmap="viridis", aspect="auto")
+            ax.set(title=f"{rule}: {name}", yticks=[0, 1], yticklabels=["B", "S"], xlabel="count")
+            fig.colorbar(im, ax=ax, fraction=0.04)
+    fig.tight_layout()
+    return fig
+
+
+def plot_seconds(cost: dict, ax: Optional[Axes] = None) -> Axes:
+    """Horizontal box plots of seconds per network, one per method, log scale.
+    ``cost`` maps a method to its list of seconds (`lifecore.extract.seconds_by_method`)."""
+    if not cost:
+        raise ValueError("no timings to plot")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 2.5))
+    ax.boxplot([list(v) for v in cost.values()], orientation="horizontal")
+    ax.set_yticks(range(1, len(cost) + 1), list(cost))
+    ax.set(xscale="log", xlabel="seconds per network")
+    return ax
+
+
+# -- chapter 6: rule discovery --------------------------------------------------------------
+def plot_candidates(curves: dict, title: str, max_rounds: int = 9, ax: Optional[Axes] = None) -> Axes:
+    """Candidates left per round, log2 scale: for each strategy the mean over seeds (a line)
+    and the range (a band). ``curves`` maps a strategy to a ``(seeds, rounds)`` array (as
+    from `lifecore.discover.compare_strategies`); the first ``max_rounds`` rounds are drawn."""
+    if not curves:
+        raise ValueError("no curves to plot")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3))
+    for strategy, c in curves.items():
+        c = np.asarray(c, dtype=float)[:, :max_rounds]
+        ax.plot(np.log2(c).mean(0), marker="o", label=f"{strategy} (mean of {len(c)} seeds)")
+        ax.fill_between(range(c.shape[1]), np.log2(c).min(0), np.log2(c).max(0), alpha=0.2)
+    ax.set(xlabel="round", ylabel="log2(candidates)", title=title)
+    ax.legend()
+    return ax

@@ -15,7 +15,8 @@ import torch  # noqa: E402
 from lifecore import simulate  # noqa: E402
 from lifecore.patterns import pattern, place  # noqa: E402
 from lifecore.data import soups  # noqa: E402
-from lifecore.viz import (animate, animation_html, show_board,  # noqa: E402
+from lifecore.viz import (animate, animation_html, plot_basis_scores, plot_candidates,  # noqa: E402
+                          plot_class_probabilities, plot_seconds, show_board,
                           show_stencil, show_trajectory, trajectory_viewer)
 
 
@@ -311,3 +312,68 @@ def test_compare_rollouts_rows_and_difference_counts():
         compare_rollouts({"good": truth}, truth, times=[0], show=["bad"])
     with pytest.raises(ValueError, match="has shape"):
         compare_rollouts({"good": truth[:5]}, truth, times=[0])
+
+
+# -- chapters 5 and 6 -------------------------------------------------------------------------
+def _statistics(rule, density):
+    from lifecore import extract as E
+
+    return E.neighbour_statistics(E.exact_network(rule), "moore", n=8, size=16, density=density)
+
+
+def test_plot_class_probabilities_draws_bars_support_and_truth():
+    from lifecore import Rule
+
+    readings = {"half": _statistics("B36/S23", 0.5), "cover": _statistics("B36/S23", 0.3)}
+    fig = plot_class_probabilities(readings, "B36/S23")
+    axes = fig.axes
+    assert [ax.get_title() for ax in axes] == ["B36/S23: half", "B36/S23: cover"]
+    truth = Rule.parse("B36/S23").table
+    for ax, e in zip(axes, readings.values()):
+        heights = [p.get_height() for p in ax.patches]
+        np.testing.assert_allclose(heights, np.nan_to_num(e.details["p_alive"]).ravel())
+        assert [t.get_text() for t in ax.texts] == [str(v) for s in range(2) for v in e.details["support"][s]]
+        ticks = [line.get_ydata()[0] for line in ax.lines]
+        assert ticks == [truth[s, c] for s in range(2) for c in range(9)]
+    with pytest.raises(ValueError, match="counts"):
+        plot_class_probabilities(readings, "B2/S013V")
+    with pytest.raises(ValueError):
+        plot_class_probabilities({}, "B3/S23")
+
+
+def test_plot_basis_scores_one_row_per_rule():
+    from lifecore import Rule
+    from lifecore import extract as E
+
+    def reading(rule, k):
+        t = Rule.parse(rule).table
+        return E.Extraction(rule=Rule.parse(rule), table=t.astype(np.int64), confidence=np.ones(t.shape),
+                            undetermined=[], consistent=True, method="basis", neighbourhood="moore",
+                            details={"cka": t * k, "aligned": t * 2 * k, "function": t * 3 * k})
+
+    fig = plot_basis_scores({"B3/S23": reading("B3/S23", 0.5), "B36/S23": reading("B36/S23", 0.25)})
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in panels[:4]] == ["B3/S23: truth", "B3/S23: CKA", "B3/S23: aligned cosine",
+                                                     "B3/S23: function (control)"]
+    assert len(panels) == 8
+    np.testing.assert_array_equal(panels[5].images[0].get_array(), Rule.parse("B36/S23").table * 0.25)
+    np.testing.assert_array_equal(panels[7].images[0].get_array(), Rule.parse("B36/S23").table * 0.75)
+
+
+def test_plot_seconds_one_box_per_method():
+    ax = plot_seconds({"enumerate": [0.1, 0.2, 0.3], "basis": [5.0]})
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["enumerate", "basis"]
+    assert ax.get_xscale() == "log"
+    with pytest.raises(ValueError):
+        plot_seconds({})
+
+
+def test_plot_candidates_mean_and_range_in_log2():
+    curves = {"design": np.array([[512, 8, 1, 1], [512, 2, 1, 1]]), "random": np.array([[512, 64, 4, 1]] * 3)}
+    ax = plot_candidates(curves, "B3/S23: candidates left", max_rounds=3)
+    assert ax.get_title() == "B3/S23: candidates left"
+    design, random = ax.lines
+    np.testing.assert_allclose(design.get_ydata(), [9, 2, 0])
+    np.testing.assert_allclose(random.get_ydata(), [9, 6, 2])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["design (mean of 2 seeds)",
+                                                                   "random (mean of 3 seeds)"]
