@@ -44,7 +44,7 @@ from torch import nn
 from . import models
 from .data import COVERING, Density, soups, transition_counts
 from .rules import NEIGHBOURHOODS, Rule, RuleLike, as_rule
-from .simulate import check_boards, step
+from .simulate import step
 
 __all__ = [
     "Extraction",

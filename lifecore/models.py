@@ -394,6 +394,12 @@ def save(model: nn.Module, path: Union[str, Path], **metadata) -> Path:
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
         "metadata": _jsonable("metadata", metadata),
     }
+    return atomic_save(payload, path)
+
+
+def atomic_save(payload: Any, path: Union[str, Path]) -> Path:
+    """`torch.save` to a temporary file, then rename: an interrupted write never leaves a
+    half-written checkpoint behind."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)

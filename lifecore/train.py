@@ -20,8 +20,6 @@ Makefile exports it; `lifecore.experiments` passes it to its worker processes).
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import models
 from .data import COVERING, TransitionData, make_dataset, soups
 from .rules import RuleLike, as_rule
 from .simulate import simulate
@@ -287,15 +286,7 @@ def state_path(checkpoint: Union[str, Path]) -> Path:
 
 
 def _atomic_save(payload: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(payload, f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    models.atomic_save(payload, path)
 
 
 def _numpy_state() -> dict:
@@ -506,7 +497,6 @@ def fit(
         stopped=stopped,
     )
     if checkpoint is not None:
-        from . import models
 
         metadata = {
             "rule": str(rule) if rule is not None else None,
@@ -540,7 +530,6 @@ def train_rule(
     range so every (state, count) class appears) with a seed derived from ``seed``, and
     splits it by trajectory. ``config.seed`` is replaced by ``seed``.
     """
-    from . import models
 
     rule = as_rule(rule)
     config = config or TrainConfig()
@@ -561,7 +550,6 @@ def train_rule(
 
 # -- command line ------------------------------------------------------------------------
 def _cli_train(args) -> int:
-    from . import models
 
     rule = as_rule(args.rule)
     if args.model not in models.MODEL_NAMES:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lifecore import Rule, simulate, step
+from lifecore import Rule, step
 from lifecore.data import (
     COVERING,
     DataError,
