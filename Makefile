@@ -11,7 +11,6 @@ STAMP := $(VENV)/.requirements.stamp
 export MALLOC_MMAP_THRESHOLD_ ?= 4294967296
 export MALLOC_TRIM_THRESHOLD_ ?= 68719476736
 export MALLOC_TOP_PAD_ ?= 536870912
-export MPLBACKEND ?= Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: setup test unit notebooks book lab bench clean
@@ -35,7 +34,7 @@ unit: setup
 	$(PY) -m pytest tests -q
 
 book: setup
-	$(VENV)/bin/jupyter-book build . -W --keep-going
+	$(VENV)/bin/jupyter-book build . --all -W --keep-going
 
 lab: setup
 	$(VENV)/bin/jupyter lab chapters
