@@ -5,32 +5,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reference import naive_step
 from lifecore import _bitslice
 from lifecore.rules import NEIGHBOURHOODS, Rule
 from lifecore.simulate import _RepeatDetector
 
 FAST = settings(max_examples=50, deadline=None)
-
-
-def naive_step(boards, rule, boundary):
-    """Loop over boards, cells and offsets; modulo for a torus, bounds check for dead."""
-    n, h, w = boards.shape
-    out = np.zeros_like(boards)
-    for i in range(n):
-        for r in range(h):
-            for c in range(w):
-                count = 0
-                for dr, dc in rule.offsets:
-                    rr, cc = r + dr, c + dc
-                    if boundary == "torus":
-                        count += int(boards[i, rr % h, cc % w])
-                    elif 0 <= rr < h and 0 <= cc < w:
-                        count += int(boards[i, rr, cc])
-                if boards[i, r, c]:
-                    out[i, r, c] = count in rule.survival
-                else:
-                    out[i, r, c] = count in rule.birth
-    return out
 
 
 @st.composite
