@@ -50,3 +50,10 @@ def test_book_builds_with_warnings_as_errors():
     assert "-W --keep-going" in makefile
     config = (ROOT / "_config.yml").read_text()
     assert "only_build_toc_files: true" in config and "nb_execution_raise_on_error: true" in config
+
+
+def test_build_keeps_the_inline_backend():
+    # An exported MPLBACKEND=Agg reaches the notebook kernels and silently drops every
+    # matplotlib figure from the built book.
+    assert "MPLBACKEND" not in (ROOT / "Makefile").read_text()
+    assert "--all" in (ROOT / "Makefile").read_text()  # a stale build keeps stale outputs
