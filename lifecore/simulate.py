@@ -79,11 +79,16 @@ def neighbour_counts(boards: Boards, rule: RuleLike, boundary: Boundary = "torus
     return total
 
 
-def _step_torch(x: torch.Tensor, rule: Rule, boundary: str) -> torch.Tensor:
+def _rule_table(rule: Rule, device: torch.device) -> torch.Tensor:
+    return torch.tensor(rule.table.reshape(-1).tolist(), device=device)
+
+
+def _step_torch(x: torch.Tensor, rule: Rule, boundary: str, table: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """One generation of already-validated boards, same dtype and device as ``x``."""
     counts = neighbour_counts(x, rule, boundary).long()
-    table = torch.tensor(rule.table.reshape(-1).tolist(), device=x.device)
-    state = x.to(torch.long)
-    return table[state * (rule.size + 1) + counts]
+    if table is None:
+        table = _rule_table(rule, x.device)
+    return table[x.to(torch.long) * (rule.size + 1) + counts].to(x.dtype)
 
 
 @overload
@@ -102,7 +107,7 @@ def step(boards: Boards, rule: RuleLike, boundary: Boundary = "torus") -> Boards
     _check_boundary(boundary)
     boards = check_boards(boards)
     if isinstance(boards, torch.Tensor):
-        return _step_torch(boards, rule, boundary).to(boards.dtype)
+        return _step_torch(boards, rule, boundary)
     from . import _bitslice
 
     return _bitslice.step(np.asarray(boards, dtype=np.uint8), rule, boundary)
@@ -169,11 +174,12 @@ def simulate(
 
 def _simulate_torch(x, rule, steps, boundary, stop):
     frames = [x]
+    table = _rule_table(rule, x.device)  # boards were validated once, in `simulate`
     detector = _RepeatDetector(x.shape[0], stop) if stop else None
     if detector:
         detector.see(0, x)
     for t in range(1, steps + 1):
-        x = step(x, rule, boundary)
+        x = _step_torch(x, rule, boundary, table)
         frames.append(x)
         if detector and detector.see(t, x):
             break
