@@ -36,22 +36,41 @@ def main(argv=None) -> int:
     seeds = 1 if args.quick else args.seeds
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp()) / "results.json"
     t0 = time.perf_counter()
-    recs = ex.run_grid(rules, None, seeds, args.jobs, TrainConfig(), out=out, progress=sys.stderr.isatty())
+    recs = ex.run_grid(
+        rules, None, seeds, args.jobs, TrainConfig(), out=out, progress=sys.stderr.isatty()
+    )
     wall = time.perf_counter() - t0
-    print(f"grid: {len(rules)} rules x 6 models x {seeds} seeds, jobs={args.jobs}: wall time {wall:.1f} s "
-          f"(goal < 600 s), CPU time in training {sum(r['seconds'] for r in recs):.1f} s")
+    print(
+        f"grid: {len(rules)} rules x 6 models x {seeds} seeds, jobs={args.jobs}: wall time {wall:.1f} s "
+        f"(goal < 600 s), CPU time in training {sum(r['seconds'] for r in recs):.1f} s"
+    )
     print("\nsuccess per model, and time to exactness (exact runs only):")
-    print(ex.markdown_table(ex.time_to_exact(recs), {"success": ".0%", "median_seconds": ".1f",
-                                                      "median_seconds_all": ".1f", "median_epochs": ".0f"}))
+    print(
+        ex.markdown_table(
+            ex.time_to_exact(recs),
+            {
+                "success": ".0%",
+                "median_seconds": ".1f",
+                "median_seconds_all": ".1f",
+                "median_epochs": ".0f",
+            },
+        )
+    )
     print("\nfraction of seeds exact, per rule x model:")
     print(ex.markdown_table(ex.success_table(recs), {m: ".0%" for m in ex._model_names()}))
     big = [r for r in recs if "tiny" not in r["model"]]
-    worst = min(ex.success_table(big)[:-1], key=lambda row: min(v for k, v in row.items() if k != "rule"))
+    worst = min(
+        ex.success_table(big)[:-1], key=lambda row: min(v for k, v in row.items() if k != "rule")
+    )
     rate = sum(r["exact"] for r in big) / len(big)
     print(f"\nnon-tiny models: {rate:.1%} of runs exact; worst rule row: {json.dumps(worst)}")
-    goal = all(v >= 0.9 for row in ex.success_table(big)[:-1] for k, v in row.items() if k != "rule")
-    print(f"goal (every non-tiny model >= 90% of seeds exact on every rule): {'met' if goal else 'NOT met'}; "
-          f"time goal: {'met' if wall < 600 else 'NOT met'}")
+    goal = all(
+        v >= 0.9 for row in ex.success_table(big)[:-1] for k, v in row.items() if k != "rule"
+    )
+    print(
+        f"goal (every non-tiny model >= 90% of seeds exact on every rule): {'met' if goal else 'NOT met'}; "
+        f"time goal: {'met' if wall < 600 else 'NOT met'}"
+    )
     print(f"results: {out}")
     return 0
 

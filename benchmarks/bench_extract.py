@@ -17,7 +17,16 @@ from lifecore import Rule, data
 from lifecore import discover as dsc
 from lifecore import extract as ex
 
-NOTES = ["B3/S23", "B36/S23", "B3678/S34678", "B35678/S5678", "B2/S", "B345/S5", "B13/S012V", "B2/S013V"]
+NOTES = [
+    "B3/S23",
+    "B36/S23",
+    "B3678/S34678",
+    "B35678/S5678",
+    "B2/S",
+    "B345/S5",
+    "B13/S012V",
+    "B2/S013V",
+]
 UNSEEN = ["B2/S34H", "B1/S012V", "B245/S3", "B356/S23H"]
 
 
@@ -37,22 +46,29 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="three rules, no basis method")
     ap.add_argument("--trained", action="store_true", help="use chapter 4's trained networks")
-    ap.add_argument("--model", default="cnn-small", help="which of chapter 4's models (with --trained)")
+    ap.add_argument(
+        "--model", default="cnn-small", help="which of chapter 4's models (with --trained)"
+    )
     args = ap.parse_args()
     rules = NOTES[:3] if args.quick else NOTES
     nets = networks(rules, args.trained, args.model)
     if args.trained:
-        print(f"networks: {args.model}, seed 0; trainer says exact on "
-              f"{sum(bool(n.metadata.get('exact')) for n in nets.values())}/{len(rules)} rules")
+        print(
+            f"networks: {args.model}, seed 0; trainer says exact on "
+            f"{sum(bool(n.metadata.get('exact')) for n in nets.values())}/{len(rules)} rules"
+        )
     methods = {
-        "tabulate": lambda r, n: ex.tabulate(*(lambda d: (d.x, d.y))(data.make_dataset(r, 16, 32, 8, seed=7)),
-                                             Rule.parse(r).neighbourhood),
+        "tabulate": lambda r, n: ex.tabulate(
+            *(lambda d: (d.x, d.y))(data.make_dataset(r, 16, 32, 8, seed=7)),
+            Rule.parse(r).neighbourhood,
+        ),
         "enumerate": lambda r, n: ex.enumerate_neighbourhoods(n, "auto"),
         "statistics": lambda r, n: ex.neighbour_statistics(n, Rule.parse(r).neighbourhood),
     }
     if not args.quick:
-        methods["basis"] = lambda r, n: ex.compare_with_basis(n, Rule.parse(r).neighbourhood,
-                                                              cache_dir="/tmp/lifecore-basis")
+        methods["basis"] = lambda r, n: ex.compare_with_basis(
+            n, Rule.parse(r).neighbourhood, cache_dir="/tmp/lifecore-basis"
+        )
     print(f"{'method':<12}{'recovered':>12}{'total s':>10}{'max s':>8}")
     for name, fn in methods.items():
         ok, times = 0, []
@@ -72,8 +88,10 @@ def main():
         ok += str(d.rule) == str(Rule.parse(r)) and not d.undetermined
         if d.agreement:
             agree.append(f"{d.agreement['agree']}/{d.agreement['classes']}")
-    print(f"{'discover':<12}{ok:>7}/{len(disc_rules):<4}{sum(times):>10.2f}{max(times):>8.2f}"
-          f"   rounds: {rounds}")
+    print(
+        f"{'discover':<12}{ok:>7}/{len(disc_rules):<4}{sum(times):>10.2f}{max(times):>8.2f}"
+        f"   rounds: {rounds}"
+    )
     if agree:
         print(f"network route: seen classes read back on fresh boards = tabulation: {agree}")
 

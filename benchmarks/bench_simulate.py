@@ -95,7 +95,12 @@ def main(argv: list[str] | None = None) -> int:
             del ours_frames, base_frames
             cells = x.size
             for op, ours, base, reps in (
-                ("step", lambda: _bitslice.step(x, rule, "torus"), lambda: baseline_step(x, rule), 1),
+                (
+                    "step",
+                    lambda: _bitslice.step(x, rule, "torus"),
+                    lambda: baseline_step(x, rule),
+                    1,
+                ),
                 (
                     f"simulate({STEPS})",
                     lambda: _bitslice.simulate(x, rule, STEPS, "torus", None),
@@ -104,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             ):
                 t_ours = median_time(ours, fast_repeats)
-                t_base = median_time(base, slow_repeats if reps > 1 or x.size > 1 << 20 else fast_repeats)
+                t_base = median_time(
+                    base, slow_repeats if reps > 1 or x.size > 1 << 20 else fast_repeats
+                )
                 rows.append(
                     {
                         "boards": case,

@@ -1,10 +1,12 @@
 """lifecore: simulate Life-like cellular automata, learn them with neural networks,
 and read the exact rule back out of a trained network."""
 
+from .errors import LifecoreError
 from .rules import NAMED_RULES, NEIGHBOURHOODS, NOTES_RULES, Rule, RuleError, as_rule
 from .simulate import BoardError, StopReport, neighbour_counts, simulate, step
 
 __all__ = [
+    "LifecoreError",
     "Rule",
     "RuleError",
     "NAMED_RULES",

@@ -51,7 +51,9 @@ __all__ = ["step", "simulate"]
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 _NB_CODE = {"moore": 0, "vonneumann": 1, "hex": 2}
 # _LUT[v]: the 8 bits of byte v spread into the 8 bytes of a word (little-endian order).
-_LUT = np.array([sum(((v >> q) & 1) << (8 * q) for q in range(8)) for v in range(256)], dtype=np.uint64)
+_LUT = np.array(
+    [sum(((v >> q) & 1) << (8 * q) for q in range(8)) for v in range(256)], dtype=np.uint64
+)
 
 
 def _rule_masks(rule: Rule) -> tuple[np.ndarray, np.ndarray]:
@@ -231,10 +233,17 @@ def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
         dc = src[b, rd, 0] & md
         dst[b, r, 0] = lastmask & _word(
             nb,
-            (uc << one) | wu, uc, (uc >> one) | eu,
-            (mc << one) | wm, mc, (mc >> one) | em,
-            (dc << one) | wd, dc, (dc >> one) | ed,
-            bm, sm,
+            (uc << one) | wu,
+            uc,
+            (uc >> one) | eu,
+            (mc << one) | wm,
+            mc,
+            (mc >> one) | em,
+            (dc << one) | wd,
+            dc,
+            (dc >> one) | ed,
+            bm,
+            sm,
         )
         return
     # first word: west carry from the far edge
@@ -243,10 +252,17 @@ def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
     dc = src[b, rd, 0] & md
     dst[b, r, 0] = _word(
         nb,
-        (uc << one) | wu, uc, (uc >> one) | ((src[b, ru, 1] & mu) << s63),
-        (mc << one) | wm, mc, (mc >> one) | (src[b, r, 1] << s63),
-        (dc << one) | wd, dc, (dc >> one) | ((src[b, rd, 1] & md) << s63),
-        bm, sm,
+        (uc << one) | wu,
+        uc,
+        (uc >> one) | ((src[b, ru, 1] & mu) << s63),
+        (mc << one) | wm,
+        mc,
+        (mc >> one) | (src[b, r, 1] << s63),
+        (dc << one) | wd,
+        dc,
+        (dc >> one) | ((src[b, rd, 1] & md) << s63),
+        bm,
+        sm,
     )
     for k in range(1, last):
         uc = src[b, ru, k] & mu
@@ -254,10 +270,17 @@ def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
         dc = src[b, rd, k] & md
         dst[b, r, k] = _word(
             nb,
-            (uc << one) | ((src[b, ru, k - 1] & mu) >> s63), uc, (uc >> one) | ((src[b, ru, k + 1] & mu) << s63),
-            (mc << one) | (src[b, r, k - 1] >> s63), mc, (mc >> one) | (src[b, r, k + 1] << s63),
-            (dc << one) | ((src[b, rd, k - 1] & md) >> s63), dc, (dc >> one) | ((src[b, rd, k + 1] & md) << s63),
-            bm, sm,
+            (uc << one) | ((src[b, ru, k - 1] & mu) >> s63),
+            uc,
+            (uc >> one) | ((src[b, ru, k + 1] & mu) << s63),
+            (mc << one) | (src[b, r, k - 1] >> s63),
+            mc,
+            (mc >> one) | (src[b, r, k + 1] << s63),
+            (dc << one) | ((src[b, rd, k - 1] & md) >> s63),
+            dc,
+            (dc >> one) | ((src[b, rd, k + 1] & md) << s63),
+            bm,
+            sm,
         )
     # last word: east carry from the far edge, bits past W cleared
     uc = src[b, ru, last] & mu
@@ -265,10 +288,17 @@ def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
     dc = src[b, rd, last] & md
     dst[b, r, last] = lastmask & _word(
         nb,
-        (uc << one) | ((src[b, ru, last - 1] & mu) >> s63), uc, (uc >> one) | eu,
-        (mc << one) | (src[b, r, last - 1] >> s63), mc, (mc >> one) | em,
-        (dc << one) | ((src[b, rd, last - 1] & md) >> s63), dc, (dc >> one) | ed,
-        bm, sm,
+        (uc << one) | ((src[b, ru, last - 1] & mu) >> s63),
+        uc,
+        (uc >> one) | eu,
+        (mc << one) | (src[b, r, last - 1] >> s63),
+        mc,
+        (mc >> one) | em,
+        (dc << one) | ((src[b, rd, last - 1] & md) >> s63),
+        dc,
+        (dc >> one) | ed,
+        bm,
+        sm,
     )
 
 
@@ -332,7 +362,18 @@ def step(x: np.ndarray, rule: Rule, boundary: str) -> np.ndarray:
     src = _packed(x)
     out = np.empty((n, 1, h, w), dtype=np.uint8)
     # t0 = -1: the one generation computed is written to out[:, 0]
-    _run(src, np.empty_like(src), out, -1, 1, _NB_CODE[rule.neighbourhood], boundary == "torus", bm, sm, _LUT)
+    _run(
+        src,
+        np.empty_like(src),
+        out,
+        -1,
+        1,
+        _NB_CODE[rule.neighbourhood],
+        boundary == "torus",
+        bm,
+        sm,
+        _LUT,
+    )
     return out.reshape(n, h, w)
 
 

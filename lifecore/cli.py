@@ -13,6 +13,8 @@ import importlib
 import sys
 from typing import Optional, Sequence
 
+from .errors import LifecoreError
+
 #: subcommand -> module that implements it
 SUBCOMMANDS = {
     "train": "lifecore.train",
@@ -32,6 +34,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except ValueError as err:  # our errors are ValueErrors that name the problem
+    except (LifecoreError, ValueError) as err:  # errors name the problem: one line, exit 2
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
+from .errors import LifecoreError
 from .rules import Rule, RuleLike, as_rule
 from .simulate import BOUNDARIES, check_boards, neighbour_counts, simulate
 
@@ -38,7 +39,7 @@ Density = Union[float, tuple[float, float]]
 COVERING: tuple[float, float] = (0.05, 0.95)
 
 
-class DataError(ValueError):
+class DataError(LifecoreError):
     """A dataset, or a dataset file, that is malformed."""
 
 
@@ -49,7 +50,9 @@ def _check_density(density: Density) -> tuple[float, float]:
         try:
             lo, hi = (float(d) for d in density)
         except (TypeError, ValueError):
-            raise DataError(f"density must be a number or a (low, high) pair, got {density!r}") from None
+            raise DataError(
+                f"density must be a number or a (low, high) pair, got {density!r}"
+            ) from None
     if not (0.0 <= lo <= hi <= 1.0):
         raise DataError(f"density must satisfy 0 <= low <= high <= 1, got {density!r}")
     return lo, hi
@@ -62,7 +65,9 @@ def _shape(size: Union[int, Sequence[int]]) -> tuple[int, int]:
     return int(shape[0]), int(shape[1])
 
 
-def soups(n: int, size: Union[int, Sequence[int]], density: Density = 0.5, seed: int = 0) -> np.ndarray:
+def soups(
+    n: int, size: Union[int, Sequence[int]], density: Density = 0.5, seed: int = 0
+) -> np.ndarray:
     """``n`` random boards, uint8 ``(n, H, W)``; a density range draws one density per board."""
     if int(n) < 1:
         raise DataError(f"need at least one soup, got n={n!r}")
@@ -94,7 +99,9 @@ def trajectories(
 
         n_frames = frames.shape[1]
         report = StopReport(
-            length=np.full(len(boards), n_frames), period=np.zeros(len(boards), int), start=np.full(len(boards), -1)
+            length=np.full(len(boards), n_frames),
+            period=np.zeros(len(boards), int),
+            start=np.full(len(boards), -1),
         )
         return frames, report
     return simulate(boards, rule, steps, boundary, stop=stop)
@@ -120,14 +127,18 @@ class TransitionData:
         for name in ("x", "y"):
             arr = getattr(self, name)
             if not isinstance(arr, np.ndarray) or arr.ndim != 3:
-                raise DataError(f"dataset array {name!r} must be (N, H, W), got {getattr(arr, 'shape', arr)!r}")
+                raise DataError(
+                    f"dataset array {name!r} must be (N, H, W), got {getattr(arr, 'shape', arr)!r}"
+                )
             if arr.dtype != np.uint8:
                 raise DataError(f"dataset array {name!r} must be uint8, got {arr.dtype}")
             check_boards(arr, name=f"dataset array {name!r}")
         if self.x.shape != self.y.shape:
             raise DataError(f"x and y shapes differ: {self.x.shape} vs {self.y.shape}")
         if self.trajectory.shape != (len(self.x),):
-            raise DataError(f"trajectory ids must have shape ({len(self.x)},), got {self.trajectory.shape}")
+            raise DataError(
+                f"trajectory ids must have shape ({len(self.x)},), got {self.trajectory.shape}"
+            )
         if self.trajectory.dtype.kind not in "iu":
             raise DataError(f"trajectory ids must be integers, got {self.trajectory.dtype}")
         if "rule" in self.meta:
@@ -146,10 +157,12 @@ class TransitionData:
     def boundary(self) -> str:
         return self.meta.get("boundary", "torus")
 
-    def subset(self, index: np.ndarray) -> "TransitionData":
+    def subset(self, index: np.ndarray) -> TransitionData:
         return TransitionData(self.x[index], self.y[index], self.trajectory[index], dict(self.meta))
 
-    def split(self, val_fraction: float = 0.2, seed: int = 0) -> tuple["TransitionData", "TransitionData"]:
+    def split(
+        self, val_fraction: float = 0.2, seed: int = 0
+    ) -> tuple[TransitionData, TransitionData]:
         """Training and validation sets split by trajectory, never by pair, so no board leaks."""
         ids = np.unique(self.trajectory)
         if len(ids) < 2:
@@ -174,13 +187,17 @@ class TransitionData:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp.npz")
         np.savez_compressed(
-            tmp, x=self.x, y=self.y, trajectory=self.trajectory, meta=np.array(json.dumps(self.meta))
+            tmp,
+            x=self.x,
+            y=self.y,
+            trajectory=self.trajectory,
+            meta=np.array(json.dumps(self.meta)),
         )
         tmp.replace(path)
         return path
 
     @classmethod
-    def load(cls, path: Union[str, Path]) -> "TransitionData":
+    def load(cls, path: Union[str, Path]) -> TransitionData:
         """Read and validate a dataset written by `save`."""
         import json
         import zipfile
@@ -190,7 +207,9 @@ class TransitionData:
             with np.load(path, allow_pickle=False) as f:
                 missing = {"x", "y", "trajectory", "meta"} - set(f.files)
                 if missing:
-                    raise DataError(f"{path}: not a lifecore dataset, missing arrays {sorted(missing)}")
+                    raise DataError(
+                        f"{path}: not a lifecore dataset, missing arrays {sorted(missing)}"
+                    )
                 arrays = {k: f[k] for k in ("x", "y", "trajectory", "meta")}
         except (OSError, zipfile.BadZipFile, ValueError) as err:
             if isinstance(err, DataError):
@@ -255,7 +274,10 @@ def coverage(boards: np.ndarray, rule: RuleLike, boundary: str = "torus") -> np.
 
 
 def transition_counts(
-    x: np.ndarray, y: np.ndarray, neighbourhood: Union[str, RuleLike] = "moore", boundary: str = "torus"
+    x: np.ndarray,
+    y: np.ndarray,
+    neighbourhood: Union[str, RuleLike] = "moore",
+    boundary: str = "torus",
 ) -> np.ndarray:
     """``out[state, count, next]``: how often each class went to each next state.
 
@@ -287,7 +309,9 @@ def stop_statistics(report) -> dict:
         "cycle": int((period > 1).sum()),
         "running": int((~stopped).sum()),
         "periods": sorted({int(p) for p in period[period > 1]}),
-        "median_stop": float(np.median(np.asarray(report.start)[stopped])) if stopped.any() else float("nan"),
+        "median_stop": float(np.median(np.asarray(report.start)[stopped]))
+        if stopped.any()
+        else float("nan"),
     }
 
 

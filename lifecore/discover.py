@@ -45,6 +45,7 @@ from typing import Any, Callable, Optional, Sequence, Union
 import numpy as np
 
 from .data import COVERING, soups
+from .errors import LifecoreError
 from .extract import Extraction, class_names, smallest_first, tabulate
 from .rules import NEIGHBOURHOODS, Rule, RuleLike, as_rule
 from .simulate import step
@@ -67,7 +68,7 @@ DENSITIES = tuple(round(d, 2) for d in np.linspace(0.05, 0.95, 10))
 HOODS = ("auto",) + smallest_first
 
 
-class DiscoveryError(ValueError):
+class DiscoveryError(LifecoreError):
     """Bad input to discovery (data that are not trajectories, unknown options...)."""
 
 
@@ -97,19 +98,28 @@ class Discovery:
     def rounds_table(self) -> list[dict]:
         """One row per experiment: round, kind, soup density, the classes the design expected
         it to settle (None for round 0 and random picks) and the candidates left after it."""
-        return [{"round": e["round"], "experiment": e["kind"], "density": e["density"],
-                 "expected classes settled": e["expected"], "candidates after": n}
-                for e, n in zip(self.experiments, self.candidates_per_round)]
+        return [
+            {
+                "round": e["round"],
+                "experiment": e["kind"],
+                "density": e["density"],
+                "expected classes settled": e["expected"],
+                "candidates after": n,
+            }
+            for e, n in zip(self.experiments, self.candidates_per_round)
+        ]
 
     def network_report(self) -> list[str]:
         """One line per round of the network route (empty without it): the fit, the agreement
         with tabulation on fresh boards and on its training boards, and its full guess."""
-        return [f"round {r['round']} ({r['model']}, {r['pairs']} pairs, {r['epochs']} epochs, stopped: {r['stopped']}): "
-                f"on fresh boards {r['agree']}/{r['classes']} seen classes agree with tabulation"
-                + (f" (not: {' '.join(r['disagree'])})" if r["disagree"] else "")
-                + f"; on its training boards {r['data_classes_agree']}/{r['data_classes']}; "
-                f"network's full guess {r['network_rule']}"
-                for r in self.details.get("network_rounds", [])]
+        return [
+            f"round {r['round']} ({r['model']}, {r['pairs']} pairs, {r['epochs']} epochs, stopped: {r['stopped']}): "
+            f"on fresh boards {r['agree']}/{r['classes']} seen classes agree with tabulation"
+            + (f" (not: {' '.join(r['disagree'])})" if r["disagree"] else "")
+            + f"; on its training boards {r['data_classes_agree']}/{r['data_classes']}; "
+            f"network's full guess {r['network_rule']}"
+            for r in self.details.get("network_rounds", [])
+        ]
 
     def summary(self) -> dict:
         return {
@@ -122,7 +132,9 @@ class Discovery:
             "consistent_neighbourhoods": list(self.consistent_neighbourhoods),
             "agreement": self.agreement,
             "network_guess": self.network_guess,
-            "experiments": [{k: v for k, v in e.items() if k != "boards"} for e in self.experiments],
+            "experiments": [
+                {k: v for k, v in e.items() if k != "boards"} for e in self.experiments
+            ],
             "seconds": round(float(self.seconds), 3),
         }
 
@@ -149,7 +161,7 @@ class BlackBox:
         self.cells = 0
 
     @classmethod
-    def of(cls, rule: RuleLike) -> "BlackBox":
+    def of(cls, rule: RuleLike) -> BlackBox:
         rule = as_rule(rule)
         return cls(lambda boards: step(boards, rule), name="hidden rule")
 
@@ -158,7 +170,9 @@ class BlackBox:
         self.cells += int(np.asarray(boards).size)
         out = np.asarray(self.fn(np.asarray(boards, dtype=np.uint8)), dtype=np.uint8)
         if out.shape != np.shape(boards):
-            raise DiscoveryError(f"the black box returned shape {out.shape} for boards {np.shape(boards)}")
+            raise DiscoveryError(
+                f"the black box returned shape {out.shape} for boards {np.shape(boards)}"
+            )
         return out
 
     def run(self, boards: np.ndarray, steps: int) -> np.ndarray:
@@ -180,7 +194,9 @@ def check_trajectories(arr: Any, name: str = "trajectories") -> np.ndarray:
     if 0 in arr.shape:
         raise DiscoveryError(f"{name} is empty: shape {arr.shape}")
     if arr.shape[1] < 2:
-        raise DiscoveryError(f"{name} need at least two frames per trajectory (T >= 2), got T={arr.shape[1]}")
+        raise DiscoveryError(
+            f"{name} need at least two frames per trajectory (T >= 2), got T={arr.shape[1]}"
+        )
     if arr.max() > 1:
         raise DiscoveryError(f"{name} must hold only 0 and 1 (found {int(arr.max())})")
     return arr
@@ -214,7 +230,9 @@ def _known_table(known, hood: str) -> np.ndarray:
         return table
     if isinstance(known, dict):
         for name, value in known.items():
-            if not (isinstance(name, str) and len(name) >= 2 and name[0] in "BS" and name[1:].isdigit()):
+            if not (
+                isinstance(name, str) and len(name) >= 2 and name[0] in "BS" and name[1:].isdigit()
+            ):
                 raise DiscoveryError(f"known transitions are named like 'B3' or 'S8', got {name!r}")
             c = int(name[1:])
             if c > size:
@@ -227,7 +245,9 @@ def _known_table(known, hood: str) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def crafted_boards(classes: Sequence[tuple[int, int]], neighbourhood: str, seed: int = 0) -> np.ndarray:
+def crafted_boards(
+    classes: Sequence[tuple[int, int]], neighbourhood: str, seed: int = 0
+) -> np.ndarray:
     """One board that shows each (state, count) class at least once, on isolated 3x3 tiles."""
     rng = np.random.default_rng(seed)
     offsets = NEIGHBOURHOODS[neighbourhood]
@@ -258,8 +278,14 @@ ROUTE_PATIENCE = 100
 def _route_config(seed: int, epochs: int):
     from .train import TrainConfig
 
-    return TrainConfig(max_epochs=int(epochs), patience=ROUTE_PATIENCE, lr=ROUTE_LR, seed=int(seed),
-                       rollout_steps=0, threads=1)
+    return TrainConfig(
+        max_epochs=int(epochs),
+        patience=ROUTE_PATIENCE,
+        lr=ROUTE_LR,
+        seed=int(seed),
+        rollout_steps=0,
+        threads=1,
+    )
 
 
 def _train_network(x: np.ndarray, y: np.ndarray, model_name: str, seed: int, epochs: int):
@@ -281,8 +307,12 @@ def _train_network(x: np.ndarray, y: np.ndarray, model_name: str, seed: int, epo
 
     torch.manual_seed(seed)
     net = models.build(model_name)
-    data = TransitionData(np.ascontiguousarray(x, np.uint8), np.ascontiguousarray(y, np.uint8),
-                          np.arange(len(x), dtype=np.int64), {"boundary": "torus"})
+    data = TransitionData(
+        np.ascontiguousarray(x, np.uint8),
+        np.ascontiguousarray(y, np.uint8),
+        np.arange(len(x), dtype=np.int64),
+        {"boundary": "torus"},
+    )
     threads = torch.get_num_threads()
     try:
         res = fit(net, data, data, _route_config(seed, epochs), progress=False)
@@ -300,7 +330,9 @@ def _route_model(model_name: str, hood: str) -> str:
     return model_name
 
 
-def _network_route(x, y, first_frames, data_frames, hood, tab: Extraction, model_name, seed, epochs, max_pairs):
+def _network_route(
+    x, y, first_frames, data_frames, hood, tab: Extraction, model_name, seed, epochs, max_pairs
+):
     """Train on the data, then hold the network against tabulation.
 
     ``agreement`` compares, class by class over the classes the data show, tabulation with the
@@ -321,7 +353,9 @@ def _network_route(x, y, first_frames, data_frames, hood, tab: Extraction, model
     model, res = _train_network(x, y, model_name, seed, epochs)
     seen = tab.table >= 0
     # 1. the network's table on fresh covering soups (its guess for every class)
-    stats = neighbour_statistics(model, hood, n=48, size=24, threshold=0.5 + 1e-9, min_support=1, seed=seed + 1)
+    stats = neighbour_statistics(
+        model, hood, n=48, size=24, threshold=0.5 + 1e-9, min_support=1, seed=seed + 1
+    )
     p_alive = np.nan_to_num(stats.details["p_alive"], nan=0.5)
     net_table = (p_alive > 0.5).astype(np.int64)
     guess = Rule.from_table(net_table.astype(np.uint8), hood)
@@ -403,7 +437,10 @@ def _expected_settled(boards, steps, tab: Extraction, p_alive, n_sim: int, rng) 
         hit = np.zeros_like(free)
         for _t in range(steps):
             counts = neighbour_counts(x, probe)
-            flat = np.bincount((x.astype(np.int64) * (probe.size + 1) + counts).ravel(), minlength=2 * (probe.size + 1))
+            flat = np.bincount(
+                (x.astype(np.int64) * (probe.size + 1) + counts).ravel(),
+                minlength=2 * (probe.size + 1),
+            )
             hit |= flat.reshape(free.shape) > 0
             if (hit | ~free).all():
                 break
@@ -445,7 +482,9 @@ def discover(
     """
     t0 = time.perf_counter()
     if neighbourhood not in HOODS:
-        raise DiscoveryError(f"unknown neighbourhood {neighbourhood!r}; expected one of {', '.join(HOODS)}")
+        raise DiscoveryError(
+            f"unknown neighbourhood {neighbourhood!r}; expected one of {', '.join(HOODS)}"
+        )
     if strategy not in ("design", "random"):
         raise DiscoveryError(f"unknown strategy {strategy!r}; expected 'design' or 'random'")
     hoods = smallest_first if neighbourhood == "auto" else (neighbourhood,)
@@ -464,9 +503,13 @@ def discover(
         x = np.asarray(source[0], np.uint8)
         y = np.asarray(source[1], np.uint8)
         if x.shape != y.shape or x.ndim != 3:
-            raise DiscoveryError(f"(x, y) pairs must both be (N, H, W), got {x.shape} and {y.shape}")
+            raise DiscoveryError(
+                f"(x, y) pairs must both be (N, H, W), got {x.shape} and {y.shape}"
+            )
     else:
-        data_frames = check_trajectories(np.asarray(source) if not isinstance(source, np.ndarray) else source)
+        data_frames = check_trajectories(
+            np.asarray(source) if not isinstance(source, np.ndarray) else source
+        )
         h, w = data_frames.shape[-2:]
         x = data_frames[:, :-1].reshape(-1, h, w)
         y = data_frames[:, 1:].reshape(-1, h, w)
@@ -478,7 +521,9 @@ def discover(
         h, w = data_frames.shape[-2:]
         x = data_frames[:, :-1].reshape(-1, h, w)
         y = data_frames[:, 1:].reshape(-1, h, w)
-        experiments.append({"round": 0, "kind": "soup", "density": initial_density, "expected": None})
+        experiments.append(
+            {"round": 0, "kind": "soup", "density": initial_density, "expected": None}
+        )
     first_frames = data_frames[:, 0] if data_frames is not None else None
 
     tabs = _tabulate_all(x, y, hoods, known_by_hood)
@@ -501,7 +546,9 @@ def discover(
     # the network's ranking of the candidates from the first data (a prior for the design)
     if use_network and box is not None and preferred() is not None and not done():
         hood = preferred()
-        _, p_alive, guess, agr = _network_route(x, y, None, None, hood, tabs[hood], model, seed, epochs, max_pairs)
+        _, p_alive, guess, agr = _network_route(
+            x, y, None, None, hood, tabs[hood], model, seed, epochs, max_pairs
+        )
         p_alive_by_hood[hood] = p_alive
         network_rounds.append({"round": 0, "neighbourhood": hood, **agr})
 
@@ -516,16 +563,22 @@ def discover(
             b = soups(boards, size, d, seed=seed * 1000 + r * 31 + i)
             menu.append({"kind": "soup", "density": d, "boards": b})
         if crafted:
-            free = [(s, c) for s in range(2) for c in range(tab.table.shape[1]) if tab.table[s, c] < 0]
+            free = [
+                (s, c) for s in range(2) for c in range(tab.table.shape[1]) if tab.table[s, c] < 0
+            ]
             # under auto, also show the classes of the other consistent neighbourhoods
-            menu.append({"kind": "crafted", "density": None, "boards": crafted_boards(free, hood, seed + r)})
+            menu.append(
+                {"kind": "crafted", "density": None, "boards": crafted_boards(free, hood, seed + r)}
+            )
         if strategy == "random":
             choice = menu[int(rng.integers(len(DENSITIES)))]
             choice["expected"] = None
         else:
             for m in menu:
                 n_steps = 1 if m["kind"] == "crafted" else steps
-                m["expected"] = _expected_settled(m["boards"], n_steps, tab, p_alive_by_hood[hood], n_sim, rng)
+                m["expected"] = _expected_settled(
+                    m["boards"], n_steps, tab, p_alive_by_hood[hood], n_sim, rng
+                )
             choice = max(menu, key=lambda m: m["expected"])
         n_steps = 1 if choice["kind"] == "crafted" else steps
         frames = box.run(choice["boards"], n_steps)
@@ -539,8 +592,15 @@ def discover(
         total, per = _candidates(tabs)
         candidates_per_round.append(total)
         per_round_detail.append(per)
-        experiments.append({"round": r, "kind": choice["kind"], "density": choice["density"],
-                            "expected": choice["expected"], "boards": choice["boards"]})
+        experiments.append(
+            {
+                "round": r,
+                "kind": choice["kind"],
+                "density": choice["density"],
+                "expected": choice["expected"],
+                "boards": choice["boards"],
+            }
+        )
 
     hood = preferred()
     consistent = hood is not None
@@ -548,9 +608,13 @@ def discover(
     guess = None
     if consistent and use_network:
         xs, ys = _flat_pairs(x, y)
-        _, _, g, agreement = _network_route(xs, ys, first_frames, data_frames, hood, tabs[hood], model, seed, epochs, max_pairs)
+        _, _, g, agreement = _network_route(
+            xs, ys, first_frames, data_frames, hood, tabs[hood], model, seed, epochs, max_pairs
+        )
         guess = str(g)
-        network_rounds.append({"round": len(candidates_per_round) - 1, "neighbourhood": hood, **agreement})
+        network_rounds.append(
+            {"round": len(candidates_per_round) - 1, "neighbourhood": hood, **agreement}
+        )
     tab = tabs[hood] if consistent else None
     return Discovery(
         rule=tab.rule if tab is not None else None,
@@ -618,7 +682,11 @@ def _merge_tabs(tabs, frames, hoods, known_by_hood):
             consistent=consistent,
             method="tabulate",
             neighbourhood=hood,
-            details={"support": support, "alive": alive, "conflicts": conflicts or old.details.get("conflicts", [])},
+            details={
+                "support": support,
+                "alive": alive,
+                "conflicts": conflicts or old.details.get("conflicts", []),
+            },
         )
         out[hood] = tab
     return out
@@ -627,7 +695,9 @@ def _merge_tabs(tabs, frames, hoods, known_by_hood):
 # -- CLI ------------------------------------------------------------------------------------------
 def _cli(args) -> int:
     frames = load_trajectories(args.data)
-    result = discover(frames, neighbourhood=args.neighbourhood, use_network=not args.no_network, seed=args.seed)
+    result = discover(
+        frames, neighbourhood=args.neighbourhood, use_network=not args.no_network, seed=args.seed
+    )
     if not result.consistent:
         conflicts = {h: c for h, c in result.details["conflicts"].items() if c}
         raise DiscoveryError(
@@ -639,22 +709,30 @@ def _cli(args) -> int:
         print(f"undetermined (never seen in the data): {' '.join(result.undetermined)}")
     others = [h for h in result.consistent_neighbourhoods if h != result.neighbourhood]
     if others:
-        print(f"also consistent with: {', '.join(others)} (the smallest consistent neighbourhood is reported)")
+        print(
+            f"also consistent with: {', '.join(others)} (the smallest consistent neighbourhood is reported)"
+        )
     if result.agreement:
         a = result.agreement
-        print(f"network vs tabulation: read back on fresh boards, {a['agree']}/{a['classes']} seen classes agree "
-              f"({a['data_classes_agree']}/{a['data_classes']} on its training boards); "
-              f"network's full guess {a['network_rule']} (a guess for unseen classes, not a result)")
+        print(
+            f"network vs tabulation: read back on fresh boards, {a['agree']}/{a['classes']} seen classes agree "
+            f"({a['data_classes_agree']}/{a['data_classes']} on its training boards); "
+            f"network's full guess {a['network_rule']} (a guess for unseen classes, not a result)"
+        )
     if args.json:
         print(json.dumps(result.summary()))
     return 0
 
 
 def register_cli(subparsers) -> None:
-    p = subparsers.add_parser("discover", help="find the rule behind trajectories (an .npz with 'trajectories')")
+    p = subparsers.add_parser(
+        "discover", help="find the rule behind trajectories (an .npz with 'trajectories')"
+    )
     p.add_argument("data", help=".npz file holding 'trajectories', uint8 (N, T, H, W), on a torus")
     p.add_argument("--neighbourhood", choices=HOODS, default="auto")
-    p.add_argument("--no-network", action="store_true", help="skip the network cross-check (tabulation only)")
+    p.add_argument(
+        "--no-network", action="store_true", help="skip the network cross-check (tabulation only)"
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="end with one JSON line")
     p.set_defaults(func=_cli)
@@ -674,22 +752,36 @@ class StrategyComparison:
     def verdict(self, a: str = "design", b: str = "random") -> dict:
         """Seeds on which strategy ``a`` needed fewer, as many, and more rounds than ``b``."""
         x, y = self.rounds_to_one[a], self.rounds_to_one[b]
-        return {"fewer": int((x < y).sum()), "as many": int((x == y).sum()), "more": int((x > y).sum()),
-                "seeds": len(x)}
+        return {
+            "fewer": int((x < y).sum()),
+            "as many": int((x == y).sum()),
+            "more": int((x > y).sum()),
+            "seeds": len(x),
+        }
 
     def report(self, a: str = "design", b: str = "random") -> list[str]:
         """Lines: rounds to one candidate per seed and their mean for each strategy, then the
         per-seed comparison of ``a`` with ``b``."""
-        lines = [f"{strategy:>6}: rounds to one candidate per seed {[int(x) if np.isfinite(x) else None for x in v]}, "
-                 f"mean {np.mean(v):.2f}" for strategy, v in self.rounds_to_one.items()]
+        lines = [
+            f"{strategy:>6}: rounds to one candidate per seed {[int(x) if np.isfinite(x) else None for x in v]}, "
+            f"mean {np.mean(v):.2f}"
+            for strategy, v in self.rounds_to_one.items()
+        ]
         v = self.verdict(a, b)
-        lines.append(f"{a} needed fewer rounds than {b} on {v['fewer']} seeds, as many on {v['as many']}, "
-                     f"more on {v['more']} (of {v['seeds']})")
+        lines.append(
+            f"{a} needed fewer rounds than {b} on {v['fewer']} seeds, as many on {v['as many']}, "
+            f"more on {v['more']} (of {v['seeds']})"
+        )
         return lines
 
 
-def compare_strategies(rule: RuleLike, seeds: Sequence[int] = range(12), rounds: int = 8,
-                       strategies: Sequence[str] = ("design", "random"), **options: Any) -> StrategyComparison:
+def compare_strategies(
+    rule: RuleLike,
+    seeds: Sequence[int] = range(12),
+    rounds: int = 8,
+    strategies: Sequence[str] = ("design", "random"),
+    **options: Any,
+) -> StrategyComparison:
     """Run `discover` on a fresh black box of ``rule`` for every seed and strategy, under the
     rule's own neighbourhood and without the network (it does not change which candidates
     survive); ``options`` go to `discover`."""
@@ -698,8 +790,17 @@ def compare_strategies(rule: RuleLike, seeds: Sequence[int] = range(12), rounds:
     options.setdefault("use_network", False)
     curves, rounds_to_one = {}, {}
     for strategy in strategies:
-        runs = [discover(BlackBox.of(rule), neighbourhood=hood, rounds=rounds, seed=s, strategy=strategy,
-                         **options).candidates_per_round for s in seeds]
+        runs = [
+            discover(
+                BlackBox.of(rule),
+                neighbourhood=hood,
+                rounds=rounds,
+                seed=s,
+                strategy=strategy,
+                **options,
+            ).candidates_per_round
+            for s in seeds
+        ]
         if not runs:
             raise DiscoveryError("no seeds to compare")
         longest = max(map(len, runs))
@@ -708,8 +809,9 @@ def compare_strategies(rule: RuleLike, seeds: Sequence[int] = range(12), rounds:
     return StrategyComparison(rule, curves, rounds_to_one)
 
 
-def neighbourhood_table(rules: Sequence[str], n: int = 6, size: int = 24, steps: int = 6, seed: int = 3,
-                        **options: Any) -> list[dict]:
+def neighbourhood_table(
+    rules: Sequence[str], n: int = 6, size: int = 24, steps: int = 6, seed: int = 3, **options: Any
+) -> list[dict]:
     """Discovery with ``neighbourhood="auto"`` on covering soups run under each hidden rule
     (one trajectory set per rule): one row per rule with what was found, the neighbourhoods
     the data are consistent with, the network's agreement and guess, and the seconds taken.
@@ -721,9 +823,15 @@ def neighbourhood_table(rules: Sequence[str], n: int = 6, size: int = 24, steps:
         frames = simulate(soups(n, size, COVERING, seed=seed), rule, steps)
         d = discover(frames, **options)
         a = d.agreement
-        rows.append({"hidden rule": rule, "discovered": str(d), "neighbourhood": d.neighbourhood,
-                     "consistent with": ", ".join(d.consistent_neighbourhoods),
-                     "network agrees (fresh boards)": f"{a['agree']}/{a['classes']}" if a else "-",
-                     "network's guess": a["network_rule"] if a else "-",
-                     "seconds (with network)" if a else "seconds": round(d.seconds, 2)})
+        rows.append(
+            {
+                "hidden rule": rule,
+                "discovered": str(d),
+                "neighbourhood": d.neighbourhood,
+                "consistent with": ", ".join(d.consistent_neighbourhoods),
+                "network agrees (fresh boards)": f"{a['agree']}/{a['classes']}" if a else "-",
+                "network's guess": a["network_rule"] if a else "-",
+                "seconds (with network)" if a else "seconds": round(d.seconds, 2),
+            }
+        )
     return rows

@@ -45,27 +45,98 @@ NOTES_RULES: tuple[str, ...] = tuple(_NOTES_RULES)
 _NOTES_MODELS = ("cnn-tiny", "cnn-small", "mcnn", "p4cnn-tiny", "p4cnn-small", "p4mcnn")
 _NOTES_ROWS = {
     # rule: (final training loss, validation accuracy %) per model, in _NOTES_MODELS order
-    "B3/S23": [(0.7002, 86.79), (0.0045, 100.00), (0.0055, 99.97), (0.3631, 94.74), (0.0037, 100.0), (0.0036, 100.00)],
-    "B36/S23": [(0.3451, 90.46), (0.0167, 99.89), (0.0262, 98.94), (0.4740, 92.32), (0.0274, 99.77), (0.0148, 99.86)],
-    "B3678/S34678": [(0.2035, 92.36), (0.0133, 99.96), (0.0660, 98.19), (0.4534, 93.40), (0.0159, 99.96), (0.0097, 99.98)],
-    "B35678/S5678": [(0.0165, 99.24), (0.0216, 98.73), (0.0955, 99.52), (0.0086, 99.32), (0.0058, 99.65), (0.0041, 99.77)],
-    "B2/S": [(0.0231, 99.74), (0.0023, 100.00), (0.0024, 100.00), (0.6136, 88.79), (0.0022, 100.00), (0.0034, 100.00)],
-    "B345/S5": [(0.1710, 96.25), (0.0065, 100.00), (0.0039, 100.00), (0.0028, 100.00), (0.0028, 100.00), (0.0119, 99.92)],
-    "B13/S012V": [(0.2489, 92.30), (0.0066, 100.00), (0.0045, 99.99), (0.1243, 99.04), (0.0016, 100.00), (0.0010, 100.00)],
-    "B2/S013V": [(0.5533, 77.24), (0.0046, 100.00), (0.0025, 100.00), (0.7082, 84.71), (0.0091, 100.00), (0.0015, 100.00)],
+    "B3/S23": [
+        (0.7002, 86.79),
+        (0.0045, 100.00),
+        (0.0055, 99.97),
+        (0.3631, 94.74),
+        (0.0037, 100.0),
+        (0.0036, 100.00),
+    ],
+    "B36/S23": [
+        (0.3451, 90.46),
+        (0.0167, 99.89),
+        (0.0262, 98.94),
+        (0.4740, 92.32),
+        (0.0274, 99.77),
+        (0.0148, 99.86),
+    ],
+    "B3678/S34678": [
+        (0.2035, 92.36),
+        (0.0133, 99.96),
+        (0.0660, 98.19),
+        (0.4534, 93.40),
+        (0.0159, 99.96),
+        (0.0097, 99.98),
+    ],
+    "B35678/S5678": [
+        (0.0165, 99.24),
+        (0.0216, 98.73),
+        (0.0955, 99.52),
+        (0.0086, 99.32),
+        (0.0058, 99.65),
+        (0.0041, 99.77),
+    ],
+    "B2/S": [
+        (0.0231, 99.74),
+        (0.0023, 100.00),
+        (0.0024, 100.00),
+        (0.6136, 88.79),
+        (0.0022, 100.00),
+        (0.0034, 100.00),
+    ],
+    "B345/S5": [
+        (0.1710, 96.25),
+        (0.0065, 100.00),
+        (0.0039, 100.00),
+        (0.0028, 100.00),
+        (0.0028, 100.00),
+        (0.0119, 99.92),
+    ],
+    "B13/S012V": [
+        (0.2489, 92.30),
+        (0.0066, 100.00),
+        (0.0045, 99.99),
+        (0.1243, 99.04),
+        (0.0016, 100.00),
+        (0.0010, 100.00),
+    ],
+    "B2/S013V": [
+        (0.5533, 77.24),
+        (0.0046, 100.00),
+        (0.0025, 100.00),
+        (0.7082, 84.71),
+        (0.0091, 100.00),
+        (0.0015, 100.00),
+    ],
 }
 #: The notes' published table: ``NOTES_TABLE[rule][model] = {"train_loss", "val_accuracy"}``
 #: (accuracy as a fraction; the notes print percent and never say whether it is per cell).
 #: The notes print the B3/S23 row under the label B36/S23 (the row appears twice).
 NOTES_TABLE: dict[str, dict[str, dict[str, float]]] = {
-    rule: {m: {"train_loss": loss, "val_accuracy": acc / 100.0} for m, (loss, acc) in zip(_NOTES_MODELS, row)}
+    rule: {
+        m: {"train_loss": loss, "val_accuracy": acc / 100.0}
+        for m, (loss, acc) in zip(_NOTES_MODELS, row)
+    }
     for rule, row in _NOTES_ROWS.items()
 }
 
 #: Keys every record carries.
 RECORD_KEYS = (
-    "rule", "model", "seed", "params", "train_loss", "val_loss", "val_cell_accuracy", "val_board_accuracy",
-    "rollout_exact", "exact", "epochs", "seconds", "stopped", "history",
+    "rule",
+    "model",
+    "seed",
+    "params",
+    "train_loss",
+    "val_loss",
+    "val_cell_accuracy",
+    "val_board_accuracy",
+    "rollout_exact",
+    "exact",
+    "epochs",
+    "seconds",
+    "stopped",
+    "history",
 )
 
 
@@ -97,7 +168,14 @@ def _config(config):
     return config if config is not None else TrainConfig()
 
 
-def run_one(rule, model: str, seed: int, config=None, out_dir: Optional[Union[str, Path]] = None, progress: bool = False) -> dict:
+def run_one(
+    rule,
+    model: str,
+    seed: int,
+    config=None,
+    out_dir: Optional[Union[str, Path]] = None,
+    progress: bool = False,
+) -> dict:
     """Train one (rule, model, seed) and return its record (`RECORD_KEYS`).
 
     ``out_dir``: save the network there (`checkpoint_path`), resuming an interrupted run.
@@ -153,7 +231,9 @@ def load_records(path: Union[str, Path]) -> list[dict]:
     except (OSError, json.JSONDecodeError) as err:
         raise ValueError(f"{path}: cannot read results JSON ({err})") from None
     recs = data.get("records") if isinstance(data, dict) else None
-    if not isinstance(recs, list) or not all(isinstance(r, dict) and {"rule", "model", "seed"} <= set(r) for r in recs):
+    if not isinstance(recs, list) or not all(
+        isinstance(r, dict) and {"rule", "model", "seed"} <= set(r) for r in recs
+    ):
         raise ValueError(f"{path}: not a lifecore experiments results file")
     return recs
 
@@ -161,7 +241,11 @@ def load_records(path: Union[str, Path]) -> list[dict]:
 def _write_records(path: Path, records: list[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"format": "lifecore-experiments", "records": records}, indent=1, default=_json_default))
+    tmp.write_text(
+        json.dumps(
+            {"format": "lifecore-experiments", "records": records}, indent=1, default=_json_default
+        )
+    )
     os.replace(tmp, path)
 
 
@@ -207,7 +291,13 @@ def run_grid(
     if todo:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), disable=not progress, desc="grid", unit="run")
+        bar = tqdm(
+            total=len(tasks),
+            initial=len(tasks) - len(todo),
+            disable=not progress,
+            desc="grid",
+            unit="run",
+        )
         try:
             results = Parallel(n_jobs=jobs, return_as="generator_unordered")(
                 delayed(_worker)(r, m, s, config, checkpoint_dir, threads) for r, m, s in todo
@@ -217,7 +307,11 @@ def run_grid(
                 bar.update(1)
                 bar.set_postfix(last=f"{rec['model']} {rec['rule']} exact={rec['exact']}")
                 if out is not None:
-                    _write_records(out, [done[t] for t in tasks if t in done] + [v for k, v in done.items() if k not in set(tasks)])
+                    _write_records(
+                        out,
+                        [done[t] for t in tasks if t in done]
+                        + [v for k, v in done.items() if k not in set(tasks)],
+                    )
         finally:
             bar.close()
     return [done[t] for t in tasks]
@@ -247,7 +341,9 @@ def _groups(records: Iterable[dict]) -> dict[tuple[str, str], list[dict]]:
 def _order(records: list[dict]) -> tuple[list[str], list[str]]:
     rules = list(dict.fromkeys(r["rule"] for r in records))
     names = _model_names()
-    models = sorted({r["model"] for r in records}, key=lambda m: names.index(m) if m in names else len(names))
+    models = sorted(
+        {r["model"] for r in records}, key=lambda m: names.index(m) if m in names else len(names)
+    )
     return rules, models
 
 
@@ -260,7 +356,11 @@ def success_table(records: Iterable[dict]) -> list[dict]:
     for rule in rules + ["all rules"]:
         row = {"rule": rule}
         for m in models:
-            recs = [r for r in records if r["model"] == m] if rule == "all rules" else groups.get((rule, m), [])
+            recs = (
+                [r for r in records if r["model"] == m]
+                if rule == "all rules"
+                else groups.get((rule, m), [])
+            )
             row[m] = sum(bool(r["exact"]) for r in recs) / len(recs) if recs else None
         rows.append(row)
     return rows
@@ -274,15 +374,19 @@ def time_to_exact(records: Iterable[dict]) -> list[dict]:
     for m in models:
         recs = [r for r in records if r["model"] == m]
         ok = [r for r in recs if r["exact"]]
-        rows.append({
-            "model": m,
-            "runs": len(recs),
-            "exact": len(ok),
-            "success": len(ok) / len(recs) if recs else None,
-            "median_seconds": statistics.median(r["seconds"] for r in ok) if ok else None,
-            "median_epochs": statistics.median(r["epochs"] for r in ok) if ok else None,
-            "median_seconds_all": statistics.median(r["seconds"] for r in recs) if recs else None,
-        })
+        rows.append(
+            {
+                "model": m,
+                "runs": len(recs),
+                "exact": len(ok),
+                "success": len(ok) / len(recs) if recs else None,
+                "median_seconds": statistics.median(r["seconds"] for r in ok) if ok else None,
+                "median_epochs": statistics.median(r["epochs"] for r in ok) if ok else None,
+                "median_seconds_all": statistics.median(r["seconds"] for r in recs)
+                if recs
+                else None,
+            }
+        )
     return rows
 
 
@@ -299,17 +403,19 @@ def compare_with_notes(records: Iterable[dict]) -> list[dict]:
             if not recs:
                 continue
             notes = NOTES_TABLE.get(rule, {}).get(m, {})
-            rows.append({
-                "rule": rule,
-                "model": m,
-                "notes_train_loss": notes.get("train_loss"),
-                "notes_val_accuracy": notes.get("val_accuracy"),
-                "train_loss": statistics.median(r["train_loss"] for r in recs),
-                "val_cell_accuracy": statistics.median(r["val_cell_accuracy"] for r in recs),
-                "val_board_accuracy": max(r["val_board_accuracy"] for r in recs),
-                "exact": sum(bool(r["exact"]) for r in recs) / len(recs),
-                "seeds": len(recs),
-            })
+            rows.append(
+                {
+                    "rule": rule,
+                    "model": m,
+                    "notes_train_loss": notes.get("train_loss"),
+                    "notes_val_accuracy": notes.get("val_accuracy"),
+                    "train_loss": statistics.median(r["train_loss"] for r in recs),
+                    "val_cell_accuracy": statistics.median(r["val_cell_accuracy"] for r in recs),
+                    "val_board_accuracy": max(r["val_board_accuracy"] for r in recs),
+                    "exact": sum(bool(r["exact"]) for r in recs) / len(recs),
+                    "seeds": len(recs),
+                }
+            )
     return rows
 
 
@@ -337,11 +443,23 @@ def markdown_table(rows: list[dict], formats: Optional[dict] = None) -> str:
 def _cli(args) -> int:
     from .train import TrainConfig
 
-    overrides = {k: v for k, v in {"max_epochs": args.max_epochs, "patience": args.patience}.items() if v is not None}
+    overrides = {
+        k: v
+        for k, v in {"max_epochs": args.max_epochs, "patience": args.patience}.items()
+        if v is not None
+    }
     config = TrainConfig(**overrides)
     t0 = time.perf_counter()
-    recs = run_grid(args.rules or NOTES_RULES, args.models or None, args.seeds, args.jobs, config, args.out,
-                    args.checkpoint_dir, progress=not args.quiet)
+    recs = run_grid(
+        args.rules or NOTES_RULES,
+        args.models or None,
+        args.seeds,
+        args.jobs,
+        config,
+        args.out,
+        args.checkpoint_dir,
+        progress=not args.quiet,
+    )
     print(f"{len(recs)} runs in {time.perf_counter() - t0:.1f} s -> {args.out}")
     print(markdown_table(success_table(recs), {m: ".0%" for m in _model_names()}))
     return 0

@@ -43,6 +43,7 @@ from torch import nn
 
 from . import models
 from .data import COVERING, Density, soups, transition_counts
+from .errors import LifecoreError
 from .rules import NEIGHBOURHOODS, Rule, RuleLike, as_rule
 from .simulate import step
 
@@ -78,7 +79,7 @@ METHODS = ("enumerate", "statistics", "basis")
 smallest_first = ("vonneumann", "hex", "moore")
 
 
-class ExtractionError(ValueError):
+class ExtractionError(LifecoreError):
     """Bad input to an extraction method."""
 
 
@@ -104,7 +105,11 @@ class Extraction:
     def matches(self, rule: RuleLike) -> bool:
         """True when every decided class agrees with ``rule`` and none is undetermined."""
         rule = as_rule(rule)
-        return self.exact and rule.neighbourhood == self.neighbourhood and bool((self.table == rule.table).all())
+        return (
+            self.exact
+            and rule.neighbourhood == self.neighbourhood
+            and bool((self.table == rule.table).all())
+        )
 
     def correct_classes(self, rule: RuleLike) -> int:
         """Classes decided and equal to ``rule``'s."""
@@ -145,7 +150,11 @@ class Extraction:
                 for s in range(2)
                 for c in range(self.table.shape[1])
             },
-            **{k: v for k, v in self.details.items() if k in ("conflicts", "breaking", "orbits_broken", "majority_rule")},
+            **{
+                k: v
+                for k, v in self.details.items()
+                if k in ("conflicts", "breaking", "orbits_broken", "majority_rule")
+            },
         }
 
     def __str__(self) -> str:
@@ -167,7 +176,9 @@ def class_names(table: np.ndarray, value: int = -1) -> list[str]:
 
 def _check_neighbourhood(neighbourhood: str) -> str:
     if neighbourhood not in NEIGHBOURHOODS:
-        raise ExtractionError(f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}")
+        raise ExtractionError(
+            f"unknown neighbourhood {neighbourhood!r}; expected one of {sorted(NEIGHBOURHOODS)}"
+        )
     return neighbourhood
 
 
@@ -187,7 +198,9 @@ def _pairs(x, y) -> tuple[np.ndarray, np.ndarray]:
         if x.ndim != 4:
             raise ExtractionError(f"trajectories must be (N, T, H, W), got shape {x.shape}")
         if x.shape[1] < 2:
-            raise ExtractionError(f"trajectories need at least 2 frames (T >= 2), got T={x.shape[1]}")
+            raise ExtractionError(
+                f"trajectories need at least 2 frames (T >= 2), got T={x.shape[1]}"
+            )
         a, b = x[:, :-1], x[:, 1:]
         h, w = x.shape[-2:]
         return a.reshape(-1, h, w), b.reshape(-1, h, w)
@@ -243,7 +256,12 @@ def tabulate(x, y=None, neighbourhood: str = "moore", boundary: str = "torus") -
         method="tabulate",
         neighbourhood=neighbourhood,
         seconds=time.perf_counter() - t0,
-        details={"support": support, "alive": n1, "conflicts": conflicts, "cells": int(support.sum())},
+        details={
+            "support": support,
+            "alive": n1,
+            "conflicts": conflicts,
+            "cells": int(support.sum()),
+        },
     )
 
 
@@ -378,7 +396,9 @@ def _config_name(config: np.ndarray, neighbourhood: str) -> str:
     return "/".join("".join(r) for r in grid)
 
 
-def _tile_boards(configs: np.ndarray, offsets, radius: int, contexts: int, seed: int) -> tuple[np.ndarray, int]:
+def _tile_boards(
+    configs: np.ndarray, offsets, radius: int, contexts: int, seed: int
+) -> tuple[np.ndarray, int]:
     """Tiles of side ``2*radius+1``, one per (context, configuration), laid on square boards.
 
     Context 0 leaves the rest of the receptive field dead; later contexts fill it at random
@@ -509,7 +529,9 @@ def enumerate_neighbourhoods(
         "configurations": int(len(configs)),
         "contexts": int(contexts),
         "breaking": breaking,
-        "orbits_broken": [{"class": Rule.class_name(k[0], sum(k[1:])), "members": v} for k, v in orbits.items()],
+        "orbits_broken": [
+            {"class": Rule.class_name(k[0], sum(k[1:])), "members": v} for k, v in orbits.items()
+        ],
         "n_orbits": len({_orbit_key(c, perms) for c in configs}),
         "group_order": len(perms),
         "majority_rule": str(_rule_from(table, hood)),
@@ -621,8 +643,14 @@ def _quick_fit(rule: Rule, config: dict, seed: int, epochs: int, n: int, size: i
     from .train import train_rule
 
     options = {k: v for k, v in config.items() if k != "name"}
-    res = train_rule(rule, config["name"], seed=seed, config=_basis_train_config(seed, epochs, n, size),
-                     progress=False, **options)
+    res = train_rule(
+        rule,
+        config["name"],
+        seed=seed,
+        config=_basis_train_config(seed, epochs, n, size),
+        progress=False,
+        **options,
+    )
     res.model.metadata = {"rule": str(rule), "neighbourhood": rule.neighbourhood, **res.metrics()}
     return res.model
 
@@ -719,7 +747,9 @@ def aligned_cosine(m1: nn.Module, m2: nn.Module) -> float:
     """Mean cosine of first-layer units after the best one-to-one matching (Hungarian)."""
     a, b = _first_filters(m1), _first_filters(m2)
     if a.shape[1] != b.shape[1]:
-        raise ExtractionError(f"first layers differ in shape ({a.shape[1] - 1} vs {b.shape[1] - 1} weights per unit)")
+        raise ExtractionError(
+            f"first layers differ in shape ({a.shape[1] - 1} vs {b.shape[1] - 1} weights per unit)"
+        )
     sim = a @ b.T
     try:
         from scipy.optimize import linear_sum_assignment
@@ -728,7 +758,11 @@ def aligned_cosine(m1: nn.Module, m2: nn.Module) -> float:
     except ImportError:  # greedy matching
         r, c, used = [], [], set()
         for i in np.argsort(-sim.max(1)):
-            j = max((j for j in range(sim.shape[1]) if j not in used), key=lambda j: sim[i, j], default=None)
+            j = max(
+                (j for j in range(sim.shape[1]) if j not in used),
+                key=lambda j: sim[i, j],
+                default=None,
+            )
             if j is None:
                 break
             used.add(j)
@@ -795,13 +829,18 @@ def compare_with_basis(
                 aligned[s, c] = np.nan
             out = torch.sigmoid(net(x)).reshape(-1).numpy()
             outs.append(out)
-            basis_accuracy[s, c] = float(((out > 0.5) == (step(probe_boards, r).reshape(-1) == 1)).mean())
+            basis_accuracy[s, c] = float(
+                ((out > 0.5) == (step(probe_boards, r).reshape(-1) == 1)).mean()
+            )
     basis_out = np.stack(outs, 1)
     # function control: the supports are disjoint, so project on each basis function:
     # mean output of the network over the cells where that basis network fires.
     fires = basis_out > 0.5
     function = np.array(
-        [target[fires[:, i]].mean() if fires[:, i].any() else np.nan for i in range(basis_out.shape[1])]
+        [
+            target[fires[:, i]].mean() if fires[:, i].any() else np.nan
+            for i in range(basis_out.shape[1])
+        ]
     ).reshape(2, size_n + 1)
     # split the CKA scores at their largest gap: above = "present"
     flat = np.sort(cka.ravel())
@@ -826,7 +865,10 @@ def compare_with_basis(
             "function_rule": str(_rule_from((np.nan_to_num(function) > 0.5).astype(int), hood)),
             "basis_config": cfg,
             "basis_accuracy": basis_accuracy,
-            "basis_exact": {name: bool((getattr(net, "metadata", None) or {}).get("exact")) for name, net in nets.items()},
+            "basis_exact": {
+                name: bool((getattr(net, "metadata", None) or {}).get("exact"))
+                for name, net in nets.items()
+            },
         },
     )
 
@@ -885,8 +927,10 @@ def _cli(args) -> int:
     print("per-class next state (1 alive, 0 dead, ? undetermined) and confidence:")
     print(format_confidence(ex))
     if ex.details.get("breaking"):
-        print(f"{len(ex.details['breaking'])} configuration(s) break outer-totalism, in "
-              f"{len(ex.details['orbits_broken'])} symmetry orbit(s)")
+        print(
+            f"{len(ex.details['breaking'])} configuration(s) break outer-totalism, in "
+            f"{len(ex.details['orbits_broken'])} symmetry orbit(s)"
+        )
     print(f"took {ex.seconds:.2f} s")
     if args.json:
         print(json.dumps(ex.summary(), default=_jsonable))
@@ -894,19 +938,28 @@ def _cli(args) -> int:
 
 
 def register_cli(subparsers) -> None:
-    p = subparsers.add_parser("extract", help="read the rule back out of a trained network checkpoint")
+    p = subparsers.add_parser(
+        "extract", help="read the rule back out of a trained network checkpoint"
+    )
     p.add_argument("checkpoint", help="a checkpoint written by lifecore.models.save")
     p.add_argument("--method", choices=METHODS, default="enumerate")
-    p.add_argument("--neighbourhood", choices=sorted(NEIGHBOURHOODS), default=None,
-                   help="default: the checkpoint's metadata, else found from the network")
-    p.add_argument("--cache-dir", default=None, help="where basis networks are cached (--method basis)")
+    p.add_argument(
+        "--neighbourhood",
+        choices=sorted(NEIGHBOURHOODS),
+        default=None,
+        help="default: the checkpoint's metadata, else found from the network",
+    )
+    p.add_argument(
+        "--cache-dir", default=None, help="where basis networks are cached (--method basis)"
+    )
     p.add_argument("--json", action="store_true", help="end with one JSON line")
     p.set_defaults(func=_cli)
 
 
 # -- chapter 5: readings over many networks, as rows -------------------------------------------
-def tabulation_baseline(rules: Sequence[str], n: int = 16, size: int = 32, steps: int = 8,
-                        seed: int = 7) -> dict[str, Extraction]:
+def tabulation_baseline(
+    rules: Sequence[str], n: int = 16, size: int = 32, steps: int = 8, seed: int = 7
+) -> dict[str, Extraction]:
     """Tabulation of covering data (`lifecore.data.make_dataset`) for each rule: the baseline,
     no network involved. ``{rule: Extraction}``, read under each rule's own neighbourhood."""
     from .data import make_dataset
@@ -934,7 +987,9 @@ def trainer_exact(model: nn.Module) -> bool:
     return bool((getattr(model, "metadata", None) or {}).get("exact"))
 
 
-def exact_counts(readings: dict, nets: dict, rules: Sequence[str], model_names: Sequence[str]) -> list[dict]:
+def exact_counts(
+    readings: dict, nets: dict, rules: Sequence[str], model_names: Sequence[str]
+) -> list[dict]:
     """Per model, how many of ``rules`` the trainer called exact and how many each reading
     recovers exactly. ``readings[rule, model]`` is ``{name: Extraction}`` (as from
     `black_box_readings`), ``nets[rule, model]`` the network."""
@@ -956,32 +1011,54 @@ def enumeration_disagreements(readings: dict, nets: dict) -> list[dict]:
         called = trainer_exact(nets[rule, m])
         if e.matches(rule) != called:
             breaking = e.details["breaking"]
-            rows.append({"model": m, "rule": rule, "trainer exact": called, "enumeration exact": e.matches(rule),
-                         "breaking": len(breaking), "orbits": len(e.details["orbits_broken"]),
-                         "example": breaking[0] if breaking else None, "contexts": e.details["contexts"] + 1})
+            rows.append(
+                {
+                    "model": m,
+                    "rule": rule,
+                    "trainer exact": called,
+                    "enumeration exact": e.matches(rule),
+                    "breaking": len(breaking),
+                    "orbits": len(e.details["orbits_broken"]),
+                    "example": breaking[0] if breaking else None,
+                    "contexts": e.details["contexts"] + 1,
+                }
+            )
     return rows
 
 
 def describe_disagreement(row: dict) -> str:
     """One line for a row of `enumeration_disagreements`."""
     first = row["example"]
-    return (f"{row['model']:>12} {row['rule']:>14}: trainer exact={row['trainer exact']}, "
-            f"enumeration exact={row['enumeration exact']}; "
-            f"{row['breaking']} breaking configuration(s) in {row['orbits']} orbit(s)"
-            + (f", e.g. {first['config']} ({first['class']}), wrong in {first['contexts_breaking']} "
-               f"of {row['contexts']} contexts" if first else ""))
+    return (
+        f"{row['model']:>12} {row['rule']:>14}: trainer exact={row['trainer exact']}, "
+        f"enumeration exact={row['enumeration exact']}; "
+        f"{row['breaking']} breaking configuration(s) in {row['orbits']} orbit(s)"
+        + (
+            f", e.g. {first['config']} ({first['class']}), wrong in {first['contexts_breaking']} "
+            f"of {row['contexts']} contexts"
+            if first
+            else ""
+        )
+    )
 
 
-def statistics_by_rule(readings: dict, rules: Sequence[str], model_names: Sequence[str], model: str) -> list[dict]:
+def statistics_by_rule(
+    readings: dict, rules: Sequence[str], model_names: Sequence[str], model: str
+) -> list[dict]:
     """Per rule, neighbour statistics at density 0.5 against covering soups: the classes
     ``model``'s network leaves undetermined, the smallest support of any class over all
     ``model_names``' networks, and how many of them each reading recovers exactly."""
     rows = []
     for rule in rules:
         row = {"rule": rule}
-        for key, name in (("statistics (density 0.5)", "0.5"), ("statistics (covering)", "covering")):
+        for key, name in (
+            ("statistics (density 0.5)", "0.5"),
+            ("statistics (covering)", "covering"),
+        ):
             es = [readings[rule, m][key] for m in model_names]
-            row[f"{name}: undetermined ({_model_label(model)})"] = " ".join(readings[rule, model][key].undetermined) or "-"
+            row[f"{name}: undetermined ({_model_label(model)})"] = (
+                " ".join(readings[rule, model][key].undetermined) or "-"
+            )
             row[f"{name}: min support"] = int(min(e.details["support"].min() for e in es))
             row[f"{name}: exact"] = f"{sum(e.matches(rule) for e in es)}/{len(es)}"
         rows.append(row)
@@ -999,13 +1076,17 @@ def basis_verdicts(basis: dict[str, Extraction]) -> list[str]:
     quality (trainer's test, lowest accuracy on the probe boards), then per rule whether the
     CKA reading recovers it and what the function control reads."""
     e = next(iter(basis.values()))
-    lines = [f"basis networks exact (trainer's test): {sum(e.details['basis_exact'].values())} of "
-             f"{len(e.details['basis_exact'])}; lowest cell accuracy on the probe boards: "
-             f"{float(e.details['basis_accuracy'].min()):.4f}"]
+    lines = [
+        f"basis networks exact (trainer's test): {sum(e.details['basis_exact'].values())} of "
+        f"{len(e.details['basis_exact'])}; lowest cell accuracy on the probe boards: "
+        f"{float(e.details['basis_accuracy'].min()):.4f}"
+    ]
     for rule, e in basis.items():
-        lines.append(f"{rule}: CKA reading {'recovers' if e.matches(rule) else 'does not recover'} the rule "
-                     f"({e.correct_classes(rule)}/{e.table.size} classes right); "
-                     f"function control reads {e.details['function_rule']}")
+        lines.append(
+            f"{rule}: CKA reading {'recovers' if e.matches(rule) else 'does not recover'} the rule "
+            f"({e.correct_classes(rule)}/{e.table.size} classes right); "
+            f"function control reads {e.details['function_rule']}"
+        )
     return lines
 
 
@@ -1021,5 +1102,12 @@ def seconds_by_method(readings: dict, basis: Optional[dict] = None) -> dict[str,
 
 def cost_rows(cost: dict[str, Sequence[float]]) -> list[dict]:
     """Per method: runs, median and maximum seconds (rounded to milliseconds)."""
-    return [{"method": k, "runs": len(v), "median s": round(float(np.median(v)), 3), "max s": round(float(max(v)), 3)}
-            for k, v in cost.items()]
+    return [
+        {
+            "method": k,
+            "runs": len(v),
+            "median s": round(float(np.median(v)), 3),
+            "max s": round(float(max(v)), 3),
+        }
+        for k, v in cost.items()
+    ]

@@ -66,6 +66,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .errors import LifecoreError
 from .simulate import check_boards
 
 __all__ = [
@@ -117,10 +118,12 @@ _BASES = ("full", "bandlimited")
 def _FULL_CUTOFF(r: float) -> float:
     """Angular-frequency cutoff per ring radius that keeps every p4 kernel on the grid (tested)."""
     return 4.0 * r
+
+
 _FORMAT, _VERSION = "lifecore-model", 1
 
 
-class ModelError(ValueError):
+class ModelError(LifecoreError):
     """An unknown model, bad options, or a checkpoint that cannot be loaded."""
 
 
@@ -139,7 +142,12 @@ def _check_int(label: str, value: Any, minimum: int = 1) -> int:
 def _options(name: str, kernel_size: Any, options: dict) -> dict:
     if not isinstance(name, str) or name not in MODEL_NAMES:
         raise ModelError(f"unknown model {name!r}; valid names: {', '.join(MODEL_NAMES)}")
-    if isinstance(kernel_size, bool) or not isinstance(kernel_size, (int, np.integer)) or kernel_size < 1 or kernel_size % 2 == 0:
+    if (
+        isinstance(kernel_size, bool)
+        or not isinstance(kernel_size, (int, np.integer))
+        or kernel_size < 1
+        or kernel_size % 2 == 0
+    ):
         raise ModelError(
             f"kernel_size must be a positive odd integer (so the output stays centred), got {kernel_size!r}; "
             f"valid names: {', '.join(MODEL_NAMES)}"
@@ -174,7 +182,9 @@ class _LifeNet(nn.Module):
 class PlainNet(_LifeNet):
     """Plain CNN: k x k conv, ReLU, optional 1x1 MLP layers, 1x1 conv to one logit."""
 
-    def __init__(self, name: str, kernel_size: int, hidden: int, mlp_hidden: int = 0, mlp_layers: int = 0):
+    def __init__(
+        self, name: str, kernel_size: int, hidden: int, mlp_hidden: int = 0, mlp_layers: int = 0
+    ):
         super().__init__()
         layers: list[nn.Module] = [
             nn.Conv2d(1, hidden, kernel_size, padding=kernel_size // 2, padding_mode="circular"),
@@ -273,7 +283,12 @@ class P4Net(_LifeNet):
     # from the weights, so checkpoints leave them out and loading rebuilds them.
     def _cache_keys(self) -> set[str]:
         _, enn = _e2cnn()
-        return {f"{n}.{attr}" for n, m in self.named_modules() if isinstance(m, enn.R2Conv) for attr in ("filter", "expanded_bias")}
+        return {
+            f"{n}.{attr}"
+            for n, m in self.named_modules()
+            if isinstance(m, enn.R2Conv)
+            for attr in ("filter", "expanded_bias")
+        }
 
     def state_dict(self, *args, **kwargs):
         sd = super().state_dict(*args, **kwargs)
@@ -421,11 +436,15 @@ def load(path: Union[str, Path]) -> nn.Module:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for foreign files
-        raise ModelError(f"{path}: not a readable torch checkpoint ({type(err).__name__}: {str(err)[:200]})") from None
+        raise ModelError(
+            f"{path}: not a readable torch checkpoint ({type(err).__name__}: {str(err)[:200]})"
+        ) from None
     if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
         raise ModelError(f"{path}: not a lifecore model checkpoint (expected format {_FORMAT!r})")
     if payload.get("version") != _VERSION:
-        raise ModelError(f"{path}: unsupported checkpoint version {payload.get('version')!r} (expected {_VERSION})")
+        raise ModelError(
+            f"{path}: unsupported checkpoint version {payload.get('version')!r} (expected {_VERSION})"
+        )
     config, state = payload.get("config"), payload.get("state_dict")
     if not isinstance(config, dict) or not isinstance(state, dict):
         raise ModelError(f"{path}: checkpoint lacks a config or a state_dict")
@@ -473,7 +492,9 @@ def logits(model: nn.Module, boards, batch_size: int = 256) -> np.ndarray:
     try:
         with torch.no_grad():
             for i in range(0, len(arr), batch_size):
-                x = torch.as_tensor(arr[i : i + batch_size], dtype=torch.float32, device=dev)[:, None]
+                x = torch.as_tensor(arr[i : i + batch_size], dtype=torch.float32, device=dev)[
+                    :, None
+                ]
                 out[i : i + batch_size] = model(x)[:, 0].to("cpu", torch.float32).numpy()
     finally:
         model.train(mode)
@@ -522,4 +543,6 @@ def equivariance_error(model: nn.Module, boards, rotations=(1, 2, 3)) -> float:
     rotations = [int(k) for k in rotations]
     if not rotations:
         raise ValueError("rotations is empty: nothing to check")
-    return max(float((a - b).abs().max()) for a, b in (rotation_pair(model, x, k) for k in rotations))
+    return max(
+        float((a - b).abs().max()) for a, b in (rotation_pair(model, x, k) for k in rotations)
+    )

@@ -61,8 +61,14 @@ def _key(name: str) -> str:
 
 
 _INDEX = {_key(k): k for k in PATTERNS}
-_INDEX.update({"gospergun": "gosper glider gun", "replicator": "highlife replicator",
-               "rpentomino": "r-pentomino", "lightweightspaceship": "lwss"})
+_INDEX.update(
+    {
+        "gospergun": "gosper glider gun",
+        "replicator": "highlife replicator",
+        "rpentomino": "r-pentomino",
+        "lightweightspaceship": "lwss",
+    }
+)
 
 
 def pattern(name: str) -> Pattern:
@@ -138,7 +144,9 @@ def find_gliders(board: np.ndarray) -> list[tuple[int, int]]:
     rows, cols = np.nonzero(board)
     if rows.size < 5:
         return []
-    near = (np.abs(rows[:, None] - rows[None, :]) <= 2) & (np.abs(cols[:, None] - cols[None, :]) <= 2)
+    near = (np.abs(rows[:, None] - rows[None, :]) <= 2) & (
+        np.abs(cols[:, None] - cols[None, :]) <= 2
+    )
     counts = near.sum(axis=1)
     found, used = [], np.zeros(rows.size, dtype=bool)
     for i in np.flatnonzero(counts == 5):
@@ -206,8 +214,11 @@ def settle(
         rule = cells.rule if rule is None else rule
         cells = cells.cells
     rule = as_rule("B3/S23" if rule is None else rule)
-    for label, value, low in (("max_steps", max_steps, 1), ("max_period", max_period, 1),
-                              ("confirm", confirm, 1)):
+    for label, value, low in (
+        ("max_steps", max_steps, 1),
+        ("max_period", max_period, 1),
+        ("confirm", confirm, 1),
+    ):
         if not isinstance(value, (int, np.integer)) or value < low:
             raise ValueError(f"{label} must be an integer >= {low}, got {value!r}")
     board = np.array(check_boards(np.asarray(cells), "pattern cells"), dtype=np.uint8)
@@ -242,10 +253,19 @@ def settle(
             streak_start = t - lag + 1
         if t >= lag and t - lag - streak_start + 1 >= confirm:
             g = streak_start
-            period = next(p for p in range(1, lag + 1) if all(
-                keys[s] == keys[s + p] for s in range(g, t - p + 1)))
-            return Settling(generation=g, population=totals[g], debris=pops[g], period=period,
-                            gliders=n_gliders, steps=t)
+            period = next(
+                p
+                for p in range(1, lag + 1)
+                if all(keys[s] == keys[s + p] for s in range(g, t - p + 1))
+            )
+            return Settling(
+                generation=g,
+                population=totals[g],
+                debris=pops[g],
+                period=period,
+                gliders=n_gliders,
+                steps=t,
+            )
         if t == max_steps:
             break
         # keep two empty rings so that nothing is born beyond the edge

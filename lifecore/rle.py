@@ -25,6 +25,7 @@ from typing import Iterable, Optional, Union
 
 import numpy as np
 
+from .errors import LifecoreError
 from .rules import Rule, RuleError, RuleLike, as_rule
 
 __all__ = ["Pattern", "RLEError", "loads", "dumps", "load", "dump"]
@@ -40,7 +41,7 @@ _HEADER = re.compile(
 )
 
 
-class RLEError(ValueError):
+class RLEError(LifecoreError):
     """RLE text that cannot be read, or cells that cannot be written."""
 
 
@@ -83,7 +84,12 @@ class Pattern:
         if not isinstance(other, Pattern):
             return NotImplemented
         return (self._key, self.rule, self.name, self.comments, self.author, self.topology) == (
-            other._key, other.rule, other.name, other.comments, other.author, other.topology
+            other._key,
+            other.rule,
+            other.name,
+            other.comments,
+            other.author,
+            other.topology,
         )
 
     def __hash__(self) -> int:
@@ -188,8 +194,14 @@ def loads(text: str) -> Pattern:
             break
     if count:
         raise RLEError(f"run count {count!r} at the end of the pattern has no tag after it")
-    return Pattern(cells=cells, rule=rule, name=name, comments=tuple(comments), author=author,
-                   topology=topology)
+    return Pattern(
+        cells=cells,
+        rule=rule,
+        name=name,
+        comments=tuple(comments),
+        author=author,
+        topology=topology,
+    )
 
 
 def _runs(row: np.ndarray) -> list[tuple[int, int]]:
@@ -296,5 +308,6 @@ def dump(
     author: Optional[str] = None,
 ) -> None:
     """Write `dumps` output to ``path``."""
-    Path(path).write_text(dumps(cells, rule=rule, name=name, comments=comments, author=author),
-                          encoding="utf-8")
+    Path(path).write_text(
+        dumps(cells, rule=rule, name=name, comments=comments, author=author), encoding="utf-8"
+    )

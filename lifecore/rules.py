@@ -14,10 +14,12 @@ from typing import Iterable, Union
 
 import numpy as np
 
+from .errors import LifecoreError
+
 __all__ = ["Rule", "RuleError", "NEIGHBOURHOODS", "NAMED_RULES", "NOTES_RULES", "as_rule"]
 
 
-class RuleError(ValueError):
+class RuleError(LifecoreError):
     """A rule string or rule definition that cannot be read."""
 
 
@@ -137,7 +139,7 @@ class Rule:
 
     # -- construction -------------------------------------------------------------
     @classmethod
-    def parse(cls, text: str) -> "Rule":
+    def parse(cls, text: str) -> Rule:
         """Read ``B3/S23``, ``S23/B3``, legacy ``23/3``, a ``V``/``H`` suffix, or a name."""
         if not isinstance(text, str):
             raise RuleError(f"a rule must be a string, got {type(text).__name__}")
@@ -196,7 +198,7 @@ class Rule:
         return f"{'S' if state else 'B'}{count}"
 
     @classmethod
-    def from_table(cls, table: np.ndarray, neighbourhood: str = "moore") -> "Rule":
+    def from_table(cls, table: np.ndarray, neighbourhood: str = "moore") -> Rule:
         """Build a rule back from a ``(2, size + 1)`` 0/1 next-state table."""
         table = np.asarray(table)
         size = len(NEIGHBOURHOODS.get(neighbourhood, ()))

@@ -14,6 +14,7 @@ from typing import Literal, Optional, Union, overload
 import numpy as np
 import torch
 
+from .errors import LifecoreError
 from .rules import Rule, RuleLike, as_rule
 
 __all__ = ["step", "simulate", "StopReport", "BoardError", "check_boards", "neighbour_counts"]
@@ -23,7 +24,7 @@ Boards = Union[np.ndarray, torch.Tensor]
 BOUNDARIES = ("torus", "dead")
 
 
-class BoardError(ValueError):
+class BoardError(LifecoreError):
     """Boards of the wrong shape, dtype or values."""
 
 
@@ -44,7 +45,9 @@ def check_boards(boards: Boards, name: str = "boards") -> Boards:
             boards = np.asarray(boards)
         shape, ndim = boards.shape, boards.ndim
         if boards.dtype.kind not in "biuf":
-            raise BoardError(f"{name} must be bool, integer or float 0/1 values, got dtype {boards.dtype}")
+            raise BoardError(
+                f"{name} must be bool, integer or float 0/1 values, got dtype {boards.dtype}"
+            )
     if ndim not in (2, 3):
         raise BoardError(f"{name} must be 2-D (H, W) or 3-D (N, H, W), got shape {shape}")
     if 0 in shape:
@@ -83,7 +86,9 @@ def _rule_table(rule: Rule, device: torch.device) -> torch.Tensor:
     return torch.tensor(rule.table.reshape(-1).tolist(), device=device)
 
 
-def _step_torch(x: torch.Tensor, rule: Rule, boundary: str, table: Optional[torch.Tensor] = None) -> torch.Tensor:
+def _step_torch(
+    x: torch.Tensor, rule: Rule, boundary: str, table: Optional[torch.Tensor] = None
+) -> torch.Tensor:
     """One generation of already-validated boards, same dtype and device as ``x``."""
     counts = neighbour_counts(x, rule, boundary).long()
     if table is None:
@@ -158,7 +163,9 @@ def simulate(
         raise ValueError(f"unknown stop {stop!r}: expected None, 'fixed' or 'cycle'")
     single = boards.ndim == 2
     if isinstance(boards, torch.Tensor):
-        traj = _simulate_torch(boards if not single else boards[None], rule, int(steps), boundary, stop)
+        traj = _simulate_torch(
+            boards if not single else boards[None], rule, int(steps), boundary, stop
+        )
     else:
         from . import _bitslice
 

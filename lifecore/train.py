@@ -95,12 +95,23 @@ class TrainConfig:
     threads: Optional[int] = None
 
     def __post_init__(self) -> None:
-        for name in ("max_epochs", "batch_size", "patience", "rollout_boards", "rollout_size", "data_n", "data_size", "data_steps"):
+        for name in (
+            "max_epochs",
+            "batch_size",
+            "patience",
+            "rollout_boards",
+            "rollout_size",
+            "data_n",
+            "data_size",
+            "data_steps",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"TrainConfig.{name} must be a positive integer, got {value!r}")
         if not isinstance(self.rollout_steps, (int, np.integer)) or self.rollout_steps < 0:
-            raise ValueError(f"TrainConfig.rollout_steps must be a non-negative integer, got {self.rollout_steps!r}")
+            raise ValueError(
+                f"TrainConfig.rollout_steps must be a non-negative integer, got {self.rollout_steps!r}"
+            )
         if not (self.lr > 0 and math.isfinite(self.lr)):
             raise ValueError(f"TrainConfig.lr must be positive, got {self.lr!r}")
         if not 0 < self.lr_decay <= 1:
@@ -108,7 +119,9 @@ class TrainConfig:
         if self.weight_decay < 0:
             raise ValueError(f"TrainConfig.weight_decay must be >= 0, got {self.weight_decay!r}")
         if not 0 < self.val_fraction < 1:
-            raise ValueError(f"TrainConfig.val_fraction must be in (0, 1), got {self.val_fraction!r}")
+            raise ValueError(
+                f"TrainConfig.val_fraction must be in (0, 1), got {self.val_fraction!r}"
+            )
         self.rollout_density = tuple(float(d) for d in self.rollout_density)
         self.data_density = tuple(float(d) for d in self.data_density)
 
@@ -183,7 +196,9 @@ def _evaluate_tensors(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch:
         for i in range(0, len(x), batch):
             logits = model(x[i : i + batch])
             yb = y[i : i + batch]
-            loss_sum += float(nn.functional.binary_cross_entropy_with_logits(logits, yb, reduction="sum"))
+            loss_sum += float(
+                nn.functional.binary_cross_entropy_with_logits(logits, yb, reduction="sum")
+            )
             wrong = (logits > 0).float() != yb
             wrong_cells += int(wrong.sum())
             wrong_boards += int(wrong.flatten(1).any(1).sum())
@@ -244,7 +259,9 @@ def rollout_divergence(
     divergence. Soups are drawn with one density per board from ``density``.
     """
     if boundary != "torus":
-        raise ValueError(f"networks pad circularly, so only the torus boundary can be compared, got {boundary!r}")
+        raise ValueError(
+            f"networks pad circularly, so only the torus boundary can be compared, got {boundary!r}"
+        )
     rule = as_rule(rule)
     boards = soups(n, size, density, seed=seed)
     truth = simulate(boards, rule, steps, boundary)
@@ -291,29 +308,51 @@ def _atomic_save(payload: Any, path: Path) -> None:
 
 def _numpy_state() -> dict:
     name, keys, pos, has_gauss, gauss = np.random.get_state()
-    return {"name": name, "keys": torch.from_numpy(np.asarray(keys, dtype=np.int64)), "pos": int(pos),
-            "has_gauss": int(has_gauss), "gauss": float(gauss)}
+    return {
+        "name": name,
+        "keys": torch.from_numpy(np.asarray(keys, dtype=np.int64)),
+        "pos": int(pos),
+        "has_gauss": int(has_gauss),
+        "gauss": float(gauss),
+    }
 
 
 def _set_numpy_state(s: dict) -> None:
-    np.random.set_state((s["name"], s["keys"].numpy().astype(np.uint32), s["pos"], s["has_gauss"], s["gauss"]))
+    np.random.set_state(
+        (s["name"], s["keys"].numpy().astype(np.uint32), s["pos"], s["has_gauss"], s["gauss"])
+    )
 
 
 def _load_state(path: Path, model: nn.Module) -> dict:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # torch raises many types for foreign or truncated files
-        raise ValueError(f"{path}: not a readable trainer checkpoint ({type(err).__name__}: {str(err)[:200]})") from None
+        raise ValueError(
+            f"{path}: not a readable trainer checkpoint ({type(err).__name__}: {str(err)[:200]})"
+        ) from None
     if not isinstance(state, dict) or state.get("format") != _STATE_FORMAT:
-        raise ValueError(f"{path}: not a lifecore trainer checkpoint (expected format {_STATE_FORMAT!r})")
+        raise ValueError(
+            f"{path}: not a lifecore trainer checkpoint (expected format {_STATE_FORMAT!r})"
+        )
     if state.get("version") != _STATE_VERSION:
         raise ValueError(f"{path}: unsupported trainer checkpoint version {state.get('version')!r}")
-    missing = {"model", "optimizer", "epoch", "history", "rng", "best_loss", "bad_epochs", "best_state"} - set(state)
+    missing = {
+        "model",
+        "optimizer",
+        "epoch",
+        "history",
+        "rng",
+        "best_loss",
+        "bad_epochs",
+        "best_state",
+    } - set(state)
     if missing:
         raise ValueError(f"{path}: trainer checkpoint lacks {sorted(missing)}")
     config = getattr(model, "config", None)
     if config is not None and state.get("model_config") not in (None, config):
-        raise ValueError(f"{path}: checkpoint is for model {state.get('model_config')!r}, not {config!r}")
+        raise ValueError(
+            f"{path}: checkpoint is for model {state.get('model_config')!r}, not {config!r}"
+        )
     return state
 
 
@@ -321,7 +360,9 @@ def _load_state(path: Path, model: nn.Module) -> dict:
 def _progress_bar(total: int, initial: int, enabled: bool, desc: str):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, disable=not enabled, desc=desc, unit="epoch", leave=False)
+    return tqdm(
+        total=total, initial=initial, disable=not enabled, desc=desc, unit="epoch", leave=False
+    )
 
 
 def fit(
@@ -378,7 +419,9 @@ def fit(
             model.load_state_dict(state["model"])
             optimizer.load_state_dict(state["optimizer"])
         except (RuntimeError, KeyError, ValueError) as err:
-            raise ValueError(f"{state_file}: checkpoint does not match this model: {str(err)[:300]}") from None
+            raise ValueError(
+                f"{state_file}: checkpoint does not match this model: {str(err)[:300]}"
+            ) from None
         epoch, history = int(state["epoch"]), [dict(h) for h in state["history"]]
         best_loss, bad_epochs = float(state["best_loss"]), int(state["bad_epochs"])
         best_state = state["best_state"] or None
@@ -410,7 +453,11 @@ def fit(
                 "best_state": best_state or {},
                 "stopped": stopped,
                 "rollout_exact": rollout_ok,
-                "rng": {"torch": torch.get_rng_state(), "generator": gen.get_state(), "numpy": _numpy_state()},
+                "rng": {
+                    "torch": torch.get_rng_state(),
+                    "generator": gen.get_state(),
+                    "numpy": _numpy_state(),
+                },
             },
             state_file,
         )
@@ -419,12 +466,23 @@ def fit(
         if rule is None or config.rollout_steps == 0:
             return None
         return rollout_exact(
-            model, rule, config.rollout_steps, config.rollout_boards, config.rollout_size,
-            seed=derived_seed(config.seed, "rollout"), boundary=boundary, density=config.rollout_density,
+            model,
+            rule,
+            config.rollout_steps,
+            config.rollout_boards,
+            config.rollout_size,
+            seed=derived_seed(config.seed, "rollout"),
+            boundary=boundary,
+            density=config.rollout_density,
         )
 
     n = len(xt)
-    bar = _progress_bar(config.max_epochs, min(epoch, config.max_epochs), progress and stopped is None, f"{getattr(model, 'name', 'model')} {rule or ''}")
+    bar = _progress_bar(
+        config.max_epochs,
+        min(epoch, config.max_epochs),
+        progress and stopped is None,
+        f"{getattr(model, 'name', 'model')} {rule or ''}",
+    )
     try:
         while stopped is None and epoch < config.max_epochs:
             t0 = time.perf_counter()
@@ -497,7 +555,6 @@ def fit(
         stopped=stopped,
     )
     if checkpoint is not None:
-
         metadata = {
             "rule": str(rule) if rule is not None else None,
             "neighbourhood": rule.neighbourhood if rule is not None else None,
@@ -541,8 +598,12 @@ def train_rule(
         net = model
     if data is None:
         data = make_dataset(
-            rule, n=config.data_n, size=config.data_size, steps=config.data_steps,
-            density=config.data_density, seed=derived_seed(seed, "data"),
+            rule,
+            n=config.data_n,
+            size=config.data_size,
+            steps=config.data_steps,
+            density=config.data_density,
+            seed=derived_seed(seed, "data"),
         )
     train, val = data.split(config.val_fraction, seed=derived_seed(seed, "split"))
     return fit(net, train, val, config, checkpoint=checkpoint, progress=progress, rule=rule)
@@ -553,14 +614,31 @@ def _cli_train(args) -> int:
 
     rule = as_rule(args.rule)
     if args.model not in models.MODEL_NAMES:
-        raise ValueError(f"unknown model {args.model!r}; valid names: {', '.join(models.MODEL_NAMES)}")
-    overrides = {k: v for k, v in {
-        "max_epochs": args.max_epochs, "batch_size": args.batch_size, "lr": args.lr,
-        "patience": args.patience, "device": args.device, "threads": args.threads,
-    }.items() if v is not None}
+        raise ValueError(
+            f"unknown model {args.model!r}; valid names: {', '.join(models.MODEL_NAMES)}"
+        )
+    overrides = {
+        k: v
+        for k, v in {
+            "max_epochs": args.max_epochs,
+            "batch_size": args.batch_size,
+            "lr": args.lr,
+            "patience": args.patience,
+            "device": args.device,
+            "threads": args.threads,
+        }.items()
+        if v is not None
+    }
     config = TrainConfig(**overrides)
-    result = train_rule(rule, args.model, seed=args.seed, config=config, checkpoint=args.out,
-                        progress=not args.quiet, kernel_size=args.kernel_size)
+    result = train_rule(
+        rule,
+        args.model,
+        seed=args.seed,
+        config=config,
+        checkpoint=args.out,
+        progress=not args.quiet,
+        kernel_size=args.kernel_size,
+    )
     print(
         f"{rule} {args.model} seed={args.seed}: exact={result.exact} stopped={result.stopped} "
         f"epochs={result.epochs} train_loss={result.train_loss:.4g} "

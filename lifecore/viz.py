@@ -12,7 +12,6 @@ import io
 from typing import Optional, Sequence, Union
 
 import matplotlib
-
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import animation as mpl_animation
@@ -20,9 +19,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from .rules import NAMED_RULES, NEIGHBOURHOODS, Rule, RuleLike, as_rule
 from . import models
 from .data import soups
+from .rules import NAMED_RULES, NEIGHBOURHOODS, Rule, RuleLike, as_rule
 from .simulate import BOUNDARIES, check_boards, simulate
 
 __all__ = [
@@ -114,8 +113,9 @@ def show_trajectory(
         raise ValueError(f"steps {bad} outside the trajectory's generations 0..{n - 1}")
     cols = min(ncols, len(steps))
     rows = -(-len(steps) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(1.6 * cols, 1.6 * rows + (0.3 if title else 0)),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(1.6 * cols, 1.6 * rows + (0.3 if title else 0)), squeeze=False
+    )
     for ax in axes.flat:
         ax.axis("off")
     for ax, s in zip(axes.flat, steps):
@@ -144,7 +144,9 @@ def show_stencil(rule_or_neighbourhood: Union[RuleLike, str], ax: Optional[Axes]
         for c in range(3):
             d = (r - 1, c - 1)
             colour = "#4c72b0" if d in offsets else ("#f2c14e" if d == (0, 0) else "white")
-            ax.add_patch(Rectangle((c, r), 1, 1, facecolor=colour, edgecolor="black", linewidth=1.5))
+            ax.add_patch(
+                Rectangle((c, r), 1, 1, facecolor=colour, edgecolor="black", linewidth=1.5)
+            )
     ax.text(1.5, 1.5, "x", ha="center", va="center", fontsize=16, fontweight="bold")
     ax.set_xlim(0, 3)
     ax.set_ylim(3, 0)
@@ -190,8 +192,9 @@ def animate(
     cols = min(n, ncols or 4)
     rows = -(-n // cols)
     length = max(t.shape[0] for t in trajs)
-    fig, axes = plt.subplots(rows, cols, figsize=(panel_size * cols, panel_size * rows + 0.3),
-                             squeeze=False, dpi=dpi)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(panel_size * cols, panel_size * rows + 0.3), squeeze=False, dpi=dpi
+    )
     images = []
     for ax in axes.flat[n:]:
         ax.axis("off")
@@ -253,8 +256,16 @@ class TrajectoryViewer:
     ``widget`` is the whole layout.
     """
 
-    def __init__(self, rule: RuleLike = "B3/S23", density: float = 0.35, size: int = 64,
-                 seed: int = 0, steps: int = 200, boundary: str = "torus", scale: int = 6):
+    def __init__(
+        self,
+        rule: RuleLike = "B3/S23",
+        density: float = 0.35,
+        size: int = 64,
+        seed: int = 0,
+        steps: int = 200,
+        boundary: str = "torus",
+        scale: int = 6,
+    ):
         widgets = _viewer_widgets()
         rule_text = str(as_rule(rule))  # validates
         soups(1, 1, density)  # validates density
@@ -268,18 +279,27 @@ class TrajectoryViewer:
         self.steps, self.scale = int(steps), int(scale)
         options = sorted({str(Rule.parse(r)) for r in NAMED_RULES.values()} | {rule_text})
         style = {"description_width": "70px"}
-        self.rule = widgets.Combobox(value=rule_text, options=options, description="rule",
-                                     ensure_option=False, style=style)
-        self.density = widgets.FloatSlider(value=float(density), min=0.0, max=1.0, step=0.01,
-                                           description="density", style=style)
-        self.size = widgets.IntSlider(value=int(size), min=min(8, int(size)), max=max(256, int(size)),
-                                      description="size", style=style)
+        self.rule = widgets.Combobox(
+            value=rule_text, options=options, description="rule", ensure_option=False, style=style
+        )
+        self.density = widgets.FloatSlider(
+            value=float(density), min=0.0, max=1.0, step=0.01, description="density", style=style
+        )
+        self.size = widgets.IntSlider(
+            value=int(size),
+            min=min(8, int(size)),
+            max=max(256, int(size)),
+            description="size",
+            style=style,
+        )
         self.seed = widgets.IntText(value=int(seed), description="seed", style=style)
-        self.boundary = widgets.Dropdown(options=list(BOUNDARIES), value=boundary,
-                                         description="boundary", style=style)
+        self.boundary = widgets.Dropdown(
+            options=list(BOUNDARIES), value=boundary, description="boundary", style=style
+        )
         self.play = widgets.Play(value=0, min=0, max=self.steps, step=1, interval=100)
-        self.slider = widgets.IntSlider(value=0, min=0, max=self.steps, description="t",
-                                        style=style)
+        self.slider = widgets.IntSlider(
+            value=0, min=0, max=self.steps, description="t", style=style
+        )
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="384px"))
         self.status = widgets.HTML()
@@ -319,15 +339,26 @@ class TrajectoryViewer:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def trajectory_viewer(rule: RuleLike = "B3/S23", density: float = 0.35, size: int = 64,
-                      seed: int = 0, steps: int = 200, boundary: str = "torus") -> TrajectoryViewer:
+def trajectory_viewer(
+    rule: RuleLike = "B3/S23",
+    density: float = 0.35,
+    size: int = 64,
+    seed: int = 0,
+    steps: int = 200,
+    boundary: str = "torus",
+) -> TrajectoryViewer:
     """Build the interactive viewer (see `TrajectoryViewer`); display it as a cell's result."""
-    return TrajectoryViewer(rule=rule, density=density, size=size, seed=seed, steps=steps,
-                            boundary=boundary)
+    return TrajectoryViewer(
+        rule=rule, density=density, size=size, seed=seed, steps=steps, boundary=boundary
+    )
 
 
-def table(rows: Sequence[dict], floatfmt: str = "{:.4g}", columns: Optional[dict] = None,
-          intfmt: str = "{}"):
+def table(
+    rows: Sequence[dict],
+    floatfmt: str = "{:.4g}",
+    columns: Optional[dict] = None,
+    intfmt: str = "{}",
+):
     """Show a list of records as an HTML table (plain text outside a notebook).
 
     The book's tables are lists of dicts straight from the library, so chapters need no
@@ -361,7 +392,8 @@ def table(rows: Sequence[dict], floatfmt: str = "{:.4g}", columns: Optional[dict
 
     head = "".join(f"<th>{html.escape(str(h))}</th>" for h in columns.values())
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(fmt(row.get(c, '')))}</td>" for c in columns) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{html.escape(fmt(row.get(c, '')))}</td>" for c in columns) + "</tr>"
+        for row in rows
     )
     return HTML(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
@@ -386,7 +418,9 @@ def plot_coverage(coverages: dict, rule: RuleLike, ax: Optional[Axes] = None) ->
     for i, (label, cov) in enumerate(coverages.items()):
         cov = np.asarray(cov)
         if cov.shape != (2, rule.size + 1):
-            raise ValueError(f"coverage {label!r} has shape {cov.shape}, expected (2, {rule.size + 1}) for {rule}")
+            raise ValueError(
+                f"coverage {label!r} has shape {cov.shape}, expected (2, {rule.size + 1}) for {rule}"
+            )
         share = cov.ravel() / max(cov.sum(), 1)
         ax.bar(x + (i - (len(coverages) - 1) / 2) * width, share, width, label=label)
     ax.set_yscale("log")
@@ -402,12 +436,23 @@ def show_sizes(rows: Sequence[dict], size: tuple[int, int] = (32, 32), floatfmt:
     """The rows of `lifecore.models.size_table` as a table, with two derived columns:
     our MFLOPs (for one ``size`` board) and the notes' FLOPs per parameter."""
     h, w = (size, size) if isinstance(size, int) else size
-    rows = [{**r, "mflops": r["flops"] / 1e6,
-             "notes_flops_per_param": round(r["notes_flops_m"] * 1e6 / r["notes_params"])} for r in rows]
-    columns = {"name": "model", "params": "parameters", "mflops": f"MFLOPs ({h}x{w})",
-               "notes_params": "notes: parameters", "notes_flops_m": "notes: MFLOPs",
-               "notes_flops_per_param": "notes: FLOPs per parameter",
-               "notes_lowest_accuracy": "notes: lowest accuracy (%)"}
+    rows = [
+        {
+            **r,
+            "mflops": r["flops"] / 1e6,
+            "notes_flops_per_param": round(r["notes_flops_m"] * 1e6 / r["notes_params"]),
+        }
+        for r in rows
+    ]
+    columns = {
+        "name": "model",
+        "params": "parameters",
+        "mflops": f"MFLOPs ({h}x{w})",
+        "notes_params": "notes: parameters",
+        "notes_flops_m": "notes: MFLOPs",
+        "notes_flops_per_param": "notes: FLOPs per parameter",
+        "notes_lowest_accuracy": "notes: lowest accuracy (%)",
+    }
     return table(rows, floatfmt=floatfmt, columns=columns, intfmt="{:,}")
 
 
@@ -436,7 +481,9 @@ def _boards_tensor(boards):
     if b.ndim == 2:
         b = b[None]
     if b.ndim != 3:
-        raise ValueError(f"boards must be one (H, W) board or an (N, H, W) batch, got shape {b.shape}")
+        raise ValueError(
+            f"boards must be one (H, W) board or an (N, H, W) batch, got shape {b.shape}"
+        )
     return torch.as_tensor(_as_numpy(check_boards(b, "boards")), dtype=torch.float32)[:, None]
 
 
@@ -458,9 +505,13 @@ def plot_equivariance(models_or_names, board, k: int = 1, seed: int = 0) -> Figu
     for axes, (name, model) in zip(rows, nets.items()):
         y_rot_in, rot_y = (t[0, 0] for t in models.rotation_pair(model, x, k))
         diff = y_rot_in - rot_y
-        panels = [(x[0, 0], "input", "gray_r"), (torch.rot90(x[0, 0], k), "rotated input", "gray_r"),
-                  (y_rot_in, "output of rotated input", "viridis"), (rot_y, "rotated output", "viridis"),
-                  (diff, f"difference (max {float(diff.abs().max()):.0e})", "coolwarm")]
+        panels = [
+            (x[0, 0], "input", "gray_r"),
+            (torch.rot90(x[0, 0], k), "rotated input", "gray_r"),
+            (y_rot_in, "output of rotated input", "viridis"),
+            (rot_y, "rotated output", "viridis"),
+            (diff, f"difference (max {float(diff.abs().max()):.0e})", "coolwarm"),
+        ]
         for ax, (img, title, cmap) in zip(axes, panels):
             ax.imshow(img.numpy(), cmap=cmap)
             ax.set_title(title, fontsize=9)
@@ -470,14 +521,21 @@ def plot_equivariance(models_or_names, board, k: int = 1, seed: int = 0) -> Figu
     return fig
 
 
-def equivariance_table(models_or_names, boards, rotations: Sequence[int] = (1, 2, 3), seed: int = 0):
+def equivariance_table(
+    models_or_names, boards, rotations: Sequence[int] = (1, 2, 3), seed: int = 0
+):
     """Per model, the largest equivariance error over ``boards`` and ``rotations`` (see
     `plot_equivariance` for ``models_or_names``), as a table."""
     rotations = list(rotations)
     nets = _models(models_or_names, seed)
     header = f"largest equivariance error over {len(rotations)} rotations"
-    return table([{"model": name, header: models.equivariance_error(m, boards, rotations)} for name, m in nets.items()],
-                 floatfmt="{:.1e}")
+    return table(
+        [
+            {"model": name, header: models.equivariance_error(m, boards, rotations)}
+            for name, m in nets.items()
+        ],
+        floatfmt="{:.1e}",
+    )
 
 
 # -- chapter 4: training runs and rollouts -----------------------------------------------
@@ -487,8 +545,9 @@ def _model_order(records: Sequence[dict], models: Optional[Sequence[str]]) -> li
     return list(models)
 
 
-def plot_time_to_exact(records: Sequence[dict], models: Optional[Sequence[str]] = None,
-                       ax: Optional[Axes] = None) -> Axes:
+def plot_time_to_exact(
+    records: Sequence[dict], models: Optional[Sequence[str]] = None, ax: Optional[Axes] = None
+) -> Axes:
     """Training time of every run, one row of dots per model (spread vertically so
     they do not overlap): green where the run ended exact, red where not.
 
@@ -502,8 +561,12 @@ def plot_time_to_exact(records: Sequence[dict], models: Optional[Sequence[str]] 
     for i, m in enumerate(names):
         recs = [r for r in records if r["model"] == m]
         xs = [r["seconds"] for r in recs]
-        ax.scatter(xs, np.full(len(xs), i) + np.linspace(-0.2, 0.2, len(xs)),
-                   c=["tab:green" if r["exact"] else "tab:red" for r in recs], s=18)
+        ax.scatter(
+            xs,
+            np.full(len(xs), i) + np.linspace(-0.2, 0.2, len(xs)),
+            c=["tab:green" if r["exact"] else "tab:red" for r in recs],
+            s=18,
+        )
     ax.set_yticks(range(len(names)), names)
     ax.set_xlabel("training time (s), one process with one thread")
     ax.set_title("each dot is one (rule, seed): green exact, red not")
@@ -511,8 +574,12 @@ def plot_time_to_exact(records: Sequence[dict], models: Optional[Sequence[str]] 
     return ax
 
 
-def plot_learning_curves(records: Sequence[dict], rules: Sequence[str], models: Optional[Sequence[str]] = None,
-                         seed: int = 0) -> Figure:
+def plot_learning_curves(
+    records: Sequence[dict],
+    rules: Sequence[str],
+    models: Optional[Sequence[str]] = None,
+    seed: int = 0,
+) -> Figure:
     """Validation loss per epoch (log scale), one panel per rule and one line per model,
     for the runs with ``seed``. A cross marks the last epoch of a run that ended exact."""
     records = list(records)
@@ -520,7 +587,9 @@ def plot_learning_curves(records: Sequence[dict], rules: Sequence[str], models: 
     if not rules:
         raise ValueError("rules is empty: nothing to plot")
     names = _model_order(records, models)
-    fig, axes = plt.subplots(1, len(rules), figsize=(5.5 * len(rules), 3.6), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(rules), figsize=(5.5 * len(rules), 3.6), sharey=True, squeeze=False
+    )
     axes = axes[0]
     for ax, rule in zip(axes, rules):
         for m in names:
@@ -540,8 +609,13 @@ def plot_learning_curves(records: Sequence[dict], rules: Sequence[str], models: 
     return fig
 
 
-def compare_rollouts(rollouts: dict, truth, times: Sequence[int], truth_label: str = "true rule",
-                     show: Optional[Sequence[str]] = None) -> Figure:
+def compare_rollouts(
+    rollouts: dict,
+    truth,
+    times: Sequence[int],
+    truth_label: str = "true rule",
+    show: Optional[Sequence[str]] = None,
+) -> Figure:
     """Rollouts beside the true evolution, at generations ``times`` (one column each).
 
     Rows: the frames of each rollout named in ``show`` (default: all), then ``truth``, then
@@ -563,8 +637,13 @@ def compare_rollouts(rollouts: dict, truth, times: Sequence[int], truth_label: s
     if not times or bad:
         raise ValueError(f"times {bad or times} outside generations 0..{truth.shape[0] - 1}")
     rows = [(label, rollouts[label], "binary") for label in show] + [(truth_label, truth, "binary")]
-    rows += [(f"{label} vs true: differing cells", frames ^ truth, "Reds") for label, frames in rollouts.items()]
-    fig, axes = plt.subplots(len(rows), len(times), figsize=(2.6 * len(times), 2.625 * len(rows)), squeeze=False)
+    rows += [
+        (f"{label} vs true: differing cells", frames ^ truth, "Reds")
+        for label, frames in rollouts.items()
+    ]
+    fig, axes = plt.subplots(
+        len(rows), len(times), figsize=(2.6 * len(times), 2.625 * len(rows)), squeeze=False
+    )
     for i, (label, frames, cmap) in enumerate(rows):
         for j, t in enumerate(times):
             ax = axes[i, j]
@@ -595,7 +674,9 @@ def plot_class_probabilities(extractions: dict, truth: RuleLike) -> Figure:
     for ax, (label, e) in zip(axes, extractions.items()):
         p, support = e.details["p_alive"], e.details["support"]
         if p.shape != rule.table.shape:
-            raise ValueError(f"reading {label!r} has {p.shape[1]} counts, {rule} has {rule.table.shape[1]}")
+            raise ValueError(
+                f"reading {label!r} has {p.shape[1]} counts, {rule} has {rule.table.shape[1]}"
+            )
         k = p.shape[1]
         for s, off, state in ((0, -0.2, "dead (B)"), (1, 0.2, "alive (S)")):
             ax.bar(np.arange(k) + off, np.nan_to_num(p[s]), 0.4, label=state)
@@ -617,8 +698,12 @@ def plot_basis_scores(basis: dict) -> Figure:
         raise ValueError("no basis readings to plot")
     fig, axes = plt.subplots(len(basis), 4, figsize=(13, 2.2 * len(basis)), squeeze=False)
     for row, (rule, e) in zip(axes, basis.items()):
-        panels = [("truth", as_rule(rule).table), ("CKA", e.details["cka"]),
-                  ("aligned cosine", e.details["aligned"]), ("function (control)", e.details["function"])]
+        panels = [
+            ("truth", as_rule(rule).table),
+            ("CKA", e.details["cka"]),
+            ("aligned cosine", e.details["aligned"]),
+            ("function (control)", e.details["function"]),
+        ]
         for ax, (name, m) in zip(row, panels):
             im = ax.imshow(m, cmap="viridis", aspect="auto")
             ax.set(title=f"{rule}: {name}", yticks=[0, 1], yticklabels=["B", "S"], xlabel="count")
@@ -641,7 +726,9 @@ def plot_seconds(cost: dict, ax: Optional[Axes] = None) -> Axes:
 
 
 # -- chapter 6: rule discovery --------------------------------------------------------------
-def plot_candidates(curves: dict, title: str, max_rounds: int = 9, ax: Optional[Axes] = None) -> Axes:
+def plot_candidates(
+    curves: dict, title: str, max_rounds: int = 9, ax: Optional[Axes] = None
+) -> Axes:
     """Candidates left per round, log2 scale: for each strategy the mean over seeds (a line)
     and the range (a band). ``curves`` maps a strategy to a ``(seeds, rounds)`` array (as
     from `lifecore.discover.compare_strategies`); the first ``max_rounds`` rounds are drawn."""

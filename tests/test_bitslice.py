@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from reference import naive_step
+
 from lifecore import _bitslice
 from lifecore.rules import NEIGHBOURHOODS, Rule
 from lifecore.simulate import _RepeatDetector
@@ -141,7 +141,9 @@ def test_pack_roundtrip_and_zero_padding(w):
     x = (rng.random((3, 4, w)) < 0.5).astype(np.uint8)
     p = _bitslice._packed(x)
     assert p.dtype == np.uint64 and p.shape == (3, 4, (w + 63) // 64)
-    ref = np.packbits(np.pad(x, ((0, 0), (0, 0), (0, 64 * p.shape[2] - w))), axis=-1, bitorder="little")
+    ref = np.packbits(
+        np.pad(x, ((0, 0), (0, 0), (0, 64 * p.shape[2] - w))), axis=-1, bitorder="little"
+    )
     assert np.array_equal(p, ref.view("<u8"))
     assert np.array_equal(_bitslice._unpacked(p, w), x)
 
@@ -150,6 +152,8 @@ def test_public_api_uses_kernel():
     from lifecore import simulate, step
 
     board = _blinker_and_block()[0]
-    assert np.array_equal(step(board, "B3/S23"), naive_step(board[None], Rule.parse("B3/S23"), "torus")[0])
+    assert np.array_equal(
+        step(board, "B3/S23"), naive_step(board[None], Rule.parse("B3/S23"), "torus")[0]
+    )
     traj, report = simulate(board, "B3/S23", 5, stop="cycle")
     assert traj.shape == (3, 6, 6) and report.period.tolist() == [2]

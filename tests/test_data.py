@@ -94,13 +94,27 @@ def test_load_rejects_bad_files(tmp_path):
     with pytest.raises(DataError, match="missing arrays"):
         TransitionData.load(tmp_path / "missing.npz")
     z = np.zeros((2, 3, 3), np.uint8)
-    np.savez(tmp_path / "dtype.npz", x=z.astype(float), y=z, trajectory=np.zeros(2, int), meta=np.array("{}"))
+    np.savez(
+        tmp_path / "dtype.npz",
+        x=z.astype(float),
+        y=z,
+        trajectory=np.zeros(2, int),
+        meta=np.array("{}"),
+    )
     with pytest.raises(DataError, match="uint8"):
         TransitionData.load(tmp_path / "dtype.npz")
-    np.savez(tmp_path / "values.npz", x=z + 2, y=z, trajectory=np.zeros(2, int), meta=np.array("{}"))
+    np.savez(
+        tmp_path / "values.npz", x=z + 2, y=z, trajectory=np.zeros(2, int), meta=np.array("{}")
+    )
     with pytest.raises(ValueError, match="0 and 1"):
         TransitionData.load(tmp_path / "values.npz")
-    np.savez(tmp_path / "rule.npz", x=z, y=z, trajectory=np.zeros(2, int), meta=np.array('{"rule": "B9/S"}'))
+    np.savez(
+        tmp_path / "rule.npz",
+        x=z,
+        y=z,
+        trajectory=np.zeros(2, int),
+        meta=np.array('{"rule": "B9/S"}'),
+    )
     with pytest.raises(ValueError, match="9"):
         TransitionData.load(tmp_path / "rule.npz")
     np.savez(tmp_path / "ids.npz", x=z, y=z, trajectory=np.zeros(3, int), meta=np.array("{}"))

@@ -114,7 +114,9 @@ def test_extract_front_door_and_cli(tmp_path, capsys):
         net.body[0].bias.copy_(exact.conv.bias)
         net.body[2].weight.copy_(exact.head.weight)
         net.body[2].bias.copy_(exact.head.bias)
-    path = models.save(net, tmp_path / "life.pt", rule="B36/S23", neighbourhood="moore")  # rule string is a decoy
+    path = models.save(
+        net, tmp_path / "life.pt", rule="B36/S23", neighbourhood="moore"
+    )  # rule string is a decoy
     assert str(E.extract(models.load(path)).rule) == "B3/S23"
     assert main(["extract", str(path), "--json"]) == 0
     last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -155,7 +157,9 @@ def trained_nets():
 def test_methods_read_the_exact_rule_from_a_trained_network(trained_nets, rule):
     net = trained_nets[rule]
     hood = Rule.parse(rule).neighbourhood
-    enum = E.enumerate_neighbourhoods(net, "auto", contexts=4)  # neighbourhood found from the network
+    enum = E.enumerate_neighbourhoods(
+        net, "auto", contexts=4
+    )  # neighbourhood found from the network
     assert enum.neighbourhood == hood and enum.matches(rule), enum.details["breaking"][:3]
     stats = E.neighbour_statistics(net, hood, n=48, size=24)
     assert stats.matches(rule) and stats.undetermined == []
@@ -182,16 +186,32 @@ def test_basis_network_is_trained_by_the_trainer():
 # -- chapter 5's rows and summaries ------------------------------------------------------------
 def _reading(rule, method="tabulate", seconds=0.0, **details):
     truth = Rule.parse(rule)
-    return E.Extraction(rule=truth, table=truth.table.astype(np.int64), confidence=np.ones(truth.table.shape),
-                        undetermined=[], consistent=True, method=method, neighbourhood=truth.neighbourhood,
-                        seconds=seconds, details=details)
+    return E.Extraction(
+        rule=truth,
+        table=truth.table.astype(np.int64),
+        confidence=np.ones(truth.table.shape),
+        undetermined=[],
+        consistent=True,
+        method=method,
+        neighbourhood=truth.neighbourhood,
+        seconds=seconds,
+        details=details,
+    )
 
 
 def test_report_row_compares_the_reading_with_the_truth():
     ex = E.tabulation_baseline(["B3/S23"], n=8, size=24, steps=4, seed=1)["B3/S23"]
     row = ex.report("B3/S23")
-    assert list(row) == ["rule", "method", "read", "exact", "correct classes", "undetermined",
-                         "min confidence", "seconds"]
+    assert list(row) == [
+        "rule",
+        "method",
+        "read",
+        "exact",
+        "correct classes",
+        "undetermined",
+        "min confidence",
+        "seconds",
+    ]
     assert row["rule"] == "B3/S23" and row["method"] == "tabulate" and row["read"] == "B3/S23"
     assert row["exact"] is True and row["correct classes"] == "18/18" and row["undetermined"] == "-"
     # against another rule: not exact, and the classes that differ are not counted
@@ -216,21 +236,44 @@ def readings():
     bad = E.exact_network("B3/S23", weights=[1, 2, 1, 1, 1, 1, 1, 1])  # not outer-totalistic
     bad.metadata = {"exact": True}  # ... but called exact: enumeration disagrees
     slack = E.exact_network("B3/S23")  # exact, but the trainer did not say so
-    nets = {("B36/S23", "a"): good, ("B3/S23", "a"): bad, ("B36/S23", "b"): good, ("B3/S23", "b"): slack}
+    nets = {
+        ("B36/S23", "a"): good,
+        ("B3/S23", "a"): bad,
+        ("B36/S23", "b"): good,
+        ("B3/S23", "b"): slack,
+    }
     return nets, {k: E.black_box_readings(net, "moore") for k, net in nets.items()}
 
 
 def test_black_box_readings_and_exact_counts(readings):
     nets, res = readings
-    assert list(res["B36/S23", "a"]) == ["enumerate", "statistics (covering)", "statistics (density 0.5)"]
+    assert list(res["B36/S23", "a"]) == [
+        "enumerate",
+        "statistics (covering)",
+        "statistics (density 0.5)",
+    ]
     assert res["B36/S23", "a"]["enumerate"].matches("B36/S23")
     assert res["B36/S23", "a"]["statistics (covering)"].matches("B36/S23")
     assert {"B8", "S8"} <= set(res["B36/S23", "a"]["statistics (density 0.5)"].undetermined)
     rows = E.exact_counts(res, nets, ["B36/S23", "B3/S23"], ["a", "b"])
     assert rows == [
-        {"model": "a", "trainer: exact": 2, "enumerate": 1, "statistics (covering)": int(
-            res["B3/S23", "a"]["statistics (covering)"].matches("B3/S23")) + 1, "statistics (density 0.5)": 0},
-        {"model": "b", "trainer: exact": 1, "enumerate": 2, "statistics (covering)": 2, "statistics (density 0.5)": 0},
+        {
+            "model": "a",
+            "trainer: exact": 2,
+            "enumerate": 1,
+            "statistics (covering)": int(
+                res["B3/S23", "a"]["statistics (covering)"].matches("B3/S23")
+            )
+            + 1,
+            "statistics (density 0.5)": 0,
+        },
+        {
+            "model": "b",
+            "trainer: exact": 1,
+            "enumerate": 2,
+            "statistics (covering)": 2,
+            "statistics (density 0.5)": 0,
+        },
     ]
     assert E.trainer_exact(nets["B3/S23", "a"]) and not E.trainer_exact(E.exact_network("B3/S23"))
 
@@ -255,24 +298,39 @@ def test_statistics_by_rule_counts_over_models(readings):
     (row,) = rows
     assert row["rule"] == "B36/S23"
     assert {"B8", "S8"} <= set(row["0.5: undetermined (A)"].split())
-    assert row["covering: undetermined (A)"] == "-" and row["covering: exact"] == "2/2" and row["0.5: exact"] == "0/2"
+    assert (
+        row["covering: undetermined (A)"] == "-"
+        and row["covering: exact"] == "2/2"
+        and row["0.5: exact"] == "0/2"
+    )
     half = res["B36/S23", "a"]["statistics (density 0.5)"]
-    assert row["0.5: min support"] == int(half.details["support"].min()) < row["covering: min support"]
+    assert (
+        row["0.5: min support"] == int(half.details["support"].min()) < row["covering: min support"]
+    )
 
 
 def test_basis_verdicts_and_costs():
-    details = {"basis_exact": {"B0/S": True, "B1/S": False}, "basis_accuracy": np.array([[1.0, 0.98765]]),
-               "function_rule": "B3/S23"}
-    basis = {"B3/S23": _reading("B3/S23", "basis", 2.0, **details),
-             "B36/S23": _reading("B3/S23", "basis", 4.0, **details)}
+    details = {
+        "basis_exact": {"B0/S": True, "B1/S": False},
+        "basis_accuracy": np.array([[1.0, 0.98765]]),
+        "function_rule": "B3/S23",
+    }
+    basis = {
+        "B3/S23": _reading("B3/S23", "basis", 2.0, **details),
+        "B36/S23": _reading("B3/S23", "basis", 4.0, **details),
+    }
     lines = E.basis_verdicts(basis)
-    assert lines[0] == ("basis networks exact (trainer's test): 1 of 2; "
-                        "lowest cell accuracy on the probe boards: 0.9877")
+    assert lines[0] == (
+        "basis networks exact (trainer's test): 1 of 2; "
+        "lowest cell accuracy on the probe boards: 0.9877"
+    )
     assert lines[1].startswith("B3/S23: CKA reading recovers the rule (18/18 classes right)")
     assert lines[2].startswith("B36/S23: CKA reading does not recover the rule (17/18")
     assert lines[2].endswith("function control reads B3/S23")
-    res = {k: {"enumerate": _reading("B3/S23", seconds=s), "stats": _reading("B3/S23", seconds=10 * s)}
-           for k, s in (("x", 1.0), ("y", 3.0))}
+    res = {
+        k: {"enumerate": _reading("B3/S23", seconds=s), "stats": _reading("B3/S23", seconds=10 * s)}
+        for k, s in (("x", 1.0), ("y", 3.0))
+    }
     cost = E.seconds_by_method(res, basis)
     assert cost == {"enumerate": [1.0, 3.0], "stats": [10.0, 30.0], "basis": [2.0, 4.0]}
     assert E.cost_rows(cost)[1] == {"method": "stats", "runs": 2, "median s": 20.0, "max s": 30.0}

@@ -139,7 +139,9 @@ def test_the_e2cnn_1x1_regular_to_trivial_trap_is_real_or_fixed():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            conv = enn.R2Conv(enn.FieldType(g, [g.regular_repr]), enn.FieldType(g, [g.trivial_repr]), 1)
+            conv = enn.R2Conv(
+                enn.FieldType(g, [g.regular_repr]), enn.FieldType(g, [g.trivial_repr]), 1
+            )
         except RuntimeError as err:
             assert "mask" in str(err)
             return
@@ -299,7 +301,9 @@ def test_predict_shapes_and_batches():
     assert model.training  # mode restored
 
 
-@pytest.mark.parametrize("bad", [np.zeros(5), np.zeros((1, 1, 4, 4)), np.full((4, 4), 2), np.zeros((0, 4, 4))])
+@pytest.mark.parametrize(
+    "bad", [np.zeros(5), np.zeros((1, 1, 4, 4)), np.full((4, 4), 2), np.zeros((0, 4, 4))]
+)
 def test_predict_rejects_bad_boards(bad):
     with pytest.raises(ValueError):
         models.predict(models.build("cnn-tiny"), bad)

@@ -6,8 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifecore import Rule, simulate, step
-from lifecore.patterns import (PATTERNS, find_gliders, pattern, place, remove_gliders,
-                               settle)
+from lifecore.patterns import PATTERNS, find_gliders, pattern, place, remove_gliders, settle
 from lifecore.rle import dumps, loads
 
 
@@ -52,8 +51,9 @@ def test_glider_translates_on_torus(w, r, c):
     assert all(not np.array_equal(frames[t], board) for t in range(1, 4 * w))
 
 
-@pytest.mark.parametrize("name, period", [("blinker", 2), ("toad", 2), ("beacon", 2),
-                                          ("block", 1), ("beehive", 1)])
+@pytest.mark.parametrize(
+    "name, period", [("blinker", 2), ("toad", 2), ("beacon", 2), ("block", 1), ("beehive", 1)]
+)
 def test_oscillator_and_still_life_periods(name, period):
     board = place(pattern(name), (10, 10))
     frames, report = simulate(board, "B3/S23", 10, boundary="dead", stop="cycle")
@@ -123,7 +123,9 @@ def test_r_pentomino_settles_at_1103_with_116_cells():
     rule = Rule.parse("B3/S23")
     kept, pops = {}, []
     for t in range(steps + 1):
-        assert not (board[:2].any() or board[-2:].any() or board[:, :2].any() or board[:, -2:].any())
+        assert not (
+            board[:2].any() or board[-2:].any() or board[:, :2].any() or board[:, -2:].any()
+        )
         pops.append(int(board.sum()))
         if t >= 1095:
             kept[t] = remove_gliders(board)

@@ -7,14 +7,16 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from lifecore import Rule
-from lifecore.rle import Pattern, RLEError, dump, dumps, load, loads
+from lifecore.rle import RLEError, dump, dumps, load, loads
 
 GLIDER = np.array([[0, 1, 0], [0, 0, 1], [1, 1, 1]], dtype=np.uint8)
 
 
 def test_glider_parse_by_hand():
-    p = loads("#N Glider\n#O Richard K. Guy\n#C A spaceship.\n#C Second line.\n"
-              "x = 3, y = 3, rule = B3/S23\nbob$2bo$3o!\n")
+    p = loads(
+        "#N Glider\n#O Richard K. Guy\n#C A spaceship.\n#C Second line.\n"
+        "x = 3, y = 3, rule = B3/S23\nbob$2bo$3o!\n"
+    )
     assert p.cells.dtype == np.uint8
     np.testing.assert_array_equal(p.cells, GLIDER)
     assert p.rule == Rule.parse("B3/S23")
@@ -74,9 +76,13 @@ def test_pattern_immutable_and_equal():
 
 
 rules = st.builds(
-    lambda b, s, n: Rule(frozenset(x for x in b if x <= {"moore": 8, "vonneumann": 4, "hex": 6}[n]),
-                         frozenset(x for x in s if x <= {"moore": 8, "vonneumann": 4, "hex": 6}[n]), n),
-    st.sets(st.integers(0, 8)), st.sets(st.integers(0, 8)),
+    lambda b, s, n: Rule(
+        frozenset(x for x in b if x <= {"moore": 8, "vonneumann": 4, "hex": 6}[n]),
+        frozenset(x for x in s if x <= {"moore": 8, "vonneumann": 4, "hex": 6}[n]),
+        n,
+    ),
+    st.sets(st.integers(0, 8)),
+    st.sets(st.integers(0, 8)),
     st.sampled_from(["moore", "vonneumann", "hex"]),
 )
 
@@ -85,10 +91,14 @@ rules = st.builds(
 @given(
     board=st.integers(1, 40).flatmap(
         lambda h: st.integers(1, 120).flatmap(
-            lambda w: arrays(np.uint8, (h, w), elements=st.integers(0, 1)))),
+            lambda w: arrays(np.uint8, (h, w), elements=st.integers(0, 1))
+        )
+    ),
     rule=st.none() | rules,
-    name=st.none() | st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")),
-                             min_size=1, max_size=20).map(str.strip).filter(bool),
+    name=st.none()
+    | st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=20)
+    .map(str.strip)
+    .filter(bool),
 )
 def test_round_trip(board, rule, name):
     text = dumps(board, rule=rule, name=name)

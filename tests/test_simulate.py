@@ -4,8 +4,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-
 from reference import naive_step
+
 from lifecore import NOTES_RULES, BoardError, Rule, simulate, step
 
 RULES = list(NOTES_RULES) + ["B2/S34H", "B0/S8", "B1357/S1357"]
@@ -17,7 +17,9 @@ def board_strategy(max_side=12):
     )
 
 
-@given(board=board_strategy(), rule=st.sampled_from(RULES), boundary=st.sampled_from(["torus", "dead"]))
+@given(
+    board=board_strategy(), rule=st.sampled_from(RULES), boundary=st.sampled_from(["torus", "dead"])
+)
 def test_step_matches_definition(board, rule, boundary):
     assert np.array_equal(step(board, rule, boundary), naive_step(board, rule, boundary))
 
@@ -46,7 +48,9 @@ def test_von_neumann_and_hex_by_hand():
 
 
 @given(
-    boards=st.integers(1, 3).flatmap(lambda n: arrays(np.uint8, (n, 9, 11), elements=st.integers(0, 1))),
+    boards=st.integers(1, 3).flatmap(
+        lambda n: arrays(np.uint8, (n, 9, 11), elements=st.integers(0, 1))
+    ),
     rule=st.sampled_from(RULES),
     shift=st.tuples(st.integers(-9, 9), st.integers(-11, 11)),
 )
@@ -58,9 +62,13 @@ def test_torus_shift_commutes(boards, rule, shift):
 @given(board=board_strategy(10), boundary=st.sampled_from(["torus", "dead"]))
 def test_rotation_symmetry_of_each_neighbourhood(board, boundary):
     for rule in ["B3/S23", "B36/S23", "B13/S012V", "B2/S013V"]:  # Moore and V: 90 degrees
-        assert np.array_equal(step(np.rot90(board), rule, boundary), np.rot90(step(board, rule, boundary)))
+        assert np.array_equal(
+            step(np.rot90(board), rule, boundary), np.rot90(step(board, rule, boundary))
+        )
     for rule in ["B2/S34H", "B24/S35H"]:  # hex emulation: 180 degrees only
-        assert np.array_equal(step(np.rot90(board, 2), rule, boundary), np.rot90(step(board, rule, boundary), 2))
+        assert np.array_equal(
+            step(np.rot90(board, 2), rule, boundary), np.rot90(step(board, rule, boundary), 2)
+        )
 
 
 def test_hex_is_not_90_degree_symmetric():
@@ -109,7 +117,9 @@ def test_stop_fixed_and_cycle_by_hand():
     blinker[2, 1:4] = 1
     empty_after_one = np.zeros((6, 6), np.uint8)
     empty_after_one[0, 0] = 1  # a lone cell dies at t=1, then the empty board is fixed
-    frames, report = simulate(np.stack([block, blinker, empty_after_one]), "B3/S23", 50, stop="cycle")
+    frames, report = simulate(
+        np.stack([block, blinker, empty_after_one]), "B3/S23", 50, stop="cycle"
+    )
     assert report.period.tolist() == [1, 2, 1]
     assert report.start.tolist() == [0, 0, 1]
     assert report.length.tolist() == [2, 3, 3]  # up to and including the first repeat
@@ -135,7 +145,11 @@ def test_stop_agrees_with_brute_force():
         for t in range(301):
             key = full[i, t].tobytes()
             if key in seen:
-                assert (report.length[i], report.period[i], report.start[i]) == (t + 1, t - seen[key], seen[key])
+                assert (report.length[i], report.period[i], report.start[i]) == (
+                    t + 1,
+                    t - seen[key],
+                    seen[key],
+                )
                 break
             seen[key] = t
         assert np.array_equal(frames[i, : report.length[i]], full[i, : report.length[i]])

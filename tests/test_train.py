@@ -28,7 +28,13 @@ def test_same_seed_same_numbers():
 
 
 def test_learns_life_exactly():
-    res = train_rule("B3/S23", "cnn-small", seed=0, config=TrainConfig(max_epochs=60, data_n=200, data_size=16), progress=False)
+    res = train_rule(
+        "B3/S23",
+        "cnn-small",
+        seed=0,
+        config=TrainConfig(max_epochs=60, data_n=200, data_size=16),
+        progress=False,
+    )
     assert res.exact and res.stopped == "exact" and res.rollout_exact
     assert res.val_board_accuracy == 1.0 and res.val_cell_accuracy == 1.0
     boards = soups(16, 40, (0.1, 0.9), seed=777)  # fresh soups, another board size
@@ -44,7 +50,15 @@ def test_resume_after_interruption_matches(tmp_path):
 
     def run(ckpt=None, callback=None):
         torch.manual_seed(0)
-        return fit(models.build("mcnn"), train, val, cfg, checkpoint=ckpt, progress=False, callback=callback)
+        return fit(
+            models.build("mcnn"),
+            train,
+            val,
+            cfg,
+            checkpoint=ckpt,
+            progress=False,
+            callback=callback,
+        )
 
     straight = run()
 
@@ -64,17 +78,31 @@ def test_resume_after_interruption_matches(tmp_path):
     assert loaded.metadata["rule"] == "B36/S23" and loaded.metadata["epochs"] == 5
 
     # more epochs continue a run that ran out of them: same as asking for them at once
-    longer = fit(models.build("mcnn"), train, val, TrainConfig(**{**FAST, "max_epochs": 7}), checkpoint=ckpt, progress=False)
+    longer = fit(
+        models.build("mcnn"),
+        train,
+        val,
+        TrainConfig(**{**FAST, "max_epochs": 7}),
+        checkpoint=ckpt,
+        progress=False,
+    )
     torch.manual_seed(0)
-    at_once = fit(models.build("mcnn"), train, val, TrainConfig(**{**FAST, "max_epochs": 7}), progress=False)
+    at_once = fit(
+        models.build("mcnn"), train, val, TrainConfig(**{**FAST, "max_epochs": 7}), progress=False
+    )
     assert _numbers(longer.history) == _numbers(at_once.history)
 
 
 def test_early_stopping_with_patience_one():
     train, val = _data("B3/S23")
     torch.manual_seed(0)
-    res = fit(models.build("cnn-tiny", hidden=1), train, val,
-              TrainConfig(max_epochs=200, patience=1, lr=0.3, rollout_steps=10), progress=False)
+    res = fit(
+        models.build("cnn-tiny", hidden=1),
+        train,
+        val,
+        TrainConfig(max_epochs=200, patience=1, lr=0.3, rollout_steps=10),
+        progress=False,
+    )
     assert res.stopped == "early" and res.epochs < 200 and not res.exact
     assert res.val_loss == pytest.approx(min(h["val_loss"] for h in res.history), rel=1e-5)
 
@@ -98,9 +126,23 @@ def test_bad_checkpoint_is_value_error(tmp_path):
 def test_checkpoint_for_another_model_is_value_error(tmp_path):
     train, val = _data()
     ckpt = tmp_path / "net.pt"
-    fit(models.build("mcnn"), train, val, TrainConfig(**{**FAST, "max_epochs": 1}), checkpoint=ckpt, progress=False)
+    fit(
+        models.build("mcnn"),
+        train,
+        val,
+        TrainConfig(**{**FAST, "max_epochs": 1}),
+        checkpoint=ckpt,
+        progress=False,
+    )
     with pytest.raises(ValueError, match="checkpoint is for model"):
-        fit(models.build("cnn-tiny"), train, val, TrainConfig(**FAST), checkpoint=ckpt, progress=False)
+        fit(
+            models.build("cnn-tiny"),
+            train,
+            val,
+            TrainConfig(**FAST),
+            checkpoint=ckpt,
+            progress=False,
+        )
 
 
 def test_unknown_rule_or_model():
@@ -114,13 +156,30 @@ def test_unknown_rule_or_model():
 
 def test_cli_train_writes_loadable_checkpoint(tmp_path, capsys):
     out = tmp_path / "life.pt"
-    rc = cli.main(["train", "--rule", "B3/S23", "--model", "mcnn", "--seed", "1", "--out", str(out),
-                   "--max-epochs", "3", "--quiet"])
+    rc = cli.main(
+        [
+            "train",
+            "--rule",
+            "B3/S23",
+            "--model",
+            "mcnn",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+            "--max-epochs",
+            "3",
+            "--quiet",
+        ]
+    )
     assert rc == 0
     line = capsys.readouterr().out
     assert "B3/S23 mcnn seed=1" in line and "exact=" in line
     net = models.load(out)
     assert net.metadata["rule"] == "B3/S23" and net.metadata["seed"] == 1
     assert net.metadata["neighbourhood"] == "moore"
-    assert cli.main(["train", "--rule", "B3/S23", "--model", "nope", "--out", str(tmp_path / "x.pt")]) == 2
+    assert (
+        cli.main(["train", "--rule", "B3/S23", "--model", "nope", "--out", str(tmp_path / "x.pt")])
+        == 2
+    )
     assert cli.main(["train", "--rule", "B99/S", "--out", str(tmp_path / "y.pt")]) == 2

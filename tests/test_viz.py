@@ -13,11 +13,20 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from lifecore import simulate  # noqa: E402
-from lifecore.patterns import pattern, place  # noqa: E402
 from lifecore.data import soups  # noqa: E402
-from lifecore.viz import (animate, animation_html, plot_basis_scores, plot_candidates,  # noqa: E402
-                          plot_class_probabilities, plot_seconds, show_board,
-                          show_stencil, show_trajectory, trajectory_viewer)
+from lifecore.patterns import pattern, place  # noqa: E402
+from lifecore.viz import (
+    animate,
+    animation_html,
+    plot_basis_scores,
+    plot_candidates,  # noqa: E402
+    plot_class_probabilities,
+    plot_seconds,
+    show_board,
+    show_stencil,
+    show_trajectory,
+    trajectory_viewer,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -57,8 +66,15 @@ def test_show_trajectory_default_and_chosen_steps():
         show_trajectory(frames[0])
 
 
-@pytest.mark.parametrize("arg, name, n", [("moore", "moore", 8), ("B13/S012V", "vonneumann", 4),
-                                          ("B2/S34H", "hex", 6), ("HighLife", "moore", 8)])
+@pytest.mark.parametrize(
+    "arg, name, n",
+    [
+        ("moore", "moore", 8),
+        ("B13/S012V", "vonneumann", 4),
+        ("B2/S34H", "hex", 6),
+        ("HighLife", "moore", 8),
+    ],
+)
 def test_show_stencil_shades_the_neighbours(arg, name, n):
     ax = show_stencil(arg)
     assert ax.get_title() == f"{name} ({n})"
@@ -104,16 +120,23 @@ def test_viewer_builds_and_slider_changes_frame():
     assert "cannot read rule" in v.status.value
     v.boundary.value = "dead"
     v.rule.value = "B3/S23"
-    np.testing.assert_array_equal(v.frames, simulate(soups(1, 16, 0.35, 1)[0], "B3/S23", 20, "dead"))
+    np.testing.assert_array_equal(
+        v.frames, simulate(soups(1, 16, 0.35, 1)[0], "B3/S23", 20, "dead")
+    )
     assert "B3/S23" in v.status.value
     assert "application/vnd.jupyter.widget-view+json" in v._repr_mimebundle_()
 
 
-@pytest.mark.parametrize("kwargs, words", [({"rule": "B9/S"}, "birth count"),
-                                           ({"density": 1.5}, "density"),
-                                           ({"size": 2}, "size"),
-                                           ({"steps": 0}, "steps"),
-                                           ({"boundary": "klein"}, "boundary")])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"rule": "B9/S"}, "birth count"),
+        ({"density": 1.5}, "density"),
+        ({"size": 2}, "size"),
+        ({"steps": 0}, "steps"),
+        ({"boundary": "klein"}, "boundary"),
+    ],
+)
 def test_viewer_bad_input(kwargs, words):
     with pytest.raises(ValueError, match=words):
         trajectory_viewer(**kwargs)
@@ -173,11 +196,22 @@ def test_percent():
 def test_show_sizes_derives_mflops_and_flops_per_parameter():
     from lifecore.viz import show_sizes
 
-    rows = [{"name": "m", "params": 1000, "flops": 2_500_000, "notes_params": 2000,
-             "notes_flops_m": 4.0, "notes_lowest_accuracy": 99.5}]
+    rows = [
+        {
+            "name": "m",
+            "params": 1000,
+            "flops": 2_500_000,
+            "notes_params": 2000,
+            "notes_flops_m": 4.0,
+            "notes_lowest_accuracy": 99.5,
+        }
+    ]
     out = show_sizes(rows, size=(16, 24))._repr_html_()
     assert "MFLOPs (16x24)" in out
-    assert "<td>m</td><td>1,000</td><td>2.50</td><td>2,000</td><td>4.00</td><td>2,000</td><td>99.50</td>" in out
+    assert (
+        "<td>m</td><td>1,000</td><td>2.50</td><td>2,000</td><td>4.00</td><td>2,000</td><td>99.50</td>"
+        in out
+    )
 
 
 # -- rotation equivariance ----------------------------------------------------------------
@@ -239,12 +273,26 @@ def test_plot_equivariance_and_table_build_p4_models_by_name():
 # -- training runs -----------------------------------------------------------------------
 def _records():
     recs = []
-    for i, (rule, model, exact) in enumerate([("B3/S23", "a", True), ("B3/S23", "b", False),
-                                               ("B36/S23", "a", False), ("B36/S23", "b", True)]):
+    for i, (rule, model, exact) in enumerate(
+        [
+            ("B3/S23", "a", True),
+            ("B3/S23", "b", False),
+            ("B36/S23", "a", False),
+            ("B36/S23", "b", True),
+        ]
+    ):
         for seed in (0, 1):
             n = 3 + i + seed
-            recs.append({"rule": rule, "model": model, "seed": seed, "exact": exact, "seconds": 10.0 * i + seed,
-                         "history": [{"epoch": e + 1, "val_loss": 1.0 / (e + 1)} for e in range(n)]})
+            recs.append(
+                {
+                    "rule": rule,
+                    "model": model,
+                    "seed": seed,
+                    "exact": exact,
+                    "seconds": 10.0 * i + seed,
+                    "history": [{"epoch": e + 1, "val_loss": 1.0 / (e + 1)} for e in range(n)],
+                }
+            )
     return recs
 
 
@@ -261,8 +309,11 @@ def test_plot_time_to_exact_one_dot_per_run():
     assert np.all(np.abs(row_b[:, 1]) <= 0.2)
     green = matplotlib.colors.to_rgba("tab:green")
     colours = [tuple(c) for c in ax.collections[1].get_facecolors()]
-    assert colours == [green if r["exact"] else matplotlib.colors.to_rgba("tab:red")
-                       for r in recs if r["model"] == "a"]
+    assert colours == [
+        green if r["exact"] else matplotlib.colors.to_rgba("tab:red")
+        for r in recs
+        if r["model"] == "a"
+    ]
 
 
 def test_plot_learning_curves_one_line_per_model_and_crosses_for_exact():
@@ -291,12 +342,21 @@ def test_compare_rollouts_rows_and_difference_counts():
     wrong = truth.copy()
     wrong[5:, 0, 0] ^= 1
     wrong[8:, 1, 1] ^= 1
-    fig = compare_rollouts({"good": truth, "bad": wrong}, truth, times=[0, 5, 10], truth_label="true B3/S23",
-                           show=["good"])
+    fig = compare_rollouts(
+        {"good": truth, "bad": wrong},
+        truth,
+        times=[0, 5, 10],
+        truth_label="true B3/S23",
+        show=["good"],
+    )
     assert len(fig.axes) == 4 * 3
     grid = np.array(fig.axes).reshape(4, 3)
     assert [row[0].get_ylabel() for row in grid] == [
-        "good", "true B3/S23", "good vs true: differing cells", "bad vs true: differing cells"]
+        "good",
+        "true B3/S23",
+        "good vs true: differing cells",
+        "bad vs true: differing cells",
+    ]
     np.testing.assert_array_equal(grid[1, 2].images[0].get_array(), truth[10])
     for j, t in enumerate([0, 5, 10]):
         assert grid[2, j].get_title() == f"t={t}, 0 cells"
@@ -332,7 +392,9 @@ def test_plot_class_probabilities_draws_bars_support_and_truth():
     for ax, e in zip(axes, readings.values()):
         heights = [p.get_height() for p in ax.patches]
         np.testing.assert_allclose(heights, np.nan_to_num(e.details["p_alive"]).ravel())
-        assert [t.get_text() for t in ax.texts] == [str(v) for s in range(2) for v in e.details["support"][s]]
+        assert [t.get_text() for t in ax.texts] == [
+            str(v) for s in range(2) for v in e.details["support"][s]
+        ]
         ticks = [line.get_ydata()[0] for line in ax.lines]
         assert ticks == [truth[s, c] for s in range(2) for c in range(9)]
     with pytest.raises(ValueError, match="counts"):
@@ -347,17 +409,32 @@ def test_plot_basis_scores_one_row_per_rule():
 
     def reading(rule, k):
         t = Rule.parse(rule).table
-        return E.Extraction(rule=Rule.parse(rule), table=t.astype(np.int64), confidence=np.ones(t.shape),
-                            undetermined=[], consistent=True, method="basis", neighbourhood="moore",
-                            details={"cka": t * k, "aligned": t * 2 * k, "function": t * 3 * k})
+        return E.Extraction(
+            rule=Rule.parse(rule),
+            table=t.astype(np.int64),
+            confidence=np.ones(t.shape),
+            undetermined=[],
+            consistent=True,
+            method="basis",
+            neighbourhood="moore",
+            details={"cka": t * k, "aligned": t * 2 * k, "function": t * 3 * k},
+        )
 
     fig = plot_basis_scores({"B3/S23": reading("B3/S23", 0.5), "B36/S23": reading("B36/S23", 0.25)})
     panels = [ax for ax in fig.axes if ax.get_title()]
-    assert [ax.get_title() for ax in panels[:4]] == ["B3/S23: truth", "B3/S23: CKA", "B3/S23: aligned cosine",
-                                                     "B3/S23: function (control)"]
+    assert [ax.get_title() for ax in panels[:4]] == [
+        "B3/S23: truth",
+        "B3/S23: CKA",
+        "B3/S23: aligned cosine",
+        "B3/S23: function (control)",
+    ]
     assert len(panels) == 8
-    np.testing.assert_array_equal(panels[5].images[0].get_array(), Rule.parse("B36/S23").table * 0.25)
-    np.testing.assert_array_equal(panels[7].images[0].get_array(), Rule.parse("B36/S23").table * 0.75)
+    np.testing.assert_array_equal(
+        panels[5].images[0].get_array(), Rule.parse("B36/S23").table * 0.25
+    )
+    np.testing.assert_array_equal(
+        panels[7].images[0].get_array(), Rule.parse("B36/S23").table * 0.75
+    )
 
 
 def test_plot_seconds_one_box_per_method():
@@ -369,11 +446,16 @@ def test_plot_seconds_one_box_per_method():
 
 
 def test_plot_candidates_mean_and_range_in_log2():
-    curves = {"design": np.array([[512, 8, 1, 1], [512, 2, 1, 1]]), "random": np.array([[512, 64, 4, 1]] * 3)}
+    curves = {
+        "design": np.array([[512, 8, 1, 1], [512, 2, 1, 1]]),
+        "random": np.array([[512, 64, 4, 1]] * 3),
+    }
     ax = plot_candidates(curves, "B3/S23: candidates left", max_rounds=3)
     assert ax.get_title() == "B3/S23: candidates left"
     design, random = ax.lines
     np.testing.assert_allclose(design.get_ydata(), [9, 2, 0])
     np.testing.assert_allclose(random.get_ydata(), [9, 6, 2])
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["design (mean of 2 seeds)",
-                                                                   "random (mean of 3 seeds)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "design (mean of 2 seeds)",
+        "random (mean of 3 seeds)",
+    ]
