@@ -261,14 +261,57 @@ def _e2cnn():
         warnings.simplefilter("ignore")
         from e2cnn import gspaces
         from e2cnn import nn as enn
+        from e2cnn.kernels import irreps_basis
+    _patch_for_numpy2(irreps_basis)
     return gspaces, enn
+
+
+def _patch_for_numpy2(irreps_basis) -> None:
+    """Two NumPy 2 incompatibilities of e2cnn 0.2.3 met by the reflection groups (D4):
+
+    - kernel-basis solutions hash with ``ndarray.tostring()`` (removed): same hash with
+      ``tobytes()``;
+    - ``psi``/``chi``/``psichi`` call ``np.array(x, copy=False)`` on Python scalars (now an
+      error): the arguments are passed as arrays, so no copy is needed.
+    """
+    if getattr(irreps_basis, "_lifecore_patched", False):
+        return
+    for fname in ("psi", "chi", "psichi"):
+        setattr(irreps_basis, fname, _as_arrays(getattr(irreps_basis, fname)))
+
+    def solution_hash(self) -> int:
+        parts = (self.in_irrep, self.out_irrep, np.asarray(self.mu).tobytes())
+        return hash(parts) + hash(np.asarray(self.gamma).tobytes())
+
+    for name in (
+        "R2FlipsSolution",
+        "R2FlipsDiscreteRotationsSolution",
+        "R2FlipsContinuousRotationsSolution",
+        "R2ContinuousRotationsSolution",
+    ):
+        cls = getattr(irreps_basis, name, None)
+        if cls is not None:
+            cls.__hash__ = solution_hash
+    irreps_basis._lifecore_patched = True
+
+
+def _as_arrays(function):
+    """``function`` with its keyword and trailing arguments converted by ``np.asarray``."""
+
+    def wrapper(theta, *args, **kwargs):
+        args = [np.asarray(a) for a in args]
+        kwargs = {k: v if k == "out" or v is None else np.asarray(v) for k, v in kwargs.items()}
+        return function(theta, *args, **kwargs)
+
+    return wrapper
 
 
 class EquivariantNet(_LifeNet):
     """Group-equivariant CNN (e2cnn): trivial field in, regular fields hidden, trivial out.
 
     The group comes from the name: ``p4...`` rotations by 90 degrees (``Rot2dOnR2(N=4)``,
-    regular fields of 4 channels), ``d4...`` rotations and reflections (``flipRot2dOnR2(N=4)``,
+    regular fields of 4 channels), ``d4...`` rotations and reflections
+    (``FlipRot2dOnR2(N=4)``, called ``flipRot2dOnR2`` in escnn;
     8 channels).
     """
 
@@ -276,7 +319,7 @@ class EquivariantNet(_LifeNet):
         super().__init__(config, metadata)
         gspaces, enn = _e2cnn()
         d4 = config["name"].startswith("d4")
-        self.gspace = gspaces.flipRot2dOnR2(N=4) if d4 else gspaces.Rot2dOnR2(N=4)
+        self.gspace = gspaces.FlipRot2dOnR2(N=4) if d4 else gspaces.Rot2dOnR2(N=4)
         self.in_type = enn.FieldType(self.gspace, [self.gspace.trivial_repr])
         regular = self.gspace.regular_repr
         ftype = enn.FieldType(self.gspace, config["hidden"] * [regular])
