@@ -29,7 +29,7 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .rules import NEIGHBOURHOODS
+from .rules import NEIGHBOURHOODS, RuleError
 
 __all__ = ["window_table", "outer_totalistic", "Program", "compile_table"]
 
@@ -75,7 +75,7 @@ def window_table(rule: Any) -> np.ndarray:
     """
     table = np.asarray(rule.window_table, dtype=np.uint8).reshape(-1)
     if table.shape != (512,):
-        raise ValueError(f"a window table has 512 entries, got {table.size}")
+        raise RuleError(f"a window table has 512 entries, got {table.size}")
     return table
 
 
