@@ -45,7 +45,7 @@ import numba
 import numpy as np
 
 from ._bitcompile import compiled_run
-from ._bittable import table_row
+from ._bittable import block_rows, table_rows
 from ._boards import check_result_size
 from ._repeat import RepeatDetector, Stopped
 from ._windowlogic import FIRST_FREE, ONE, ZERO, compile_table, outer_totalistic, window_table
@@ -316,27 +316,33 @@ def _run(src, dst, frames, t0, steps, torus, nb, bm, sm, code, out, regs, lut, s
 
     ``nb`` >= 0 selects the adder network of an outer-totalistic rule (masks ``bm``,
     ``sm``); ``nb`` = -1 runs the table program ``code`` (result in register ``out``,
-    scratch ``regs``). With ``store``, generation ``t0 + s`` is unpacked into
+    scratch ``regs`` of ``(registers, rows per block * nw)`` words). With ``store``, generation ``t0 + s`` is unpacked into
     ``frames[:, t0 + s]`` (uint8 ``(N, T, H, W)``) while its row is in cache; without it
     the boards stay packed throughout and ``frames`` is not touched. ``dst`` is scratch
     shaped like ``src``. Returns the array holding the final packed state.
     """
     n, h, nw = src.shape
     w = frames.shape[3]
+    block = regs.shape[1] // nw  # rows per block of the table program
     a = src
     c = dst
     for s in range(1, steps + 1):
         for b in range(n):
+            if nb < 0:
+                for r0 in range(0, h, block):
+                    r1 = min(h, r0 + block)
+                    table_rows(a, b, r0, r1, c, w, torus, code, out, regs)
+                    if store:
+                        for r in range(r0, r1):
+                            _unpack_row(c[b, r], frames[b, t0 + s, r], lut)
+                continue
             for r in range(h):
                 # Rows above and below, wrapped; masked to zero outside a dead boundary.
                 ru = r - 1 if r > 0 else h - 1
                 rd = r + 1 if r < h - 1 else 0
                 mu = _ONES if (r > 0 or torus) else np.uint64(0)
                 md = _ONES if (r < h - 1 or torus) else np.uint64(0)
-                if nb >= 0:
-                    _row(a, b, ru, r, rd, mu, md, c, w, nb, torus, bm, sm)
-                else:
-                    table_row(a, b, ru, r, rd, mu, md, c, w, torus, code, out, regs)
+                _row(a, b, ru, r, rd, mu, md, c, w, nb, torus, bm, sm)
                 if store:
                     _unpack_row(c[b, r], frames[b, t0 + s, r], lut)
         a, c = c, a
@@ -393,7 +399,8 @@ def _advance(
     state: np.ndarray, frames: np.ndarray, t0: int, steps: int, torus: bool, k: _Kernel, store: bool
 ) -> np.ndarray:
     """Run `_run` on packed ``state``; returns the new packed state (a fresh array)."""
-    regs = np.empty((k.registers, state.shape[2]), dtype=np.uint64)
+    nw = state.shape[2]
+    regs = np.empty((k.registers, nw * min(state.shape[1], block_rows(nw))), dtype=np.uint64)
     regs[ZERO], regs[ONE] = 0, _ONES
     scratch = np.empty_like(state)
     return _run(
