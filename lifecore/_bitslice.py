@@ -208,6 +208,31 @@ def _unpack(p, out, lut):
 
 
 @numba.njit(inline="always")
+def _middle(src, b, ru, r, rd, mu, md, dst, last, nb, bm, sm):
+    """Words 1 .. last - 1 of row ``r``: carries from the neighbouring words only."""
+    one = np.uint64(1)
+    s63 = np.uint64(63)
+    for k in range(1, last):
+        uc = src[b, ru, k] & mu
+        mc = src[b, r, k]
+        dc = src[b, rd, k] & md
+        dst[b, r, k] = _word(
+            nb,
+            (uc << one) | ((src[b, ru, k - 1] & mu) >> s63),
+            uc,
+            (uc >> one) | ((src[b, ru, k + 1] & mu) << s63),
+            (mc << one) | (src[b, r, k - 1] >> s63),
+            mc,
+            (mc >> one) | (src[b, r, k + 1] << s63),
+            (dc << one) | ((src[b, rd, k - 1] & md) >> s63),
+            dc,
+            (dc >> one) | ((src[b, rd, k + 1] & md) << s63),
+            bm,
+            sm,
+        )
+
+
+@numba.njit(inline="always")
 def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
     """Next state of packed row ``src[b, r]`` into ``dst[b, r]``.
 
@@ -272,24 +297,14 @@ def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
         bm,
         sm,
     )
-    for k in range(1, last):
-        uc = src[b, ru, k] & mu
-        mc = src[b, r, k]
-        dc = src[b, rd, k] & md
-        dst[b, r, k] = _word(
-            nb,
-            (uc << one) | ((src[b, ru, k - 1] & mu) >> s63),
-            uc,
-            (uc >> one) | ((src[b, ru, k + 1] & mu) << s63),
-            (mc << one) | (src[b, r, k - 1] >> s63),
-            mc,
-            (mc >> one) | (src[b, r, k + 1] << s63),
-            (dc << one) | ((src[b, rd, k - 1] & md) >> s63),
-            dc,
-            (dc >> one) | ((src[b, rd, k + 1] & md) << s63),
-            bm,
-            sm,
-        )
+    # The middle words, with the neighbourhood as a constant in each branch: after
+    # inlining, the word function has no branch left and the loop vectorises.
+    if nb == 0:
+        _middle(src, b, ru, r, rd, mu, md, dst, last, 0, bm, sm)
+    elif nb == 1:
+        _middle(src, b, ru, r, rd, mu, md, dst, last, 1, bm, sm)
+    else:
+        _middle(src, b, ru, r, rd, mu, md, dst, last, 2, bm, sm)
     # last word: east carry from the far edge, bits past W cleared
     uc = src[b, ru, last] & mu
     mc = src[b, r, last]
@@ -324,6 +339,10 @@ def _run(src, dst, frames, t0, steps, torus, nb, bm, sm, code, out, regs, lut, s
     n, h, nw = src.shape
     w = frames.shape[3]
     block = regs.shape[1] // nw  # rows per block of the table program
+    # The masks as tuples of scalars: values the compiler may keep in registers (an
+    # array could alias the output, so it would be reloaded for every word).
+    bm = (bm[0], bm[1], bm[2], bm[3], bm[4], bm[5], bm[6], bm[7], bm[8], bm[9])
+    sm = (sm[0], sm[1], sm[2], sm[3], sm[4], sm[5], sm[6], sm[7], sm[8], sm[9])
     a = src
     c = dst
     for s in range(1, steps + 1):
