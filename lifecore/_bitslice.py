@@ -24,11 +24,21 @@ Layout
     still in cache.
 
 Rule and neighbourhoods
-    Moore (8), von Neumann (4) and hex (6: Moore minus up-right and down-left) each
-    have their own adder network feeding the same 4 count planes. The rule reaches
-    the one compiled kernel as two ``(10,)`` arrays of all-ones / zero word masks
-    (birth / survival per count), so no rule, neighbourhood or board size triggers a
-    new compilation; compiled code is cached on disk (``cache=True``).
+    Outer-totalistic rules (recognised from the window table whatever the rule's class,
+    so B3/S23 written as a MAP string runs here too): Moore (8), von Neumann (4) and hex
+    (6: Moore minus up-right and down-left) each have their own adder network feeding the
+    same 4 count planes; the rule reaches the kernel as two ``(10,)`` arrays of all-ones /
+    zero word masks (birth / survival per count). Any other rule (isotropic, MAP) is its
+    512-entry window table as a Boolean function of the 9 neighbour planes, compiled to a
+    short bitwise program (`lifecore._windowlogic`: a reduced decision diagram) that
+    `lifecore._bittable` interprets over blocks of rows. No rule, neighbourhood or board
+    size triggers a new compilation, and compiled code is cached on disk (``cache=True``);
+    only long ``keep="last"`` runs of a non-outer-totalistic table compile a kernel for
+    that table (`lifecore._bitcompile`, when the run has `COMPILE_AT` cell updates).
+
+keep="last"
+    Without frames to fill, the state stays packed from the first generation to the last
+    and nothing is unpacked until the end.
 
 Threads
     The kernels are serial on purpose. On the 2-core machine this was tuned on, with
@@ -331,10 +341,11 @@ def _run(src, dst, frames, t0, steps, torus, nb, bm, sm, code, out, regs, lut, s
 
     ``nb`` >= 0 selects the adder network of an outer-totalistic rule (masks ``bm``,
     ``sm``); ``nb`` = -1 runs the table program ``code`` (result in register ``out``,
-    scratch ``regs`` of ``(registers, rows per block * nw)`` words). With ``store``, generation ``t0 + s`` is unpacked into
-    ``frames[:, t0 + s]`` (uint8 ``(N, T, H, W)``) while its row is in cache; without it
-    the boards stay packed throughout and ``frames`` is not touched. ``dst`` is scratch
-    shaped like ``src``. Returns the array holding the final packed state.
+    scratch ``regs`` of ``(registers, rows per block * nw)`` words). With ``store``,
+    generation ``t0 + s`` is unpacked into ``frames[:, t0 + s]`` (uint8 ``(N, T, H, W)``)
+    while its row is in cache; without it the boards stay packed throughout and ``frames``
+    is not touched. ``dst`` is scratch shaped like ``src``. Returns the array holding the
+    final packed state.
     """
     n, h, nw = src.shape
     w = frames.shape[3]
