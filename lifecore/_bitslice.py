@@ -243,6 +243,19 @@ def _middle(src, b, ru, r, rd, mu, md, dst, last, nb, bm, sm):
 
 
 @numba.njit(inline="always")
+def _edge(src, b, ru, r, rd, mu, md, k, pu, pm, pd, nu, nm, nd, nb, bm, sm):
+    """Next state of word ``k`` given the carries from the west (``p*``) and east (``n*``)."""
+    one = np.uint64(1)
+    uc = src[b, ru, k] & mu
+    mc = src[b, r, k]
+    dc = src[b, rd, k] & md
+    uw, ue = (uc << one) | pu, (uc >> one) | nu
+    mw, me = (mc << one) | pm, (mc >> one) | nm
+    dw, de = (dc << one) | pd, (dc >> one) | nd
+    return _word(nb, uw, uc, ue, mw, mc, me, dw, dc, de, bm, sm)
+
+
+@numba.njit(inline="always")
 def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
     """Next state of packed row ``src[b, r]`` into ``dst[b, r]``.
 
@@ -253,60 +266,25 @@ def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
     last = nw - 1
     one = np.uint64(1)
     s63 = np.uint64(63)
+    zero = np.uint64(0)
     top = np.uint64((w - 1) % 64)  # bit of the last column inside the last word
     lastmask = _ONES >> (s63 - top)
     # Edge bits brought round for a torus (zero for a dead boundary).
-    if torus:
-        wu = (src[b, ru, last] >> top) & one & mu
-        wm = (src[b, r, last] >> top) & one
-        wd = (src[b, rd, last] >> top) & one & md
-        eu = ((src[b, ru, 0] & one) << top) & mu
-        em = (src[b, r, 0] & one) << top
-        ed = ((src[b, rd, 0] & one) << top) & md
-    else:
-        wu = np.uint64(0)
-        wm = np.uint64(0)
-        wd = np.uint64(0)
-        eu = np.uint64(0)
-        em = np.uint64(0)
-        ed = np.uint64(0)
+    wu = ((src[b, ru, last] >> top) & one & mu) if torus else zero
+    wm = ((src[b, r, last] >> top) & one) if torus else zero
+    wd = ((src[b, rd, last] >> top) & one & md) if torus else zero
+    eu = (((src[b, ru, 0] & one) << top) & mu) if torus else zero
+    em = ((src[b, r, 0] & one) << top) if torus else zero
+    ed = (((src[b, rd, 0] & one) << top) & md) if torus else zero
     if nw == 1:
-        uc = src[b, ru, 0] & mu
-        mc = src[b, r, 0]
-        dc = src[b, rd, 0] & md
-        dst[b, r, 0] = lastmask & _word(
-            nb,
-            (uc << one) | wu,
-            uc,
-            (uc >> one) | eu,
-            (mc << one) | wm,
-            mc,
-            (mc >> one) | em,
-            (dc << one) | wd,
-            dc,
-            (dc >> one) | ed,
-            bm,
-            sm,
-        )
+        word = _edge(src, b, ru, r, rd, mu, md, 0, wu, wm, wd, eu, em, ed, nb, bm, sm)
+        dst[b, r, 0] = lastmask & word
         return
     # first word: west carry from the far edge
-    uc = src[b, ru, 0] & mu
-    mc = src[b, r, 0]
-    dc = src[b, rd, 0] & md
-    dst[b, r, 0] = _word(
-        nb,
-        (uc << one) | wu,
-        uc,
-        (uc >> one) | ((src[b, ru, 1] & mu) << s63),
-        (mc << one) | wm,
-        mc,
-        (mc >> one) | (src[b, r, 1] << s63),
-        (dc << one) | wd,
-        dc,
-        (dc >> one) | ((src[b, rd, 1] & md) << s63),
-        bm,
-        sm,
-    )
+    nu = (src[b, ru, 1] & mu) << s63
+    nm = src[b, r, 1] << s63
+    nd = (src[b, rd, 1] & md) << s63
+    dst[b, r, 0] = _edge(src, b, ru, r, rd, mu, md, 0, wu, wm, wd, nu, nm, nd, nb, bm, sm)
     # The middle words, with the neighbourhood as a constant in each branch: after
     # inlining, the word function has no branch left and the loop vectorises.
     if nb == 0:
@@ -316,23 +294,11 @@ def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
     else:
         _middle(src, b, ru, r, rd, mu, md, dst, last, 2, bm, sm)
     # last word: east carry from the far edge, bits past W cleared
-    uc = src[b, ru, last] & mu
-    mc = src[b, r, last]
-    dc = src[b, rd, last] & md
-    dst[b, r, last] = lastmask & _word(
-        nb,
-        (uc << one) | ((src[b, ru, last - 1] & mu) >> s63),
-        uc,
-        (uc >> one) | eu,
-        (mc << one) | (src[b, r, last - 1] >> s63),
-        mc,
-        (mc >> one) | em,
-        (dc << one) | ((src[b, rd, last - 1] & md) >> s63),
-        dc,
-        (dc >> one) | ed,
-        bm,
-        sm,
-    )
+    pu = (src[b, ru, last - 1] & mu) >> s63
+    pm = src[b, r, last - 1] >> s63
+    pd = (src[b, rd, last - 1] & md) >> s63
+    word = _edge(src, b, ru, r, rd, mu, md, last, pu, pm, pd, eu, em, ed, nb, bm, sm)
+    dst[b, r, last] = lastmask & word
 
 
 @numba.njit(cache=True)
