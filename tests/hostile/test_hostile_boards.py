@@ -2,7 +2,11 @@
 `LifecoreError`, so a `ValueError`) or in the right answer; never a crash, a hang or a
 memory blow-up."""
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -211,3 +215,23 @@ def test_unsupported_grid_kind_is_a_board_error():
 
 def test_errors_share_the_library_root():
     assert issubclass(BoardError, LifecoreError) and issubclass(BoardError, ValueError)
+
+
+def test_torch_trajectory_peak_memory_is_near_its_size():
+    """The torch path fills one preallocated output: its peak resident memory grows by
+    about the result's size (the old frame list plus stack grew by ~8x)."""
+    code = (
+        "import resource, torch, lifecore\n"
+        "x = (torch.rand((8, 128, 128)) < 0.4).to(torch.uint8)\n"
+        "lifecore.simulate(x, 'B3/S23', 2)\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "out = lifecore.simulate(x, 'B3/S23', 500)\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print((after - before) * 1024 / (out.numel() * out.element_size()))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert float(out.stdout) < 2.0
