@@ -174,3 +174,17 @@ def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch):
     monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)  # compile whatever the size
     got = _bitslice.simulate(x, TableRule(COMPILED_TABLE), 3, boundary, keep="last")
     assert np.array_equal(got, state)
+
+
+@pytest.mark.parametrize("rule", ["B3/S23", "B0/S8", "B13/S012V", "B2/S34H"])
+@pytest.mark.parametrize("shape", [(1, 1, 1), (2, 5, 63), (1, 4, 65), (1, 7, 130)])
+def test_compiled_outer_totalistic_kernel_matches_reference(rule, shape, monkeypatch):
+    """The kernel compiled for an outer-totalistic rule (long keep='last' runs)."""
+    rule = Rule.parse(rule)
+    x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
+    monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)
+    for boundary in ("torus", "dead"):
+        state = x
+        for _ in range(3):
+            state = naive_step(state, rule, boundary)
+        assert np.array_equal(_bitslice.simulate(x, rule, 3, boundary, keep="last"), state)
