@@ -6,7 +6,9 @@ long runs this module writes the program out as Python source, one assignment pe
 instruction, inside a word function, and lets numba compile it with the row and
 generation loops around it: the values then live in registers and the loop over words is
 vectorised. Compiling takes about a second, so `lifecore._bitslice` only asks for it when
-the run is long enough to repay it; kernels are kept per table for the session. The
+the run is long enough to repay it; kernels are kept per table for the session, and their
+source goes to a cache folder (see `_cache_folder`) so that numba's on-disk cache skips
+the compilation in later sessions. The
 same is done for outer-totalistic rules, whose birth/survival table becomes a few
 operations on the count planes (the generic kernel evaluates it through 18 masks). The
 same is done for outer-totalistic rules, whose birth/survival table becomes a few
@@ -15,12 +17,18 @@ operations on the count planes (the generic kernel evaluates it through 18 masks
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sys
 from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Optional
 
-import numba
 import numpy as np
 
 from ._windowlogic import AND, ANDN, MUX, NOT, OR, ORN, Program, compile_function, compile_table
+from .errors import LifecoreError
+from .files import atomic_write_bytes, sha256
 
 __all__ = ["compiled_run", "compiled_run_ot"]
 
@@ -150,8 +158,46 @@ def source(program: Program, neighbourhood: str = "") -> str:
     return "\n".join(head + body + [f"    return r{program.out}", _LOOPS])
 
 
-def _exec(text: str, name: str):
-    namespace = {"numba": numba, "np": np, "ONES": np.uint64(0xFFFFFFFFFFFFFFFF)}
+_HEADER = "import numba\nimport numpy as np\n\nONES = np.uint64(0xFFFFFFFFFFFFFFFF)\n\n"
+
+
+def _cache_folder() -> Optional[Path]:
+    """Where kernel sources go so numba can cache their machine code across sessions:
+    ``$LIFECORE_KERNEL_CACHE``, else ``~/.cache/lifecore/kernels``; ``"off"`` disables."""
+    folder = os.environ.get("LIFECORE_KERNEL_CACHE", "")
+    if folder.lower() == "off":
+        return None
+    return Path(folder) if folder else Path.home() / ".cache" / "lifecore" / "kernels"
+
+
+def _from_file(text: str) -> Optional[Callable]:
+    """Import the kernel from a source file named by its hash, written if missing, so the
+    ``cache=True`` of its ``run`` keeps the compiled code on disk; None if not possible."""
+    folder = _cache_folder()
+    if folder is None:
+        return None
+    name = "lifecore_kernel_" + sha256(text.encode())[:24]
+    path = folder / f"{name}.py"
+    try:
+        if not path.is_file() or path.read_text() != text:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, text.encode())
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # numba's cache finds the module again by name
+        spec.loader.exec_module(module)
+    except (OSError, LifecoreError):
+        return None
+    return module.run
+
+
+def _exec(text: str, name: str) -> Callable:
+    """The ``run`` function of kernel source ``text``: from the disk cache, else in memory."""
+    text = _HEADER + text
+    run = _from_file(text.replace("@numba.njit\ndef run(", "@numba.njit(cache=True)\ndef run("))
+    if run is not None:
+        return run
+    namespace: dict = {}
     exec(compile(text, f"<lifecore kernel {name}>", "exec"), namespace)
     return namespace["run"]
 
