@@ -41,6 +41,7 @@ from .hensel import (
     parse_hensel_part,
 )
 from .maprule import decode_map, encode_map
+from .named_rules import NAMED_RULES, NOTES_RULES, rule_for_name
 from .rulebase import RuleError, Topology, parse_topology, shorten
 from .windows import CENTRE_BIT, neighbour_counts_of_windows, window_index
 
@@ -86,64 +87,6 @@ _FROM_SUFFIX = {"": "moore", "v": "vonneumann", "h": "hex"}
 _WINDOW_COUNTS = {nb: neighbour_counts_of_windows(off) for nb, off in NEIGHBOURHOODS.items()}
 _WINDOW_STATE = ((np.arange(512) & CENTRE_BIT) != 0).astype(np.int64)
 
-#: LifeWiki's common Life-like (and a few isotropic) rules, by name (lookup ignores case,
-#: spaces and punctuation).
-NAMED_RULES: dict[str, str] = {
-    "Life": "B3/S23",
-    "Game of Life": "B3/S23",
-    "Conway": "B3/S23",
-    "HighLife": "B36/S23",
-    "Day & Night": "B3678/S34678",
-    "Diamoeba": "B35678/S5678",
-    "Seeds": "B2/S",
-    "LongLife": "B345/S5",
-    "Replicator": "B1357/S1357",
-    "Fredkin": "B1357/S02468",
-    "Morley": "B368/S245",
-    "Move": "B368/S245",
-    "34 Life": "B34/S34",
-    "Maze": "B3/S12345",
-    "Mazectric": "B3/S1234",
-    "Life without Death": "B3/S012345678",
-    "Flakes": "B3/S012345678",
-    "2x2": "B36/S125",
-    "Amoeba": "B357/S1358",
-    "Assimilation": "B345/S4567",
-    "Coagulations": "B378/S235678",
-    "Coral": "B3/S45678",
-    "Gnarl": "B1/S1",
-    "Live Free or Die": "B2/S0",
-    "Pseudo Life": "B357/S238",
-    "Serviettes": "B234/S",
-    "Stains": "B3678/S235678",
-    "Walled Cities": "B45678/S2345",
-    "Anneal": "B4678/S35678",
-    "Vote": "B5678/S45678",
-    "DryLife": "B37/S23",
-    "Pedestrian Life": "B38/S23",
-    "Honey Life": "B38/S238",
-    "Plow World": "B378/S012345678",
-    "Land Rush": "B36/S234578",
-    "Iceballs": "B25678/S5678",
-    "H-trees": "B1/S012345678",
-    "Dot Life": "B3/S023",
-    "Holstein": "B35678/S4678",
-    "Bacteria": "B34/S456",
-    "Corrosion of Conformity": "B3/S124",
-    "Lowlife": "B3/S13",
-    "Conway's Life": "B3/S23",
-    # Isotropic non-totalistic rules (LifeWiki, Golly's Hensel notation).
-    "Just Friends": "B2-a/S12",
-    "tlife": "B3/S2-i34q",
-    "Snowflakes": "B2ci3ai4c8/S02ae3eijkq4iz5ar6i7e",
-}
-
-
-def _name_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower().replace("&", "and"))
-
-
-_NAME_INDEX = {_name_key(k): v for k, v in NAMED_RULES.items()}
 
 # A half of a B/S string: count digits, Hensel letters, '-', and other letters (so that a
 # wrong letter is named); not b, s, h, v, which delimit the halves and name neighbourhoods.
@@ -197,19 +140,6 @@ def _check_zero_one(table: object, shape: tuple[int, ...], what: str) -> np.ndar
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise RuleError(f"{what} values must be 0 or 1, got {array[where]!r} at index {where}")
     return array.astype(np.uint8)
-
-
-#: The eight rules of the research notes' results table, in the notes' order.
-NOTES_RULES: tuple[str, ...] = (
-    "B3/S23",
-    "B36/S23",
-    "B3678/S34678",
-    "B35678/S5678",
-    "B2/S",
-    "B345/S5",
-    "B13/S012V",
-    "B2/S013V",
-)
 
 
 class _RuleMethods:
@@ -564,7 +494,7 @@ def parse_rule(text: str) -> AnyRule:
             f"rule string {shorten(raw)} is too long (Golly's limit is {MAX_RULE_LENGTH})"
         )
     body, colon, suffix = raw.partition(":")
-    named = _NAME_INDEX.get(_name_key(body))
+    named = rule_for_name(body)
     checked = suffix if named else raw
     if not checked.isascii():
         odd = next(ch for ch in checked if not ch.isascii())

@@ -6,7 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifecore import Rule, simulate, step
-from lifecore.patterns import PATTERNS, find_gliders, pattern, place, remove_gliders, settle
+from lifecore.patterns import (
+    PATTERNS,
+    PatternError,
+    find_gliders,
+    pattern,
+    place,
+    remove_gliders,
+    settle,
+)
 from lifecore.rle import dumps, loads
 
 
@@ -20,7 +28,7 @@ def test_every_pattern_reads_and_round_trips(name):
 def test_lookup_is_forgiving_and_errors_name_the_problem():
     assert pattern("R-Pentomino") == pattern("r pentomino") == pattern("rpentomino")
     assert str(pattern("HighLife replicator").rule) == "B36/S23"
-    with pytest.raises(ValueError, match="unknown pattern 'toaster'"):
+    with pytest.raises(PatternError, match="unknown pattern 'toaster'"):
         pattern("toaster")
 
 
@@ -31,11 +39,11 @@ def test_place():
     assert board.sum() == 5
     board = place(g.cells, (5, 6), at=(2, 3))
     np.testing.assert_array_equal(board[2:5, 3:6], g.cells)
-    with pytest.raises(ValueError, match="does not fit"):
+    with pytest.raises(PatternError, match="does not fit"):
         place(g, (5, 5), at=(3, 0))
-    with pytest.raises(ValueError, match="does not fit"):
+    with pytest.raises(PatternError, match="does not fit"):
         place(g, (2, 2))
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(PatternError, match="shape"):
         place(g, "big")
 
 
@@ -147,7 +155,7 @@ def test_settle_errors_and_simple_cases():
     assert settle(pattern("block")).generation == 0
     d = settle(pattern("diehard"))
     assert (d.generation, d.population) == (130, 0)
-    with pytest.raises(ValueError, match="did not settle within max_steps=50"):
+    with pytest.raises(PatternError, match="did not settle within max_steps=50"):
         settle(pattern("r-pentomino"), max_steps=50)
-    with pytest.raises(ValueError, match="max_period"):
+    with pytest.raises(PatternError, match="max_period"):
         settle(pattern("block"), max_period=0)
