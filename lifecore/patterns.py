@@ -60,6 +60,14 @@ PATTERNS: dict[str, str] = {
     "highlife replicator": "#N Replicator (HighLife)\n#O Nathan Thompson\n"
     "#C Makes two copies of itself every 12 generations.\n"
     "x = 5, y = 5, rule = B36/S23\n2b3o$bo2bo$o3bo$o2bo$3o!",
+    # Isotropic non-totalistic rules (Hensel notation); LifeWiki's descriptions, checked
+    # against bgolly.
+    "tlife t": "#N T-tetromino (tlife)\n#O M. I. Wright\n"
+    "#C c/5 orthogonal spaceship of tlife: the same shape one cell on every 5 generations.\n"
+    "x = 3, y = 2, rule = B3/S2-i34q\n3o$bo!",
+    "snowflake": "#N Snowflake (Snowflakes)\n#O BlinkerSpawn and danny\n"
+    "#C The 21-cell still life the Snowflakes rule is named after.\n"
+    "x = 7, y = 7, rule = B2ci3ai4c8/S02ae3eijkq4iz5ar6i7e\n3bo$b5o$bo3bo$2obob2o$bo3bo$b5o$3bo!",
 }
 
 
@@ -74,6 +82,8 @@ _INDEX.update(
         "replicator": "highlife replicator",
         "rpentomino": "r-pentomino",
         "lightweightspaceship": "lwss",
+        "ttetromino": "tlife t",
+        "snowflakes": "snowflake",
     }
 )
 
