@@ -105,7 +105,17 @@ CLASS_OF_WINDOW.setflags(write=False)
 
 
 def isotropic_class(index: int) -> str:
-    """Hensel class name (e.g. ``"2a"``) of the neighbours of window ``index`` (0..511).
+    """Hensel class name (e.g. ``"2a"``) of the neighbours of a window.
+
+    Parameters
+    ----------
+    index : int
+        Golly window index, 0..511 (`lifecore.windows.window_index`).
+
+    Returns
+    -------
+    str
+        A name from `HENSEL_CLASSES`.
 
     Raises
     ------
@@ -229,7 +239,25 @@ def format_hensel_part(classes: frozenset[str]) -> str:
 
 
 def check_class_names(names, label: str) -> frozenset[str]:
-    """Validate class names (``"2a"``; a bare digit such as ``"3"`` means all of its classes)."""
+    """Validate Hensel class names.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Names such as ``"2a"``; a bare digit such as ``"3"`` means all classes of that count.
+    label : str
+        ``"birth"`` or ``"survival"``, for messages.
+
+    Returns
+    -------
+    frozenset of str
+        Names from `HENSEL_CLASSES`.
+
+    Raises
+    ------
+    RuleError
+        For a string given instead of a collection, or an unknown name.
+    """
     if isinstance(names, str):
         raise RuleError(f"{label} must be a collection of class names such as {{'2a', '3'}}")
     out: set[str] = set()

@@ -63,7 +63,18 @@ def decode_map(code: str) -> np.ndarray:
 
 
 def encode_map(table: np.ndarray) -> str:
-    """Golly's canonical base64 part (86 characters, no padding) of a 0/1 table of 512."""
+    """Golly's canonical base64 part of a MAP rule.
+
+    Parameters
+    ----------
+    table : array_like, shape (512,)
+        0/1 next state of each window, by Golly's index.
+
+    Returns
+    -------
+    str
+        86 base64 characters, no padding; the last character's unused bits are 0.
+    """
     bits = np.zeros(MAP_LENGTH * 6, dtype=np.uint8)
     bits[:512] = np.asarray(table, dtype=np.uint8).reshape(512)
     sextets = bits.reshape(MAP_LENGTH, 6) @ (1 << np.arange(5, -1, -1))

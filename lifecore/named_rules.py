@@ -85,5 +85,16 @@ _NAME_INDEX = {_name_key(k): v for k, v in NAMED_RULES.items()}
 
 
 def rule_for_name(name: str) -> Optional[str]:
-    """The rule string of a known name (case, spaces and punctuation ignored), else None."""
+    """The rule string of a known name, else None.
+
+    Parameters
+    ----------
+    name : str
+        Case, spaces and punctuation are ignored (``"Conway's Life"``, ``"day & night"``).
+
+    Returns
+    -------
+    str or None
+        A rule string from `NAMED_RULES`.
+    """
     return _NAME_INDEX.get(_name_key(name))

@@ -89,7 +89,22 @@ _INDEX.update(
 
 
 def pattern(name: str) -> Pattern:
-    """A known pattern by name (case, spaces and hyphens ignored), e.g. ``"R-pentomino"``."""
+    """A known pattern by name (case, spaces and hyphens ignored), e.g. ``"R-pentomino"``.
+
+    Parameters
+    ----------
+    name : str
+        A key of `PATTERNS` or an alias such as ``"gosper gun"``.
+
+    Returns
+    -------
+    Pattern
+
+    Raises
+    ------
+    PatternError
+        For an unknown name.
+    """
     key = _INDEX.get(_key(name)) if isinstance(name, str) else None
     if key is None:
         raise PatternError(f"unknown pattern {name!r}; known patterns: {sorted(PATTERNS)}")
@@ -103,7 +118,19 @@ def place(
 ) -> np.ndarray:
     """A fresh dead ``shape`` board with ``cells`` pasted, top-left corner at ``at``.
 
-    By default the pattern is centred.
+    Parameters
+    ----------
+    cells : Pattern or numpy.ndarray
+        0/1 pattern, shape (h, w).
+    shape : (int, int)
+        ``(height, width)`` of the board.
+    at : (int, int), optional
+        ``(row, column)`` of the pattern's top-left cell; centred when None.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint8 board of ``shape``.
 
     Raises
     ------
@@ -161,6 +188,21 @@ def find_gliders(board: np.ndarray) -> list[tuple[int, int]]:
     A glider counts when its 5 cells are the only live cells within Chebyshev distance
     2 of each of them: then no other cell shares a neighbour with it, so its next
     generation is exactly a glider's next generation.
+
+    Parameters
+    ----------
+    board : numpy.ndarray, shape (H, W)
+        0/1 cells.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(row, column)`` of each glider's 3x3 box, sorted.
+
+    Raises
+    ------
+    PatternError
+        If ``board`` is not 2-D.
     """
     global _GLIDERS
     if _GLIDERS is None:
@@ -194,7 +236,22 @@ def find_gliders(board: np.ndarray) -> list[tuple[int, int]]:
 
 
 def remove_gliders(board: np.ndarray) -> tuple[np.ndarray, int]:
-    """A copy of ``board`` without its isolated gliders, and how many were removed."""
+    """A copy of ``board`` without its isolated gliders, and how many were removed.
+
+    Parameters
+    ----------
+    board : numpy.ndarray, shape (H, W)
+
+    Returns
+    -------
+    (numpy.ndarray, int)
+        The uint8 board without the gliders `find_gliders` finds, and their number.
+
+    Raises
+    ------
+    PatternError
+        If ``board`` is not 2-D.
+    """
     found = find_gliders(board)
     out = np.array(board, dtype=np.uint8, copy=True)
     for r, c in found:
@@ -278,6 +335,19 @@ def settle(
     ``lcm(1..max_period)`` generations earlier; once that has held for ``confirm``
     generations in a row the pattern is declared settled. Gliders only count for Life
     (``B3/S23``); for other rules everything must become periodic.
+
+    Parameters
+    ----------
+    cells : Pattern or numpy.ndarray
+        The starting pattern; a `Pattern` brings its rule.
+    rule : rule or str, optional
+        Overrides the pattern's rule; Life when neither gives one.
+    max_steps, max_period, confirm : int
+        Generations to try, longest period looked for, generations a repeat must hold.
+
+    Returns
+    -------
+    Settling
 
     Raises
     ------

@@ -164,7 +164,23 @@ class _RuleMethods:
         return len(self.offsets)
 
     def with_topology(self, topology: Union[Topology, str, None]):
-        """The same rule on another bounded grid (None: unbounded)."""
+        """The same rule on another bounded grid.
+
+        Parameters
+        ----------
+        topology : Topology, str or None
+            ``Topology("T", 64, 64)``, a suffix such as ``":T64,64"``, or None (unbounded).
+
+        Returns
+        -------
+        Rule, IsotropicRule or MapRule
+            A new rule of the same class.
+
+        Raises
+        ------
+        RuleError
+            For a suffix `lifecore.rulebase.parse_topology` refuses.
+        """
         return dataclasses.replace(self, topology=topology)
 
     @classmethod
@@ -242,6 +258,16 @@ class Rule(_RuleMethods):
     @classmethod
     def from_table(cls, table: np.ndarray, neighbourhood: str = "moore") -> Rule:
         """Build a rule back from a ``(2, size + 1)`` 0/1 next-state table.
+
+        Parameters
+        ----------
+        table : array_like, shape (2, size + 1)
+            ``table[state, count]``, numeric 0/1.
+        neighbourhood : {"moore", "vonneumann", "hex"}
+
+        Returns
+        -------
+        Rule
 
         Raises
         ------
@@ -323,7 +349,22 @@ class IsotropicRule(_RuleMethods):
 
     @classmethod
     def from_table(cls, table: np.ndarray) -> IsotropicRule:
-        """Build the rule from a ``(2, 51)`` 0/1 table over `HENSEL_CLASSES`."""
+        """Build the rule from a 0/1 table over `HENSEL_CLASSES`.
+
+        Parameters
+        ----------
+        table : array_like, shape (2, 51)
+            ``table[state, k]`` is the next state for class ``HENSEL_CLASSES[k]``.
+
+        Returns
+        -------
+        IsotropicRule
+
+        Raises
+        ------
+        RuleError
+            For a wrong shape or a value other than 0 and 1.
+        """
         table = _check_zero_one(table, (2, len(HENSEL_CLASSES)), "an isotropic rule table")
         names = lambda row: frozenset(HENSEL_CLASSES[k] for k in np.flatnonzero(row))  # noqa: E731
         return cls(names(table[0]), names(table[1]))
@@ -368,7 +409,22 @@ class MapRule(_RuleMethods):
 
     @classmethod
     def from_window_table(cls, table: np.ndarray) -> MapRule:
-        """The MAP rule of a 0/1 table of 512 (see `from_window_table` for the smallest family)."""
+        """The MAP rule of a window table (`from_window_table` gives the smallest family instead).
+
+        Parameters
+        ----------
+        table : array_like, shape (512,)
+            0/1 next state of each window, by Golly's index.
+
+        Returns
+        -------
+        MapRule
+
+        Raises
+        ------
+        RuleError
+            For a wrong shape or a value other than 0 and 1.
+        """
         return cls(encode_map(_check_zero_one(table, (512,), "a window table")))
 
     def __str__(self) -> str:
@@ -505,7 +561,22 @@ def parse_rule(text: str) -> AnyRule:
 
 
 def as_rule(rule: RuleLike) -> AnyRule:
-    """Accept a rule object of any family or any string `parse_rule` reads."""
+    """Accept a rule object of any family or any string `parse_rule` reads.
+
+    Parameters
+    ----------
+    rule : Rule, IsotropicRule, MapRule or str
+
+    Returns
+    -------
+    Rule, IsotropicRule or MapRule
+        ``rule`` itself when it is already a rule object.
+
+    Raises
+    ------
+    RuleError
+        For a string `parse_rule` refuses, or anything that is neither a rule nor a string.
+    """
     if isinstance(rule, _RULE_TYPES):
         return rule
     return parse_rule(rule)
