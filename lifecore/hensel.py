@@ -16,6 +16,7 @@ shorter of the plain and the ``-`` form, the plain one on a tie) is Golly's
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -258,7 +259,7 @@ def check_class_names(names, label: str) -> frozenset[str]:
     RuleError
         For a string given instead of a collection, or an unknown name.
     """
-    if isinstance(names, str):
+    if isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
         raise RuleError(f"{label} must be a collection of class names such as {{'2a', '3'}}")
     out: set[str] = set()
     for name in names:

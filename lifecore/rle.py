@@ -116,9 +116,7 @@ class Pattern:
     _key: bytes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        cells = np.array(self.cells, dtype=np.uint8, copy=True)
-        if cells.ndim != 2:
-            raise RLEError(f"pattern cells must be 2-D, got shape {cells.shape}")
+        cells = np.array(_board(self.cells), dtype=np.uint8, copy=True)
         cells.setflags(write=False)
         object.__setattr__(self, "cells", cells)
         object.__setattr__(self, "_key", cells.shape.__repr__().encode() + cells.tobytes())
@@ -408,7 +406,10 @@ def _token(n: int, tag: str) -> str:
 
 
 def _board(cells: np.ndarray) -> np.ndarray:
-    board = np.asarray(cells)
+    try:
+        board = np.asarray(cells)
+    except (TypeError, ValueError):
+        raise RLEError("RLE cells must be a 2-D array of 0/1 values") from None
     if board.ndim != 2:
         raise RLEError(f"RLE holds one 2-D board, got shape {board.shape}")
     if board.dtype.kind not in "biuf" or not ((board == 0) | (board == 1)).all():
