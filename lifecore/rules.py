@@ -116,21 +116,24 @@ def _check_counts(label: str, counts: object, neighbourhood: str) -> frozenset[i
     if isinstance(counts, (str, bytes)) or not isinstance(counts, Iterable):
         raise RuleError(f"{label} counts must be a collection of integers, got {counts!r}")
     out = set()
-    for c in counts:
+    for c in counts:  # stops at the first bad count, however many are given
         if isinstance(c, bool) or not isinstance(c, Integral):
-            raise RuleError(f"{label} counts must be integers, got {c!r}")
+            raise RuleError(f"{label} counts must be integers, got {shorten(repr(c))}")
+        if not 0 <= c <= size:
+            raise RuleError(
+                f"{label} count {int(c)} impossible: the {neighbourhood} neighbourhood "
+                f"has {size} cells"
+            )
         out.add(int(c))
-    bad = sorted(c for c in out if not 0 <= c <= size)
-    if bad:
-        raise RuleError(
-            f"{label} count(s) {bad} impossible: the {neighbourhood} neighbourhood has {size} cells"
-        )
     return frozenset(out)
 
 
 def _check_zero_one(table: object, shape: tuple[int, ...], what: str) -> np.ndarray:
     """A 0/1 table of ``shape`` as uint8; RuleError for anything else (2, 0.5, -1, NaN...)."""
-    array = np.asarray(table)
+    try:
+        array = np.asarray(table)
+    except (TypeError, ValueError):
+        raise RuleError(f"{what} must be an array of 0/1 values") from None
     if array.dtype.kind not in "biuf":
         raise RuleError(f"{what} must be numeric 0/1 values, got dtype {array.dtype}")
     if array.shape != shape:

@@ -163,3 +163,12 @@ def test_topology_accepts_numpy_integers_only_as_integers():
             Topology("T", bad, 4)
     with pytest.raises(RuleError):
         Topology("K", 4, 4)
+
+
+def test_huge_or_ragged_inputs_end_fast_in_rule_errors():
+    with pytest.raises(RuleError, match="count 9 impossible"):
+        Rule(birth=range(10**12), survival=())  # stops at the first bad count
+    with pytest.raises(RuleError):
+        Rule.from_table([[0, 1], [1]])
+    with pytest.raises(RuleError):
+        from_window_table([[0] * 3] * 2 + [[1]])
