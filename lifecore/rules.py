@@ -41,7 +41,7 @@ from .hensel import (
     parse_hensel_part,
 )
 from .maprule import decode_map, encode_map
-from .named_rules import NAMED_RULES, NOTES_RULES, rule_for_name
+from .named_rules import NAMED_RULES, NOTES_RULES, _name_key, rule_for_name  # noqa: F401
 from .rulebase import RuleError, Topology, parse_topology, shorten
 from .windows import CENTRE_BIT, neighbour_counts_of_windows, window_index
 
