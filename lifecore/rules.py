@@ -384,7 +384,8 @@ class MapRule(_RuleMethods):
     Parameters
     ----------
     code : str
-        The base64 part after ``MAP`` (86 characters, optionally ``==``); it is stored in
+        The base64 part after ``MAP``: 86 characters, or Golly's 22 (hexagonal) or 6 (von
+        Neumann), optionally with ``==``; it is stored as the 86-character Moore form, in
         Golly's canonical form.
     topology : Topology, str or None
         Golly bounded grid, None for an unbounded grid.
