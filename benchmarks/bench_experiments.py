@@ -41,7 +41,8 @@ def main(argv=None) -> int:
     )
     wall = time.perf_counter() - t0
     print(
-        f"grid: {len(rules)} rules x 6 models x {seeds} seeds, jobs={args.jobs}: wall time {wall:.1f} s "
+        f"grid: {len(rules)} rules x 6 models x {seeds} seeds, jobs={args.jobs}: "
+        f"wall time {wall:.1f} s "
         f"(goal < 600 s), CPU time in training {sum(r['seconds'] for r in recs):.1f} s"
     )
     print("\nsuccess per model, and time to exactness (exact runs only):")
@@ -57,7 +58,7 @@ def main(argv=None) -> int:
         )
     )
     print("\nfraction of seeds exact, per rule x model:")
-    print(ex.markdown_table(ex.success_table(recs), {m: ".0%" for m in ex._model_names()}))
+    print(ex.markdown_table(ex.success_table(recs), {m: ".0%" for m in ex.model_names()}))
     big = [r for r in recs if "tiny" not in r["model"]]
     worst = min(
         ex.success_table(big)[:-1], key=lambda row: min(v for k, v in row.items() if k != "rule")
@@ -68,7 +69,8 @@ def main(argv=None) -> int:
         v >= 0.9 for row in ex.success_table(big)[:-1] for k, v in row.items() if k != "rule"
     )
     print(
-        f"goal (every non-tiny model >= 90% of seeds exact on every rule): {'met' if goal else 'NOT met'}; "
+        "goal (every non-tiny model >= 90% of seeds exact on every rule): "
+        f"{'met' if goal else 'NOT met'}; "
         f"time goal: {'met' if wall < 600 else 'NOT met'}"
     )
     print(f"results: {out}")
