@@ -13,6 +13,16 @@ malloc settings that made these tiny networks several times faster).
 
 from __future__ import annotations
 
+from .ablation import (
+    ABLATION_CONDITIONS,
+    NOTES_WIDTHS,
+    AblationRow,
+    Condition,
+    ablation,
+    ablation_table,
+    class_error_rates,
+    count_error_summary,
+)
 from .cli import register_cli
 from .grid import checkpoint_path, model_names, run_grid, run_one, seed_list, trained
 from .notes import NOTES_MODELS, NOTES_RULES, NOTES_TABLE
@@ -47,4 +57,12 @@ __all__ = [
     "compare_with_notes",
     "markdown_table",
     "register_cli",
+    "Condition",
+    "ABLATION_CONDITIONS",
+    "NOTES_WIDTHS",
+    "AblationRow",
+    "ablation",
+    "ablation_table",
+    "class_error_rates",
+    "count_error_summary",
 ]

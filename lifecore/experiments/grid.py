@@ -98,6 +98,7 @@ def run_one(
     config: Any = None,
     out_dir: Optional[Union[str, Path]] = None,
     progress: bool = False,
+    certify_final: bool = False,
     **model_options: Any,
 ) -> RunRecord:
     """Train one (rule, model, seed) and return its record.
@@ -116,6 +117,9 @@ def run_one(
         Save the network there (`checkpoint_path`); an interrupted run resumes from it.
     progress
         Show the trainer's progress bar.
+    certify_final
+        Certify the final network (`lifecore.certify.certify`) when the trainer did not
+        (``config.certify=False``), so that ``certified`` and ``margin`` are always set.
     **model_options
         Passed to `lifecore.models.build` (e.g. ``kernel_size=3``, ``hidden=...``).
 
@@ -141,11 +145,15 @@ def run_one(
         rule, model, seed=seed, config=config, checkpoint=ckpt, progress=progress, **model_options
     )
     cert = getattr(res, "certificate", None)
+    if cert is None and certify_final:
+        from ..certify import certify
+
+        cert = certify(res.model, rule)
     return RunRecord(
         rule=rule,
         model=model,
         seed=seed,
-        config_hash=run_config_hash(config, model_options),
+        config_hash=_run_hash(config, model_options, certify_final),
         params=models.count_parameters(res.model),
         train_loss=res.train_loss,
         val_loss=res.val_loss,
@@ -166,12 +174,18 @@ def run_one(
     )
 
 
-def _worker(rule, model, seed, config, out_dir, threads, model_options) -> RunRecord:
+def _run_hash(config: Any, model_options: Optional[dict], certify_final: bool) -> str:
+    return run_config_hash(
+        config, model_options, {"certify_final": True} if certify_final else None
+    )
+
+
+def _worker(rule, model, seed, config, out_dir, threads, certify_final, model_options):
     import torch
 
     if threads is not None:
         torch.set_num_threads(threads)
-    return run_one(rule, model, seed, config, out_dir, **model_options)
+    return run_one(rule, model, seed, config, out_dir, False, certify_final, **model_options)
 
 
 @contextlib.contextmanager
@@ -234,6 +248,7 @@ def run_grid(
     checkpoint_dir: Optional[Union[str, Path]] = None,
     progress: bool = True,
     scheduler: Optional[str] = None,
+    certify_final: bool = False,
     **model_options: Any,
 ) -> list[RunRecord]:
     """Train every (rule, model, seed); return the records in grid order.
@@ -259,6 +274,8 @@ def run_grid(
     scheduler
         ``None`` (this machine), ``"local"`` (a `distributed.LocalCluster`) or the address
         of a Dask scheduler.
+    certify_final
+        Certify every final network the trainer did not certify (see `run_one`).
     **model_options
         Passed to `lifecore.models.build` for every run.
 
@@ -279,7 +296,7 @@ def run_grid(
         raise ExperimentError(f"jobs must be an integer >= 1, got {jobs!r}")
     config = _config(config)
     out, done = _prepare_out(out, checkpoint_dir)
-    digest = run_config_hash(config, model_options)
+    digest = _run_hash(config, model_options, certify_final)
     tasks = [(r, m, s, digest) for r in rules for m in models for s in seeds_]
     todo = [t for t in tasks if t not in done]
     from ..train import ALLOCATOR_ENV
@@ -287,7 +304,8 @@ def run_grid(
     for k, v in ALLOCATOR_ENV.items():
         os.environ.setdefault(k, v)  # inherited by the worker processes started from here on
     if todo:
-        job = (config, checkpoint_dir, 1 if jobs > 1 or scheduler else None, model_options)
+        threads = 1 if jobs > 1 or scheduler else None
+        job = (config, checkpoint_dir, threads, certify_final, model_options)
         _run_tasks(todo, tasks, done, job, jobs, scheduler, out, progress)
     return [done[t] for t in tasks]
 

@@ -48,7 +48,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON-able: {type(value).__name__}")
 
 
-def run_config_hash(config: Any, model_options: Optional[Mapping[str, Any]] = None) -> str:
+def run_config_hash(
+    config: Any,
+    model_options: Optional[Mapping[str, Any]] = None,
+    extra: Optional[Mapping[str, Any]] = None,
+) -> str:
     """A short hash of everything besides (rule, model, seed) that changes a run's numbers.
 
     Parameters
@@ -58,6 +62,9 @@ def run_config_hash(config: Any, model_options: Optional[Mapping[str, Any]] = No
         Its ``seed`` is left out: the run's own seed replaces it and is keyed separately.
     model_options
         Options passed to `lifecore.models.build` (``kernel_size``, ``hidden``...).
+    extra
+        Anything else that changes the record (e.g. ``{"certify_final": True}``); left
+        out of the hash when empty, so older hashes stay valid.
 
     Returns
     -------
@@ -67,6 +74,8 @@ def run_config_hash(config: Any, model_options: Optional[Mapping[str, Any]] = No
     train = dict(config.to_dict() if hasattr(config, "to_dict") else config)
     train.pop("seed", None)
     payload = {"train": train, "model": dict(model_options or {})}
+    if extra:
+        payload["extra"] = dict(extra)
     return sha256(_canonical(payload).encode())[:16]
 
 

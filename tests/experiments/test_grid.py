@@ -53,7 +53,7 @@ def test_a_changed_option_never_reuses_a_stored_result(tmp_path, monkeypatch):
     (first,) = run_grid(["B2/S"], ["cnn-tiny"], 1, 1, CFG, out, progress=False)
     calls = []
 
-    def fake(rule, model, seed, config, out_dir, threads, model_options):
+    def fake(rule, model, seed, config, out_dir, threads, certify_final, model_options):
         calls.append(config.max_epochs)
         return RunRecord(rule, model, seed, grid.run_config_hash(config, model_options))
 
