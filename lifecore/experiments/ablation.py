@@ -118,6 +118,7 @@ def ablation(
     out: Optional[Union[str, Path]] = None,
     jobs: int = 1,
     progress: bool = True,
+    checkpoint_dir: Optional[Union[str, Path]] = None,
 ) -> tuple[list[AblationRow], list[tuple[str, RunRecord]]]:
     """Train every model under each condition and certify every final network.
 
@@ -132,8 +133,9 @@ def ablation(
     out
         Results JSON shared by all conditions (each run keyed by its configuration), so an
         interrupted ablation resumes.
-    jobs, progress
-        As for `run_grid`.
+    jobs, progress, checkpoint_dir
+        As for `run_grid` (``checkpoint_dir`` keeps the networks, e.g. for
+        `class_error_rates`).
 
     Returns
     -------
