@@ -8,6 +8,7 @@ from hypothesis.extra.numpy import arrays
 
 from lifecore import Rule
 from lifecore.rle import RLEError, dump, dumps, load, loads
+from lifecore.rules import Topology
 
 GLIDER = np.array([[0, 1, 0], [0, 0, 1], [1, 1, 1]], dtype=np.uint8)
 
@@ -41,7 +42,8 @@ def test_parse_variants():
     np.testing.assert_array_equal(loads("x = 3, y = 3\nbob$2bo$3o").cells, GLIDER)
     # Golly bounded-grid suffix is kept apart from the rule
     p = loads("x = 3, y = 1, rule = B36/S23:T10,10\n3o!")
-    assert str(p.rule) == "B36/S23" and p.topology == "T10,10"
+    assert str(p.rule) == "B36/S23:T10,10" and p.topology == Topology("T", 10, 10)
+    assert p.rule.with_topology(None) == Rule.parse("B36/S23")
     # von Neumann / hexagonal rules and the old '#r' line
     assert str(loads("x = 1, y = 1, rule = B13/S012V\no!").rule) == "B13/S012V"
     assert str(loads("#r 34/2H\nx = 1, y = 1\no!").rule) == "B2/S34H"
@@ -125,7 +127,7 @@ def test_file_round_trip(tmp_path):
         ("#C only comments\n", "no header"),
         ("bob$2bo$3o!", "line 1: garbled header"),
         ("x = 3\nbob!", "line 1: garbled header"),
-        ("#N g\nx = 3, y = three\nbob!", "line 2: garbled header"),
+        ("#N g\nx = 3, y = three\nbob!", "line 2: y = .three. is not a size"),
         ("x = 3, y = 3\nbob$2bz$3o!", "line 2: unknown character 'z'"),
         ("x = 3, y = 3\nbob$2bo$3o$o!", "larger than the header"),
         ("x = 2, y = 3\nbob$2bo$3o!", "line 2: pattern larger than the header"),

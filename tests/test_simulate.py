@@ -193,7 +193,7 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="boundary"):
         step(board, "B3/S23", boundary="klein")
     with pytest.raises(ValueError, match="suffix"):
-        step(board, "B3/S23Q")
+        step(board, "B3/S23X")
     with pytest.raises(ValueError, match="steps"):
         simulate(board, "B3/S23", -1)
     with pytest.raises(ValueError, match="stop"):
