@@ -9,6 +9,7 @@ weights and writes the checkpoint.
 
 from __future__ import annotations
 
+import glob
 import math
 import time
 from dataclasses import dataclass
@@ -119,8 +120,9 @@ def _start(
     )
     if checkpoint is None:
         return run
-    check_writable(checkpoint)
-    check_writable(run.state_file)
+    for path in (checkpoint, run.state_file):
+        check_writable(path)
+        _remove_stale_temporaries(path)
     if fresh:
         return run
     _refuse_other_checkpoint(checkpoint, identity)
@@ -130,6 +132,13 @@ def _start(
             run.state.stopped = None  # more epochs were asked for: carry on
         _append_pairs(run, run.state.extra_x, run.state.extra_y)
     return run
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporary files a write of ``path`` killed outright (``kill -9``, power
+    loss) left behind: `lifecore.files.atomic_write` names them ``<name>.<random>.tmp``."""
+    for tmp in path.parent.glob(glob.escape(path.name) + ".*.tmp"):
+        tmp.unlink(missing_ok=True)
 
 
 def _refuse_other_checkpoint(checkpoint: Path, identity: dict) -> None:
