@@ -46,6 +46,11 @@ BAD_INPUT = {
     "experiments-out-not-results": [*EXPERIMENTS, "--out", "{RESULTS}"],
     "experiments-bad-max-epochs": [*EXPERIMENTS, "--max-epochs", "0", "--out", "{DIR}/r.json"],
     "train-bad-rule": ["train", "--rule", "B3/S99", "--out", "{DIR}/n.pt"],
+    "train-bad-model": ["train", "--rule", "B3/S23", "--model", "resnet", "--out", "{DIR}/n.pt"],
+    "train-zero-threads": ["train", "--rule", "B3/S23", "--threads", "0", "--out", "{DIR}/n.pt"],
+    "train-bad-device": ["train", "--rule", "B3/S23", "--device", "foo", "--out", "{DIR}/n.pt"],
+    "train-negative-seed": ["train", "--rule", "B3/S23", "--seed", "-1", "--out", "{DIR}/n.pt"],
+    "train-zero-epochs": ["train", "--rule", "B3/S23", "--max-epochs", "0", "--out", "{DIR}/n.pt"],
     "extract-missing-file": ["extract", "{MISSING}"],
     "extract-garbage-file": ["extract", "{GARBAGE}"],
     "extract-bad-method": ["extract", "{MISSING}", "--method", "psychic"],
@@ -54,11 +59,6 @@ BAD_INPUT = {
 }
 OWNERS_TO_FIX = {
     "discover-npy-file": ["discover", "{NPY}"],
-    "train-bad-model": ["train", "--rule", "B3/S23", "--model", "resnet", "--out", "{DIR}/n.pt"],
-    "train-zero-threads": ["train", "--rule", "B3/S23", "--threads", "0", "--out", "{DIR}/n.pt"],
-    "train-bad-device": ["train", "--rule", "B3/S23", "--device", "foo", "--out", "{DIR}/n.pt"],
-    "train-negative-seed": ["train", "--rule", "B3/S23", "--seed", "-1", "--out", "{DIR}/n.pt"],
-    "train-zero-epochs": ["train", "--rule", "B3/S23", "--max-epochs", "0", "--out", "{DIR}/n.pt"],
 }
 
 
