@@ -103,10 +103,11 @@ class AblationRow:
 
 
 def _config(base: Any, overrides: Mapping[str, Any]) -> Any:
+    """``base`` with certified stopping on (our setting), then the condition's overrides."""
     from ..train import TrainConfig
 
     base = base if base is not None else TrainConfig()
-    return TrainConfig(**{**base.to_dict(), **dict(overrides)})
+    return TrainConfig(**{**base.to_dict(), "certify": True, **dict(overrides)})
 
 
 def ablation(
@@ -129,7 +130,8 @@ def ablation(
     conditions
         Names from `ABLATION_CONDITIONS` (default: all, ``"ours"`` first).
     config
-        The base `lifecore.train.TrainConfig` each condition changes (default: defaults).
+        The base `lifecore.train.TrainConfig` each condition changes (default: defaults),
+        always with ``certify=True`` (certified stopping) unless the condition turns it off.
     out
         Results JSON shared by all conditions (each run keyed by its configuration), so an
         interrupted ablation resumes.

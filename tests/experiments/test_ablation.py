@@ -38,6 +38,7 @@ def test_ablation_table_from_fake_runs(monkeypatch):
 
     def fake(rule, model, seed, config, out_dir, threads, certify_final, options):
         seen.append((model, options.get("kernel_size", 5), config.data_steps, certify_final))
+        assert config.certify is True  # certified stopping is ours, and kept by these three
         ok = options.get("kernel_size", 5) == 5
         return RunRecord(
             rule,
