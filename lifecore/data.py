@@ -163,7 +163,25 @@ def trajectories(
 ):
     """Trajectories from random soups, each stopping once it reaches a fixed point or cycle.
 
-    Returns ``(frames, report)`` as `lifecore.simulate` with ``stop`` (default ``"cycle"``).
+    Parameters
+    ----------
+    rule
+        The rule to run.
+    n, size, steps
+        Soups, board size (int or ``(H, W)``), and most generations per soup (>= 1).
+    density, seed
+        As in `soups`.
+    boundary
+        ``"torus"`` or ``"dead"``.
+    stop
+        ``"cycle"`` (stop at the first repeated state), ``"fixed"``, or None (run all).
+
+    Returns
+    -------
+    frames : np.ndarray
+        uint8 ``(n, steps + 1, H, W)``; frames after a trajectory's stop repeat its state.
+    report : lifecore.StopReport
+        Per soup: ``length`` (frames up to the stop), ``period``, ``start``.
 
     Raises
     ------
@@ -555,7 +573,22 @@ def class_counts(
 
 
 def coverage(boards: np.ndarray, rule: RuleLike, boundary: str = "torus") -> np.ndarray:
-    """Cells per (state, live-neighbour count) class over ``boards``: ``(2, size + 1)`` int64."""
+    """Cells per (state, live-neighbour count) class over ``boards``.
+
+    Parameters
+    ----------
+    boards
+        0/1 boards ``(H, W)`` or ``(N, H, W)``.
+    rule
+        Fixes the neighbourhood (and its size).
+    boundary
+        ``"torus"`` or ``"dead"``.
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``(2, size + 1)``: ``out[state, count]`` (`class_counts`).
+    """
     rule = as_rule(rule)
     boards = np.asarray(check_boards(boards), dtype=np.uint8)
     return class_counts(boards, neighbour_counts(boards, rule, boundary), rule.size)
@@ -567,9 +600,28 @@ def transition_counts(
     neighbourhood: Union[str, RuleLike] = "moore",
     boundary: str = "torus",
 ) -> np.ndarray:
-    """``out[state, count, next]``: how often each class went to each next state.
+    """How often each (state, count) class went to each next state.
 
     Independent of any rule: the neighbourhood alone fixes what a class is.
+
+    Parameters
+    ----------
+    x, y
+        0/1 boards and their next generations, the same shape.
+    neighbourhood
+        ``"moore"``, ``"vonneumann"``, ``"hex"``, or a rule whose neighbourhood to use.
+    boundary
+        ``"torus"`` or ``"dead"``.
+
+    Returns
+    -------
+    np.ndarray
+        int64 ``(2, size + 1, 2)``: ``out[state, count, next]``.
+
+    Raises
+    ------
+    DataError
+        When ``x`` and ``y`` differ in shape.
     """
     from .rules import NEIGHBOURHOODS
 
@@ -585,7 +637,15 @@ def transition_counts(
 
 
 def stop_statistics(report) -> dict:
-    """Summarise a `StopReport`: how many boards hit a fixed point, a cycle, or neither."""
+    """Summarise a `StopReport`: how many boards hit a fixed point, a cycle, or neither.
+
+    Returns
+    -------
+    dict
+        ``boards``, ``fixed_point``, ``cycle``, ``running`` (counts), ``periods`` (sorted
+        cycle periods seen) and ``median_stop`` (median first repeated generation, NaN
+        when none stopped).
+    """
     period = np.asarray(report.period)
     stopped = period > 0
     return {
