@@ -179,7 +179,8 @@ def trajectories(
     Returns
     -------
     frames : np.ndarray
-        uint8 ``(n, steps + 1, H, W)``; frames after a trajectory's stop repeat its state.
+        uint8 ``(n, steps + 1, H, W)``; soup ``i``'s trajectory is its first
+        ``report.length[i]`` frames.
     report : lifecore.StopReport
         Per soup: ``length`` (frames up to the stop), ``period``, ``start``.
 
