@@ -75,6 +75,12 @@ ABLATION_CONDITIONS: dict[str, Condition] = {
         Condition("kernel-3", "3x3 first-layer kernels", model_options={"kernel_size": 3}),
         Condition("notes-widths", "the notes' widths", widths=NOTES_WIDTHS),
         Condition(
+            "notes",
+            "all of the notes' conditions at once: their data, widths and stopping",
+            config={"data_n": 40, "data_steps": 10, "data_density": (0.5, 0.5), "certify": False},
+            widths=NOTES_WIDTHS,
+        ),
+        Condition(
             "sampled-stopping",
             "stop on the validation set and a rollout, or early on the loss; certified after",
             config={"certify": False},
