@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from reference import naive_step
 
 from lifecore import _bitslice
+from lifecore._repeat import RepeatDetector
 from lifecore.rules import NEIGHBOURHOODS, Rule
-from lifecore.simulate import _RepeatDetector
 
 FAST = settings(max_examples=50, deadline=None)
 
@@ -65,8 +65,8 @@ def test_simulate_is_repeated_step(x, rule, boundary, steps):
 
 
 def detector_reference(x, rule, steps, boundary, stop):
-    """`simulate._RepeatDetector` driven by naive steps: the semantics to keep."""
-    detector = _RepeatDetector(x.shape[0], stop)
+    """`RepeatDetector` driven by naive steps: the semantics to keep."""
+    detector = RepeatDetector(x.shape[0], stop)
     detector.see(0, x)
     frames, t = [x], 0
     for t in range(1, steps + 1):
