@@ -4,6 +4,7 @@
 ``trajectories`` validated arrays and ``.npz`` files read without trusting them;
 ``black_box``   `BlackBox`, the function discovery experiments on;
 ``candidates``  `CandidateSet`, the rules the data do not contradict, kept implicitly;
+``boards``      `design_board`: one board showing every class of a family;
 ``design``      the experiment menu and how much each experiment is expected to settle;
 ``network``     the network route: a network fitted to the data, held against tabulation;
 ``loop``        `discover` and its `DiscoveryConfig`; ``cli``: ``python -m lifecore discover``.
@@ -23,6 +24,7 @@ _HOME = {
     "BlackBox": "black_box",
     **dict.fromkeys(("CandidateSet", "known_table"), "candidates"),
     **dict.fromkeys(("DENSITIES", "crafted_boards", "expected_settled"), "design"),
+    **dict.fromkeys(("design_board", "de_bruijn_torus", "search_cover"), "boards"),
     **dict.fromkeys(("network_route", "route_model"), "network"),
     **dict.fromkeys(("DiscoveryConfig", "discover", "HOODS", "STRATEGIES"), "loop"),
     "register_cli": "cli",

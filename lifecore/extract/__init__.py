@@ -2,7 +2,8 @@
 
 One module per method, each returning an `Extraction` (``result``):
 
-``tabulation``    count what each (state, count) class became in data (the baseline);
+``classes``       what a class is in each family (outer-totalistic, isotropic, MAP);
+``tabulation``    count what each class became in data (the baseline);
 ``statistics``    the notes' method 1: ``P(next alive | state, count)`` of a network;
 ``enumeration``   the notes' method 2: every neighbourhood configuration on its own tile,
                   the breaking ones grouped by the stencil's symmetry group;
@@ -27,6 +28,7 @@ _HOME = {
     **dict.fromkeys(
         ("tabulate", "table_from_counts", "consistent_neighbourhoods", "pairs"), "tabulation"
     ),
+    **dict.fromkeys(("ClassSpace", "class_space", "window_counts", "window_indices"), "classes"),
     **dict.fromkeys(("neighbour_statistics", "class_probabilities"), "statistics"),
     **dict.fromkeys(
         ("enumerate_neighbourhoods", "symmetry_group", "configurations", "tile_boards"),

@@ -86,6 +86,9 @@ class Extraction:
     certified : bool
         True when the answer is proved over the network's whole receptive field (read from
         a `lifecore.certify.Certificate`), False for a method's estimate.
+    family : str
+        Whose classes the table is over: "outer-totalistic" (``(2, size + 1)``),
+        "isotropic" (``(2, 51)``, `lifecore.rules.HENSEL_CLASSES`) or "map" (``(2, 256)``).
     """
 
     rule: Optional[Rule]
@@ -98,6 +101,7 @@ class Extraction:
     seconds: float = 0.0
     details: dict = field(default_factory=dict)
     certified: bool = False
+    family: str = "outer-totalistic"
 
     @property
     def exact(self) -> bool:
@@ -108,21 +112,27 @@ class Extraction:
         """A copy with ``changes`` (the result itself is frozen)."""
         return replace(self, **changes)
 
+    def _truth_table(self, rule: RuleLike) -> Optional[np.ndarray]:
+        """``rule`` as a table over this reading's classes (-1 where it is not constant on a
+        class); None when the neighbourhoods of outer-totalistic readings differ."""
+        from .classes import class_space
+
+        rule = as_rule(rule)
+        if self.family == "outer-totalistic" and rule.neighbourhood != self.neighbourhood:
+            return None
+        return class_space(self.family, self.neighbourhood).table_of(rule)
+
     def matches(self, rule: RuleLike) -> bool:
         """True when every class is decided and equals ``rule``'s."""
-        rule = as_rule(rule)
-        return (
-            self.exact
-            and rule.neighbourhood == self.neighbourhood
-            and bool((self.table == rule.table).all())
-        )
+        truth = self._truth_table(rule)
+        return self.exact and truth is not None and bool((self.table == truth).all())
 
     def correct_classes(self, rule: RuleLike) -> int:
         """Classes decided and equal to ``rule``'s."""
-        rule = as_rule(rule)
-        if rule.neighbourhood != self.neighbourhood:
+        truth = self._truth_table(rule)
+        if truth is None:
             return 0
-        return int(((self.table >= 0) & (self.table == rule.table)).sum())
+        return int(((self.table >= 0) & (self.table == truth)).sum())
 
     def report(self, rule: RuleLike, label: Optional[str] = None, **extra: Any) -> dict:
         """One table row comparing this reading with the true ``rule``.
@@ -138,7 +148,7 @@ class Extraction:
             "method": self.method if label is None else label,
             "read": str(self.rule) if self.rule is not None else "(not outer-totalistic)",
             "exact": self.matches(truth),
-            "correct classes": f"{self.correct_classes(truth)}/{truth.table.size}",
+            "correct classes": f"{self.correct_classes(truth)}/{self.table.size}",
             "undetermined": " ".join(self.undetermined) or "-",
             "min confidence": round(float(self.confidence.min()), 3),
             "seconds": round(self.seconds, 2),
@@ -154,13 +164,15 @@ class Extraction:
             "certified": bool(self.certified),
             "method": self.method,
             "seconds": round(float(self.seconds), 3),
-            "confidence": {
-                Rule.class_name(s, c): round(float(self.confidence[s, c]), 4)
-                for s in range(2)
-                for c in range(self.table.shape[1])
-            },
+            "family": self.family,
+            "confidence": dict(zip(self._names(), np.round(self.confidence, 4).ravel().tolist())),
             **{k: v for k, v in self.details.items() if k in _SUMMARY_DETAILS},
         }
+
+    def _names(self) -> tuple[str, ...]:
+        from .classes import class_space
+
+        return class_space(self.family, self.neighbourhood).names
 
     def __str__(self) -> str:
         if self.rule is None:

@@ -1,10 +1,11 @@
-"""Tabulation: count what each (state, count) class became. The baseline, from data alone.
+"""Tabulation: count what each class became. The baseline, from data alone.
 
-A class never seen is undetermined; a class seen going both ways means no outer-totalistic
-rule of that neighbourhood made the data (``consistent=False``). The counting itself is
-`lifecore.data.transition_counts` (the one home of the (state, count, next) tally);
-`table_from_counts` turns a tally, plus transitions known beforehand, into an `Extraction`,
-so that discovery can add tallies round by round and never touch a result.
+A class never seen is undetermined; a class seen going both ways means no rule of that
+family and neighbourhood made the data (``consistent=False``). The data are tallied once per
+(window, next state) (`lifecore.extract.classes.window_counts`) and folded into the classes
+of a family (outer-totalistic, isotropic or MAP); `table_from_counts` turns a tally, plus
+transitions known beforehand, into an `Extraction`, so that discovery can add tallies round
+by round and never touch a result.
 """
 
 from __future__ import annotations
@@ -14,16 +15,8 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..data import transition_counts
-from ..rules import NEIGHBOURHOODS
-from .result import (
-    Extraction,
-    ExtractionError,
-    check_neighbourhood,
-    class_names,
-    rule_from_table,
-    smallest_first,
-)
+from .classes import class_space, window_counts
+from .result import Extraction, ExtractionError, check_neighbourhood, smallest_first
 
 __all__ = ["tabulate", "table_from_counts", "consistent_neighbourhoods", "pairs"]
 
@@ -70,49 +63,50 @@ def table_from_counts(
     neighbourhood: str,
     known: Optional[np.ndarray] = None,
     seconds: float = 0.0,
+    family: str = "outer-totalistic",
 ) -> Extraction:
     """The tabulation `Extraction` of a tally, with transitions known beforehand folded in.
 
     Parameters
     ----------
     counts : np.ndarray
-        ``(2, size + 1, 2)`` int: ``counts[state, count, next]`` as from
-        `lifecore.data.transition_counts`.
+        ``(2, k, 2)`` int: ``counts[state, class, next]`` (`ClassSpace.tally`; for
+        outer-totalistic classes also `lifecore.data.transition_counts`).
     neighbourhood : str
     known : np.ndarray, optional
-        ``(2, size + 1)`` int, 1/0 for a known next state, -1 for unknown. A known class fills
-        an unseen one; a known class the data contradict is a conflict.
+        ``(2, k)`` int, 1/0 for a known next state, -1 for unknown. A known class fills an
+        unseen one; a known class the data contradict is a conflict.
     seconds : float
         Time to report.
+    family : str
+        The family whose classes ``counts`` are over (`class_space`).
 
     Returns
     -------
     Extraction
-        ``method="tabulate"``; ``details`` carry ``support`` and ``alive`` (2, size + 1),
+        ``method="tabulate"``; ``details`` carry ``support`` and ``alive`` (2, k),
         ``conflicts`` (class names) and ``cells``.
     """
+    space = class_space(family, neighbourhood)
     counts = np.asarray(counts, dtype=np.int64)
     n0, n1 = counts[..., 0], counts[..., 1]
     support = n0 + n1
     conflict = (n0 > 0) & (n1 > 0)
     table = np.where(support == 0, -1, (n1 > 0).astype(np.int64))
     table[conflict] = -1
-    if known is not None:
-        known = np.asarray(known, dtype=np.int64)
-        clash = (known >= 0) & (table >= 0) & (known != table)
-        conflict = conflict | clash
-        table = np.where((table < 0) & ~conflict, known, table)
-    conflicts = class_names(np.where(conflict, 2, 0), 2)
-    consistent = not conflicts
     confidence = np.where(support > 0, np.maximum(n0, n1) / np.maximum(support, 1), 0.0)
     if known is not None:
+        known = np.asarray(known, dtype=np.int64)
+        conflict = conflict | ((known >= 0) & (table >= 0) & (known != table))
+        table = np.where((table < 0) & ~conflict, known, table)
         confidence = np.where((support == 0) & (table >= 0), 1.0, confidence)
+    conflicts = space.names_where(conflict)
     return Extraction(
-        rule=rule_from_table(table, neighbourhood) if consistent else None,
+        rule=None if conflicts else space.rule(table),
         table=table,
         confidence=confidence,
-        undetermined=class_names(np.where(conflict, 0, table)) + conflicts,
-        consistent=consistent,
+        undetermined=space.names_where((table < 0) & ~conflict) + conflicts,
+        consistent=not conflicts,
         method="tabulate",
         neighbourhood=neighbourhood,
         seconds=seconds,
@@ -122,6 +116,7 @@ def table_from_counts(
             "conflicts": conflicts,
             "cells": int(support.sum()),
         },
+        family=family,
     )
 
 
@@ -131,6 +126,7 @@ def tabulate(
     neighbourhood: str = "moore",
     boundary: str = "torus",
     known: Optional[np.ndarray] = None,
+    family: str = "outer-totalistic",
 ) -> Extraction:
     """Direct tabulation of the data: the baseline every method is judged against.
 
@@ -140,11 +136,14 @@ def tabulate(
         Pairs ``(N, H, W)`` uint8; or ``x`` alone: trajectories ``(N, T, H, W)`` (or a
         `TransitionData`).
     neighbourhood : str
-        "moore", "vonneumann" or "hex".
+        "moore", "vonneumann" or "hex" (isotropic and MAP rules: Moore only).
     boundary : str
         "torus" or "dead" (cells beyond the edge are dead), as the data were made.
     known : np.ndarray, optional
         Known transitions, see `table_from_counts`.
+    family : str
+        "outer-totalistic" (classes (state, count)), "isotropic" (state, Hensel class) or
+        "map" (every window).
 
     Returns
     -------
@@ -155,21 +154,16 @@ def tabulate(
     Raises
     ------
     ExtractionError
-        An unknown neighbourhood or data that are not pairs or trajectories.
+        An unknown family or neighbourhood, or data that are not pairs or trajectories.
     """
     t0 = time.perf_counter()
-    check_neighbourhood(neighbourhood)
+    space = class_space(family, check_neighbourhood(neighbourhood))
     a, b = pairs(x, y)
-    counts = transition_counts(a, b, neighbourhood, boundary)
-    return table_from_counts(counts, neighbourhood, known, time.perf_counter() - t0)
+    counts = space.tally(window_counts(a, b, boundary))
+    return table_from_counts(counts, neighbourhood, known, time.perf_counter() - t0, family)
 
 
 def consistent_neighbourhoods(x: Any, y: Any = None, boundary: str = "torus") -> dict:
     """Tabulate the data under every neighbourhood, smallest first: ``{name: Extraction}``."""
     a, b = pairs(x, y)
     return {hood: tabulate(a, b, hood, boundary) for hood in smallest_first}
-
-
-def size_of(neighbourhood: str) -> int:
-    """Neighbours in ``neighbourhood`` (4, 6 or 8)."""
-    return len(NEIGHBOURHOODS[check_neighbourhood(neighbourhood)])
