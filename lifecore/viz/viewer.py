@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import uuid
+from functools import cache
 
 import numpy as np
 
@@ -76,7 +77,9 @@ def _check(density, size, seed, steps, boundary) -> None:
         raise ViewerError(f"unknown boundary {boundary!r}: expected one of {BOUNDARIES}")
 
 
+@cache
 def _widget_class():
+    """The anywidget class, made on first use (anywidget loads ipywidgets)."""
     import anywidget
     import traitlets
 

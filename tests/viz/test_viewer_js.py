@@ -260,3 +260,15 @@ def test_hensel_rules_agree_with_their_totalistic_equal(hensel, same):
 def test_bad_hensel_letters_are_named():
     (got,) = run_js([{"kind": "parse", "rule": "B2x/S", "names": {}}])
     assert "letter 'x' is not a Hensel class of 2 neighbours" in got["error"]
+
+
+def test_the_widget_module_is_an_es_module_exporting_render(tmp_path):
+    # anywidget imports `_esm` as an ES module and calls its default export's render
+    from lifecore.viz.viewer import _widget_class
+
+    module = tmp_path / "viewer.mjs"
+    module.write_text(_widget_class()._esm)
+    code = f"import({json.dumps(module.as_uri())}).then(m => console.log(typeof m.default.render))"
+    done = subprocess.run([NODE or "node", "-e", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "function"
