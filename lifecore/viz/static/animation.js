@@ -24,7 +24,7 @@ function lifecoreAnimation(root, frames, interval) {
     timer = setInterval(function () {
       show((Number(slider.value) + 1) % frames.length);
     }, interval);
-    playButton.innerHTML = "&#x23F8;&#xFE0E;";
+    playButton.innerHTML = "&#x275A;&#x275A;";
     playButton.title = "pause";
     playButton.setAttribute("aria-label", "pause");
   }

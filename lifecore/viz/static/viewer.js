@@ -352,7 +352,7 @@ var LifecoreViewer = (function () {
         if (t >= state.frames.length) return stop();
         setT(t);
       }, model.get("interval") || 100);
-      ui.play.innerHTML = "&#x23F8;&#xFE0E;"; ui.play.setAttribute("aria-label", "pause");
+      ui.play.innerHTML = "&#x275A;&#x275A;"; ui.play.setAttribute("aria-label", "pause");
       ui.play.title = "pause";
     }
 
