@@ -34,7 +34,7 @@ browser-deps:
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff format --check lifecore tests benchmarks
 
 unit: setup
 	$(PY) -m pytest tests -q --ignore=tests/browser
