@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-__all__ = ["COLUMN", "DPI", "SMALLEST", "use_book_style", "board_strip"]
+__all__ = ["COLUMN", "DPI", "SMALLEST", "use_book_style", "board_strip", "coverage_heatmaps"]
 
 #: Width of the text column, inches (at `DPI` this is 650 px).
 COLUMN = 6.5
@@ -77,4 +77,55 @@ def board_strip(
         ax.set_yticks([])
         ax.axis("on")
     fig.tight_layout()
+    return fig
+
+
+def coverage_heatmaps(coverages: dict, rules: Sequence[str]):
+    """Share of cells per (state, count) class, one heat map per data scheme stacked in a
+    column: a row per rule, a column per class ``B0..B8, S0..S8``; classes a rule's
+    neighbourhood does not have are left blank, classes the data never show are marked
+    with a cross.
+
+    ``coverages`` maps a scheme's label to ``{rule: (2, size + 1) counts}`` (as from
+    `lifecore.data.TransitionData.coverage`). Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    if not coverages:
+        raise ValueError("no coverages to draw")
+    rules = list(rules)
+    names = [f"{s}{c}" for s in "BS" for c in range(9)]
+    fig, axes = plt.subplots(
+        len(coverages),
+        1,
+        figsize=(COLUMN, 3.1 * len(coverages)),
+        squeeze=False,
+        layout="constrained",
+    )
+    image = None
+    for ax, (label, by_rule) in zip(axes[:, 0], coverages.items()):
+        grid = np.full((len(rules), 18), np.nan)
+        for i, rule in enumerate(rules):
+            cov = np.asarray(by_rule[rule], dtype=float)
+            share = cov / max(cov.sum(), 1)
+            k = cov.shape[1]
+            grid[i, :k] = share[0]
+            grid[i, 9 : 9 + k] = share[1]
+        with np.errstate(divide="ignore"):
+            logs = np.log10(grid)
+        image = ax.imshow(
+            np.where(np.isinf(logs), np.nan, logs),
+            cmap="viridis",
+            vmin=-5,
+            vmax=0,
+            aspect="auto",
+            interpolation="nearest",
+        )
+        for i, j in zip(*np.nonzero(grid == 0)):
+            ax.text(j, i, "×", ha="center", va="center", color="red", fontsize=SMALLEST + 2)
+        ax.set_xticks(range(18), names, rotation=90)
+        ax.set_yticks(range(len(rules)), rules)
+        ax.set_title(label)
+    cbar = fig.colorbar(image, ax=axes[:, 0].tolist(), shrink=0.8)
+    cbar.set_label("share of cells (log10)")
     return fig

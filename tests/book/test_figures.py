@@ -27,3 +27,18 @@ def test_board_strip_fits_the_column_and_labels_generations():
 def test_board_strip_refuses_missing_generations():
     with pytest.raises(ValueError, match="outside"):
         figures.board_strip(np.zeros((3, 4, 4)), [5])
+
+
+def test_coverage_heatmaps_mark_empty_classes_and_blank_missing_ones():
+    figures.use_book_style()
+    moore = np.ones((2, 9), int)
+    moore[0, 8] = 0  # B8 never seen
+    vn = np.ones((2, 5), int)
+    fig = figures.coverage_heatmaps({"scheme": {"B3/S23": moore, "B2/SV": vn}}, ["B3/S23", "B2/SV"])
+    ax = fig.axes[0]
+    crosses = [(t.get_position()) for t in ax.texts if t.get_text() == "×"]
+    assert crosses == [(8, 0)]
+    data = ax.images[0].get_array()
+    assert data.mask[1, 5:9].all() and data.mask[1, 14:].all()  # von Neumann has no counts 5..8
+    assert not data.mask[0, :8].any()
+    assert fig.get_figwidth() == pytest.approx(figures.COLUMN)
