@@ -81,6 +81,7 @@ ALLOWED_PHRASES = {
     "Nov 3-9": "the dates of the notes' reports",
     "Nov 24-30": "the dates of the notes' reports",
     "90 degrees": "the rotation the p4 group is made of",
+    '"under 1%"': "a quotation of the notes (shown in the appendix)",
     "generation 4": "the glider's period, checked by the cell above it",
     "generation 0": "the glider's period, checked by the cell above it",
 }
