@@ -12,7 +12,15 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-__all__ = ["COLUMN", "DPI", "SMALLEST", "use_book_style", "board_strip", "coverage_heatmaps"]
+__all__ = [
+    "COLUMN",
+    "DPI",
+    "SMALLEST",
+    "use_book_style",
+    "board_strip",
+    "coverage_heatmaps",
+    "equivariance_panels",
+]
 
 #: Width of the text column, inches (at `DPI` this is 650 px).
 COLUMN = 6.5
@@ -128,4 +136,41 @@ def coverage_heatmaps(coverages: dict, rules: Sequence[str]):
         ax.set_title(label)
     cbar = fig.colorbar(image, ax=axes[:, 0].tolist(), shrink=0.8)
     cbar.set_label("share of cells (log10)")
+    return fig
+
+
+def equivariance_panels(nets: dict, board, k: int = 1):
+    """For each model (a row): its output on the board rotated by ``k`` x 90 degrees, its
+    output rotated, and their difference drawn on the same colour scale as the outputs, so
+    an equivariant model's difference panel is blank.
+
+    ``nets`` maps a label to a model; ``board`` is a ``(H, W)`` 0/1 array. Returns the
+    figure; the largest absolute difference is in each difference panel's title.
+    """
+    import matplotlib.pyplot as plt
+    import torch
+
+    from .. import models
+
+    if not nets:
+        raise ValueError("no models to check")
+    x = torch.as_tensor(np.asarray(board), dtype=torch.float32)[None, None]
+    fig, axes = plt.subplots(
+        len(nets), 3, figsize=(COLUMN, 2.3 * len(nets)), squeeze=False, layout="constrained"
+    )
+    for row, (label, model) in zip(axes, nets.items()):
+        y_rot_in, rot_y = (t[0, 0].numpy() for t in models.rotation_pair(model, x, k))
+        diff = y_rot_in - rot_y
+        scale = float(max(np.abs(y_rot_in).max(), np.abs(rot_y).max(), 1e-12))
+        panels = [
+            (y_rot_in, "output of rotated board"),
+            (rot_y, "rotated output"),
+            (diff, f"difference (max {np.abs(diff).max():.0e})"),
+        ]
+        for ax, (img, title) in zip(row, panels):
+            ax.imshow(img, cmap="coolwarm", vmin=-scale, vmax=scale, interpolation="nearest")
+            ax.set_title(title, fontsize=SMALLEST)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        row[0].set_ylabel(label)
     return fig
