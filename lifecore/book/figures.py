@@ -20,6 +20,8 @@ __all__ = [
     "board_strip",
     "coverage_heatmaps",
     "equivariance_panels",
+    "learning_curves",
+    "rollout_differences",
 ]
 
 #: Width of the text column, inches (at `DPI` this is 650 px).
@@ -173,4 +175,75 @@ def equivariance_panels(nets: dict, board, k: int = 1):
             ax.set_xticks([])
             ax.set_yticks([])
         row[0].set_ylabel(label)
+    return fig
+
+
+def learning_curves(records, rules: Sequence[str], models: Sequence[str], seed: int = 0):
+    """Validation loss per epoch (log scale), one panel per rule stacked in a column, one
+    line per model, for the runs with ``seed``; a cross marks the last epoch of a run that
+    ended exact. ``records`` are run records with a ``history`` of ``{"epoch", "val_loss"}``."""
+    import matplotlib.pyplot as plt
+
+    rules = list(rules)
+    if not rules:
+        raise ValueError("rules is empty: nothing to plot")
+    fig, axes = plt.subplots(
+        len(rules),
+        1,
+        figsize=(COLUMN, 2.8 * len(rules)),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    for ax, rule in zip(axes[:, 0], rules):
+        for i, m in enumerate(models):
+            for r in records:
+                if (r["rule"], r["model"], r["seed"]) != (rule, m, seed):
+                    continue
+                ep = [h["epoch"] for h in r["history"]]
+                loss = [h["val_loss"] for h in r["history"]]
+                (line,) = ax.plot(ep, loss, label=m, color=f"C{i}")
+                if r["exact"]:
+                    ax.plot(ep[-1], loss[-1], "x", color=line.get_color(), ms=9, mew=2)
+        ax.set_yscale("log")
+        ax.set_ylabel("validation loss")
+        ax.set_title(rule)
+    axes[-1, 0].set_xlabel("epoch")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper")
+    return fig
+
+
+def rollout_differences(rollouts: dict, truth, times: Sequence[int]):
+    """The true evolution (first row) and, for each rollout, the cells where it differs from
+    the truth (red, one row each), at generations ``times``; each difference panel's title
+    counts the differing cells, so a row of zeros is a network that matched the rule.
+
+    ``rollouts`` maps a label to a ``(T, H, W)`` trajectory shaped like ``truth``.
+    """
+    import matplotlib.pyplot as plt
+
+    truth = np.asarray(truth)
+    times = [int(t) for t in times]
+    bad = [t for t in times if not 0 <= t < truth.shape[0]]
+    if not times or bad:
+        raise ValueError(f"times {bad or times} outside generations 0..{truth.shape[0] - 1}")
+    rows = [("true rule", truth, "gray_r", "{} live")] + [
+        (label, np.asarray(f) ^ truth, "Reds", "{} differ") for label, f in rollouts.items()
+    ]
+    side = COLUMN / len(times)
+    fig, axes = plt.subplots(
+        len(rows),
+        len(times),
+        figsize=(COLUMN, (side + 0.3) * len(rows)),
+        squeeze=False,
+        layout="constrained",
+    )
+    for row_axes, (label, frames, cmap, fmt) in zip(axes, rows):
+        for ax, t in zip(row_axes, times):
+            ax.imshow(frames[t], cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+            ax.set_title(f"t={t}: " + fmt.format(int(frames[t].sum())), fontsize=SMALLEST)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        row_axes[0].set_ylabel(label, fontsize=SMALLEST)
     return fig

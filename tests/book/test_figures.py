@@ -42,3 +42,25 @@ def test_coverage_heatmaps_mark_empty_classes_and_blank_missing_ones():
     assert data.mask[1, 5:9].all() and data.mask[1, 14:].all()  # von Neumann has no counts 5..8
     assert not data.mask[0, :8].any()
     assert fig.get_figwidth() == pytest.approx(figures.COLUMN)
+
+
+def test_rollout_differences_count_differing_cells():
+    figures.use_book_style()
+    truth = np.zeros((3, 4, 4), np.uint8)
+    wrong = truth.copy()
+    wrong[2, 0, :3] = 1
+    fig = figures.rollout_differences({"net": wrong}, truth, [0, 2])
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["t=0: 0 live", "t=2: 0 live", "t=0: 0 differ", "t=2: 3 differ"]
+
+
+def test_learning_curves_mark_exact_runs():
+    figures.use_book_style()
+    hist = [{"epoch": e, "val_loss": 1.0 / (e + 1)} for e in range(3)]
+    recs = [
+        {"rule": "B3/S23", "model": "a", "seed": 0, "exact": True, "history": hist},
+        {"rule": "B3/S23", "model": "b", "seed": 0, "exact": False, "history": hist},
+    ]
+    fig = figures.learning_curves(recs, ["B3/S23"], ["a", "b"])
+    markers = [ln for ln in fig.axes[0].lines if ln.get_marker() == "x"]
+    assert len(markers) == 1 and markers[0].get_xdata()[0] == 2
