@@ -82,6 +82,8 @@ ALLOWED_PHRASES = {
     "Nov 24-30": "the dates of the notes' reports",
     "90 degrees": "the rotation the p4 group is made of",
     '"under 1%"': "a quotation of the notes (shown in the appendix)",
+    "Round 0": "the name of discovery's first round, as in its rounds table",
+    "round 0": "the name of discovery's first round, as in its rounds table",
     "generation 4": "the glider's period, checked by the cell above it",
     "generation 0": "the glider's period, checked by the cell above it",
 }

@@ -22,6 +22,8 @@ __all__ = [
     "equivariance_panels",
     "learning_curves",
     "rollout_differences",
+    "class_probabilities",
+    "basis_heatmaps",
 ]
 
 #: Width of the text column, inches (at `DPI` this is 650 px).
@@ -246,4 +248,108 @@ def rollout_differences(rollouts: dict, truth, times: Sequence[int]):
             ax.set_xticks([])
             ax.set_yticks([])
         row_axes[0].set_ylabel(label, fontsize=SMALLEST)
+    return fig
+
+
+def _compact(n: int) -> str:
+    """A cell count in at most four characters: 950, 12k, 1.2M."""
+    if n < 1000:
+        return str(n)
+    if n < 1_000_000:
+        return f"{n / 1000:.0f}k" if n >= 10_000 else f"{n / 1000:.1f}k"
+    return f"{n / 1e6:.1f}M"
+
+
+def class_probabilities(readings: dict, truth_table) -> object:
+    """Neighbour statistics, one panel per reading stacked in a column: ``P(next alive)`` per
+    class ``B0..Bk, S0..Sk`` as bars coloured by verdict (accepted and right, accepted and
+    wrong, undetermined: hatched grey, never drawn like a probability of zero), the true
+    rule's value as a black diamond on top, and the supporting cells under each class name.
+
+    ``readings`` maps a label to an object with ``details["p_alive"]``,
+    ``details["support"]`` (both ``(2, k + 1)``) and ``table`` (``-1`` undetermined);
+    ``truth_table`` is the true ``(2, k + 1)`` 0/1 table. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    truth = np.asarray(truth_table)
+    k = truth.shape[1]
+    names = [f"{s}{c}" for s in "BS" for c in range(k)]
+    fig, axes = plt.subplots(
+        len(readings),
+        1,
+        figsize=(COLUMN, 2.9 * len(readings)),
+        squeeze=False,
+        layout="constrained",
+    )
+    colours = {"right": "#2a9d8f", "wrong": "#e76f51", "undetermined": "#bbbbbb"}
+    for ax, (label, e) in zip(axes[:, 0], readings.items()):
+        p = np.nan_to_num(np.asarray(e.details["p_alive"], float)).ravel()
+        support = np.asarray(e.details["support"]).ravel()
+        table = np.asarray(e.table).ravel()
+        verdict = np.where(
+            table < 0, "undetermined", np.where(table == truth.ravel(), "right", "wrong")
+        )
+        x = np.arange(len(names))
+        for v, colour in colours.items():
+            sel = verdict == v
+            height = np.where(v == "undetermined", np.maximum(p[sel], 0.04), p[sel])
+            ax.bar(
+                x[sel],
+                height,
+                0.75,
+                color=colour,
+                hatch="//" if v == "undetermined" else None,
+                edgecolor="#555555" if v == "undetermined" else colour,
+            )
+        ax.plot(x, truth.ravel(), "D", color="black", ms=6, zorder=5, label="true rule")
+        ax.set_xticks(
+            x,
+            [f"{n}\n{_compact(int(s))}" for n, s in zip(names, support)],
+            fontsize=SMALLEST - 1 if len(names) > 14 else SMALLEST,
+        )
+        ax.set_ylim(-0.05, 1.12)
+        ax.set_ylabel("P(next alive)")
+        ax.set_title(label)
+    handles = [Patch(color=c, label=v) for v, c in colours.items()]
+    handles.append(plt.Line2D([], [], marker="D", color="black", ls="", label="true rule"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=4)
+    return fig
+
+
+def basis_heatmaps(basis: dict):
+    """Basis comparison scores per class, a row per rule and a column per score (CKA,
+    aligned first-layer cosine, the function control), with the true rule's live classes
+    marked by white dots: a score reads the rule when its bright cells are the dotted ones.
+
+    ``basis`` maps a rule string to an object with ``details`` holding ``cka``,
+    ``aligned`` and ``function`` arrays of shape ``(2, k + 1)``. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from ..rules import as_rule
+
+    if not basis:
+        raise ValueError("no basis readings to draw")
+    scores = [("cka", "CKA"), ("aligned", "aligned cosine"), ("function", "function control")]
+    fig, axes = plt.subplots(
+        len(basis),
+        len(scores),
+        figsize=(COLUMN, 1.9 * len(basis) + 0.4),
+        squeeze=False,
+        layout="constrained",
+    )
+    for row, (rule, e) in zip(axes, basis.items()):
+        truth = as_rule(rule).table
+        for ax, (key, title) in zip(row, scores):
+            m = np.asarray(e.details[key], float)
+            ax.imshow(m, cmap="viridis", aspect="auto", interpolation="nearest")
+            ys, xs = np.nonzero(truth)
+            ax.plot(xs, ys, "o", color="white", mec="black", ms=6)
+            ax.set_yticks([0, 1], ["B", "S"])
+            ax.set_xticks(range(0, m.shape[1], 2))
+            ax.set_title(title, fontsize=SMALLEST)
+            ax.set_xlabel("count", fontsize=SMALLEST)
+        row[0].set_ylabel(rule, fontsize=SMALLEST)
     return fig

@@ -64,3 +64,29 @@ def test_learning_curves_mark_exact_runs():
     fig = figures.learning_curves(recs, ["B3/S23"], ["a", "b"])
     markers = [ln for ln in fig.axes[0].lines if ln.get_marker() == "x"]
     assert len(markers) == 1 and markers[0].get_xdata()[0] == 2
+
+
+class _Reading:
+    def __init__(self, p, support, table):
+        self.details = {"p_alive": np.array(p, float), "support": np.array(support)}
+        self.table = np.array(table)
+
+
+def test_class_probabilities_draw_undetermined_classes_apart_from_zero():
+    figures.use_book_style()
+    truth = np.array([[0, 1, 0], [0, 1, 1]])
+    reading = _Reading(
+        [[0.0, 1.0, np.nan], [0.0, 1.0, 0.2]],
+        [[900, 12000, 0], [50, 7, 3]],
+        [[0, 1, -1], [0, 1, 0]],
+    )
+    fig = figures.class_probabilities({"probe": reading}, truth)
+    ax = fig.axes[0]
+    bars = ax.patches
+    hatched = [b for b in bars if b.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_height() > 0  # B2: undetermined, visible
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[:2] == ["B0\n900", "B1\n12k"]
+    diamonds = [ln for ln in ax.lines if ln.get_marker() == "D"]
+    assert list(diamonds[0].get_ydata()) == [0, 1, 0, 0, 1, 1]
+    assert diamonds[0].get_zorder() > max(b.get_zorder() for b in bars)
