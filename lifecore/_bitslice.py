@@ -480,7 +480,7 @@ def _simulate_until_repeat(x, kernel, steps, torus, stop, keep, max_bytes) -> St
     """
     n, h, w = x.shape
     frame_bytes = n * h * w
-    detector = RepeatDetector(n, stop)
+    detector = RepeatDetector(n, stop, max_bytes)
     state = _packed(x)
     detector.see(0, state)
     t = 0

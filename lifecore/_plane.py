@@ -71,7 +71,7 @@ def simulate_background(x, rule, steps, stop, keep, max_bytes, backend):
     table = np.asarray(window_table(rule), dtype=np.uint8)
     reverse = _Table(table[::-1].copy())
     frame_bytes = int(np.prod(x.shape)) * (x.element_size() if is_tensor(x) else 1)
-    detector = RepeatDetector(x.shape[0], stop) if stop else None
+    detector = RepeatDetector(x.shape[0], stop, max_bytes) if stop else None
     frames, background, t = [x], 0, 0
     if detector:
         detector.see(0, _keys(x, 0))
