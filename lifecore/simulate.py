@@ -190,7 +190,8 @@ def simulate(
         shaped like ``boards`` (NumPy boards then stay bit-packed throughout: fastest).
     max_bytes : int or None
         Largest result to build; None means `MAX_RESULT_BYTES` (4 GiB). Checked before
-        allocating (with ``stop``, as the trajectory grows).
+        allocating (with ``stop``, as the trajectory grows; with ``stop="cycle"`` it also
+        bounds the record of states seen, 1 bit a cell per generation).
 
     Returns
     -------
