@@ -64,10 +64,12 @@ def compare_strategies(
 ) -> StrategyComparison:
     """Run `discover` on a fresh black box of ``rule`` for every seed and strategy, under the
     rule's own neighbourhood and without the network (it does not change which candidates
-    survive); ``options`` go to `discover`."""
+    survive), each starting from one low-density soup (the designed board would settle every
+    class at once and leave nothing to compare); ``options`` go to `discover`."""
     rule = rule if isinstance(rule, str) else str(as_rule(rule))
     hood = as_rule(rule).neighbourhood
     options.setdefault("use_network", False)
+    options.setdefault("first", "soup")
     curves, rounds_to_one = {}, {}
     for strategy in strategies:
         runs = [

@@ -19,6 +19,7 @@ def test_compare_strategies_matches_discover_per_seed():
                 seed=s,
                 strategy=strategy,
                 use_network=False,
+                first="soup",
             ).candidates_per_round
             for s in range(3)
         ]
