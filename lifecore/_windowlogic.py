@@ -29,7 +29,7 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .rules import NEIGHBOURHOODS
+from .rules import NEIGHBOURHOODS, RuleError
 
 __all__ = ["window_table", "outer_totalistic", "Program", "compile_table"]
 
@@ -70,15 +70,13 @@ def _count_weights(neighbourhood: str) -> np.ndarray:
 def window_table(rule: Any) -> np.ndarray:
     """The rule's next state for each of the 512 windows: uint8 ``(512,)``, Golly order.
 
-    Uses ``rule.window_table`` when the rule has one; otherwise (an outer-totalistic
-    `lifecore.rules.Rule` of a version without it) derives it from ``rule.table``.
+    Every rule class of `lifecore.rules` has one (``rule.window_table``); so may any
+    object a caller passes as a rule.
     """
-    table = getattr(rule, "window_table", None)
-    if table is not None:
-        return np.asarray(table, dtype=np.uint8)
-    bits = _window_bits()
-    counts = bits.astype(np.int64) @ _count_weights(rule.neighbourhood)
-    return np.asarray(rule.table, dtype=np.uint8)[bits[:, 4], counts]
+    table = np.asarray(rule.window_table, dtype=np.uint8).reshape(-1)
+    if table.shape != (512,):
+        raise RuleError(f"a window table has 512 entries, got {table.size}")
+    return table
 
 
 def outer_totalistic(table: np.ndarray) -> Optional[tuple[str, np.ndarray]]:

@@ -1,4 +1,4 @@
-"""lifecore.train: determinism, exactness, resume, early stopping, checkpoints, CLI."""
+"""lifecore.train.loop: determinism, exactness, resume, early stopping, checkpoints, CLI."""
 
 import numpy as np
 import pytest
