@@ -16,7 +16,12 @@ from ..discover.loop import discover
 from ..discover.result import DiscoveryError
 from ..rules import RuleLike, as_rule
 
-__all__ = ["StrategyComparison", "compare_strategies", "neighbourhood_table"]
+__all__ = [
+    "StrategyComparison",
+    "compare_strategies",
+    "neighbourhood_table",
+    "coverage_rows",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,10 +69,12 @@ def compare_strategies(
 ) -> StrategyComparison:
     """Run `discover` on a fresh black box of ``rule`` for every seed and strategy, under the
     rule's own neighbourhood and without the network (it does not change which candidates
-    survive); ``options`` go to `discover`."""
+    survive), each starting from one low-density soup (the designed board would settle every
+    class at once and leave nothing to compare); ``options`` go to `discover`."""
     rule = rule if isinstance(rule, str) else str(as_rule(rule))
     hood = as_rule(rule).neighbourhood
     options.setdefault("use_network", False)
+    options.setdefault("first", "soup")
     curves, rounds_to_one = {}, {}
     for strategy in strategies:
         runs = [
@@ -114,4 +121,38 @@ def neighbourhood_table(
                 "seconds (with network)" if a else "seconds": round(d.seconds, 2),
             }
         )
+    return rows
+
+
+def coverage_rows(
+    spaces: Sequence[tuple[str, str]] = (
+        ("outer-totalistic", "vonneumann"),
+        ("outer-totalistic", "hex"),
+        ("outer-totalistic", "moore"),
+        ("isotropic", "moore"),
+        ("map", "moore"),
+    ),
+    densities: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9),
+    seeds: Sequence[int] = range(5),
+    max_cells: int = 1 << 20,
+) -> list[dict]:
+    """Per family: the cells of the designed board against the cells of random soups read
+    until every class has been seen (median over ``seeds``, per density; ``> max_cells`` when
+    at least half the seeds had not seen every class by then)."""
+    from ..discover.boards import cells_until_covered, design_board
+    from ..extract.classes import class_space
+
+    rows = []
+    for family, hood in spaces:
+        space = class_space(family, hood)
+        row = {
+            "family": family if family != "outer-totalistic" else f"outer-totalistic ({hood})",
+            "classes": len(space.names),
+            "designed board": f"{design_board(family, hood).size} cells",
+        }
+        for d in densities:
+            cells = [cells_until_covered(family, hood, d, s, max_cells) for s in seeds]
+            median = float(np.median(cells))
+            row[f"soups p={d}"] = f"> {max_cells}" if not np.isfinite(median) else int(median)
+        rows.append(row)
     return rows

@@ -45,6 +45,8 @@ class Discovery:
     consistent_neighbourhoods : list of str
     seconds : float
     details : dict
+    family : str or None
+        The family of the answer ("outer-totalistic", "isotropic", "map").
     """
 
     rule: Optional[Rule]
@@ -59,6 +61,7 @@ class Discovery:
     consistent_neighbourhoods: list[str]
     seconds: float
     details: dict = field(default_factory=dict)
+    family: Optional[str] = None
 
     @property
     def candidates(self) -> int:
@@ -97,6 +100,7 @@ class Discovery:
         return {
             "rule": str(self.rule) if self.rule is not None else None,
             "neighbourhood": self.neighbourhood,
+            "family": self.family,
             "undetermined": list(self.undetermined),
             "consistent": bool(self.consistent),
             "candidates": int(self.candidates),
@@ -112,7 +116,7 @@ class Discovery:
 
     def __str__(self) -> str:
         if not self.consistent:
-            return "no Life-like rule of the allowed neighbourhoods explains the data"
+            return "no rule of the allowed families and neighbourhoods explains the data"
         text = f"{self.rule}"
         if self.undetermined:
             text += f"  (undetermined: {' '.join(self.undetermined)})"

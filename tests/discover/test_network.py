@@ -22,7 +22,7 @@ def test_network_route_on_a_black_box_is_a_cross_check_not_the_answer():
     import torch
 
     threads = torch.get_num_threads()
-    d = D.discover(D.BlackBox.of("B2/S013V"), rounds=10, seed=0)
+    d = D.discover(D.BlackBox.of("B2/S013V"), rounds=10, seed=0, first="soup")
     assert (
         torch.get_num_threads() == threads
     )  # the route's one-thread training leaves the caller alone
