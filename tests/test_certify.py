@@ -300,3 +300,33 @@ def test_cuda_and_cpu_give_the_same_certificate():
     b = certify(model.cuda(), "B3/S23", device="cuda")
     assert a.counterexample_count == b.counterexample_count
     np.testing.assert_array_equal(a.counterexamples[0].patch, b.counterexamples[0].patch)
+
+
+# -- the newer models -----------------------------------------------------------------------
+@pytest.mark.parametrize("name", models.D4_NAMES + models.SK_NAMES)
+def test_d4_and_sk_models_certify_as_their_brute_force_table(name):
+    torch.manual_seed(2)
+    model = models.build(name, kernel_size=3)
+    cert = certify(model, device=CPU)
+    assert cert.exact and cert.inputs == 512
+    np.testing.assert_array_equal(_table_of(cert), brute_force(model, golly_windows()))
+    if name.startswith("d4"):  # a D4-equivariant network can only be an isotropic rule
+        assert cert.family in ("outer-totalistic", "isotropic")
+
+
+def test_hand_set_sk_minimal_is_certified_life():
+    from test_models import sk_life
+
+    cert = certify(sk_life(), device=CPU)
+    assert cert.exact and cert.rule == "B3/S23" and cert.margin == pytest.approx(0.5)
+
+
+def test_d4cnn_5x5_certificate_agrees_with_its_counterexamples():
+    torch.manual_seed(0)
+    model = models.build("d4cnn-tiny")
+    cert = certify(model, "B3/S23", max_counterexamples=3, device=CPU)
+    assert not cert.exact
+    patches = np.stack([c.patch for c in cert.counterexamples])
+    np.testing.assert_array_equal(
+        brute_force(model, patches), [c.network for c in cert.counterexamples]
+    )
