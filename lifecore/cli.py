@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "experiments": "lifecore.experiments",
     "extract": "lifecore.extract",
     "discover": "lifecore.discover",
+    "certify": "lifecore.certify",
 }
 
 

@@ -55,10 +55,12 @@ convolution); biases, activations and pooling are not counted.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
 import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Union
 
@@ -67,6 +69,7 @@ import torch
 from torch import nn
 
 from .errors import LifecoreError
+from .files import sha256
 from .simulate import check_boards
 
 __all__ = [
@@ -85,6 +88,9 @@ __all__ = [
     "rotation_pair",
     "equivariance_error",
     "device",
+    "model_device",
+    "inference",
+    "weights_hash",
     "GroupAverage",
 ]
 
@@ -467,6 +473,50 @@ def load(path: Union[str, Path]) -> nn.Module:
 
 
 # -- inference ---------------------------------------------------------------------------
+def model_device(model: nn.Module) -> torch.device:
+    """The device of the model's first parameter (CPU for a model without parameters)."""
+    for p in model.parameters():
+        return p.device
+    return torch.device("cpu")
+
+
+@contextlib.contextmanager
+def inference(model: nn.Module) -> Iterator[Callable[[Any], torch.Tensor]]:
+    """Eval mode and no gradients for the ``with`` block; the training mode is restored after.
+
+    Yields a function ``run(x)``: ``x`` (a tensor or array, any shape the model takes, e.g.
+    float ``(N, 1, H, W)``) is moved to the model's device as float32 and ``model(x)`` is
+    returned, on that device.
+    """
+    mode = model.training
+    dev = model_device(model)
+    model.eval()
+    try:
+        with torch.no_grad():
+            yield lambda x: model(torch.as_tensor(x).to(dev, torch.float32))
+    finally:
+        model.train(mode)
+
+
+def weights_hash(model: nn.Module) -> str:
+    """SHA-256 over the model's ``state_dict`` (names, dtypes, shapes and bytes, in key order).
+
+    Two models with the same hash compute the same function (same architecture, same
+    weights); one changed bit of one weight changes it.
+    """
+    return sha256(_tensor_bytes(model.state_dict()))
+
+
+def _tensor_bytes(state: dict) -> bytes:
+    """Names, dtypes, shapes and raw bytes of every tensor of ``state``, in key order."""
+    parts = []
+    for key in sorted(state):
+        tensor = state[key].detach().cpu().contiguous()
+        parts.append(f"{key}|{tensor.dtype}|{tuple(tensor.shape)}|".encode())
+        parts.append(tensor.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return b"".join(parts)
+
+
 def logits(model: nn.Module, boards, batch_size: int = 256) -> np.ndarray:
     """The model's next-state logits for 0/1 ``boards``, float32, same shape as ``boards``.
 
