@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import naive_step
+from reference import TableRule, naive_step, naive_table_step
 
 from lifecore import _bitslice
+from lifecore._repeat import RepeatDetector
 from lifecore.rules import NEIGHBOURHOODS, Rule
-from lifecore.simulate import _RepeatDetector
 
 FAST = settings(max_examples=50, deadline=None)
 
@@ -65,8 +65,8 @@ def test_simulate_is_repeated_step(x, rule, boundary, steps):
 
 
 def detector_reference(x, rule, steps, boundary, stop):
-    """`simulate._RepeatDetector` driven by naive steps: the semantics to keep."""
-    detector = _RepeatDetector(x.shape[0], stop)
+    """`RepeatDetector` driven by naive steps: the semantics to keep."""
+    detector = RepeatDetector(x.shape[0], stop)
     detector.see(0, x)
     frames, t = [x], 0
     for t in range(1, steps + 1):
@@ -157,3 +157,20 @@ def test_public_api_uses_kernel():
     )
     traj, report = simulate(board, "B3/S23", 5, stop="cycle")
     assert traj.shape == (3, 6, 6) and report.period.tolist() == [2]
+
+
+COMPILED_TABLE = (np.random.default_rng(12).random(512) < 0.5).astype(np.uint8)
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 1), (2, 5, 63), (1, 4, 64), (2, 3, 65), (1, 7, 130)])
+@pytest.mark.parametrize("boundary", ["torus", "dead"])
+def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch):
+    """The per-table compiled kernel (long keep='last' runs) against the reference; one
+    table, so it compiles once."""
+    x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
+    state = x
+    for _ in range(3):
+        state = naive_table_step(state, COMPILED_TABLE, boundary)
+    monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)  # compile whatever the size
+    got = _bitslice.simulate(x, TableRule(COMPILED_TABLE), 3, boundary, keep="last")
+    assert np.array_equal(got, state)
