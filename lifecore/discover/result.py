@@ -25,8 +25,10 @@ def _certified_line(r: dict) -> str:
         return f"; not certified ({r['certificate_reason']})"
     guess = r.get("unseen_guess") or {}
     alive = [name for name, v in guess.items() if v == 1]
+    wrong = r.get("seen_disagree") or []
     return (
         f"; certified to be {r['certified_rule']} on all {r['windows']} windows"
+        + (f", which differs from the data on {' '.join(wrong)}" if wrong else "")
         + (f", guessing alive for unseen {' '.join(alive)}" if alive else "")
         + (f", all {len(guess)} unseen classes guessed dead" if guess and not alive else "")
     )
