@@ -70,6 +70,7 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.data}: no {args.family} rule of the allowed neighbourhood(s) explains "
             "these data: classes seen going both ways: "
             + "; ".join(f"{h}: {' '.join(c)}" for h, c in conflicts.items())
+            + ("" if args.boundary == "dead" else " (data from a bounded plane? --boundary dead)")
         )
     print("\n".join(_lines(result)))
     if args.json:
