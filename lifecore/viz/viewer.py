@@ -119,7 +119,13 @@ class TrajectoryViewer:
         boundary: str = "torus",
         interval: int = 100,
     ):
-        rule_text = str(as_rule(rule))  # raises RuleError
+        parsed = as_rule(rule)  # raises RuleError
+        if getattr(parsed, "topology", None) is not None:
+            raise ViewerError(
+                f"rule {parsed} has a bounded-grid suffix: the viewer's board is size x size "
+                f"with the boundary given by `boundary` ('torus' or 'dead')"
+            )
+        rule_text = str(parsed)
         _check(density, size, seed, steps, boundary)
         options = sorted({str(Rule.parse(r)) for r in NAMED_RULES.values()} | {rule_text})
         self.widget = _widget_class()(

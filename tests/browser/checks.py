@@ -52,8 +52,9 @@ candidates.forEach(function (el) {
   var key = lifecoreDescribe(el);
   if (seen.has(key)) return;
   seen.add(key);
-  var need = Math.max(el.scrollWidth, box.width);
-  out.push(key + ": " + Math.round(need) + " px wide, the column is " + width + " px");
+  var need = Math.round(Math.max(el.scrollWidth, box.width));
+  out.push(key + ": " + need + " px of content" + (clipped ? " scrolled inside " +
+    el.clientWidth + " px" : "") + ", the column is " + width + " px");
 });
 return out;
 """

@@ -64,11 +64,12 @@ def test_static_html_cannot_be_closed_by_a_rule_string():
         ({"steps": 0}, "steps"),
         ({"seed": -1}, "seed"),
         ({"boundary": "klein"}, "boundary"),
+        ({"rule": "B3/S23:T16,16"}, "bounded-grid suffix"),
     ],
 )
 def test_bad_settings_are_refused_by_name(kwargs, words):
     with pytest.raises(ValueError, match=words):
         trajectory_viewer(**kwargs)
-    if "rule" not in kwargs:
+    if "rule" not in kwargs or ":" in kwargs["rule"]:
         with pytest.raises(ViewerError):
             trajectory_viewer(**kwargs)

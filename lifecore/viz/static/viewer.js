@@ -68,90 +68,120 @@ var LifecoreViewer = (function () {
     return out;
   }
 
-  // One half (birth or survival) of a Hensel rule into the table; null if it reads, else
-  // the error.
-  function henselHalf(text, survival, table, label) {
-    var parts = text.match(/[0-8]-?[a-z]*/g) || [];
-    if (parts.join("") !== text) return "cannot read the " + label + " part '" + text + "'";
-    var centre = survival ? 16 : 0;
-    for (var p = 0; p < parts.length; p++) {
-      var count = Number(parts[p][0]), rest = parts[p].slice(1), negate = rest[0] === "-";
-      var letters = negate ? rest.slice(1) : rest;
+  // One half (birth or survival) of a Hensel rule: {groups: {count: [letters]}} or {error}.
+  function henselHalf(text, label) {
+    var groups = {}, minus = {}, pos = 0, re = /([0-9])(-?)([a-z]*)/y;
+    while (pos < text.length) {
+      re.lastIndex = pos;
+      var m = re.exec(text);
+      if (!m) {
+        return { error: "unexpected '" + text[pos] + "' in " + label + " part '" + text +
+          "': Hensel letters and '-' must follow a count digit" };
+      }
+      var count = Number(m[1]), negate = m[2] === "-", letters = m[3];
+      if (count > 8) {
+        return { error: label + " count " + count + " impossible: the moore neighbourhood " +
+          "has 8 cells" };
+      }
       for (var i = 0; i < letters.length; i++) {
         if (LETTERS[count].indexOf(letters[i]) < 0) {
-          return "letter '" + letters[i] + "' is not a Hensel class of " + count + " neighbours" +
-            (LETTERS[count] ? " (" + LETTERS[count].split("").join(", ") + ")" : " (it has none)");
+          return { error: "letter '" + letters[i] + "' is not a Hensel class of " + count +
+            " neighbours" + (LETTERS[count] ? " (" + LETTERS[count].split("").join(", ") + ")" : "") };
         }
       }
-      var chosen = letters && !negate ? letters : LETTERS[count].split("").filter(function (l) {
-        return letters.indexOf(l) < 0;
-      }).join("");
-      if (!LETTERS[count]) {
-        totalisticTable([count], [count], "moore").forEach(function (v, i) {
-          if (v && (i & 16) === centre) table[i] = 1;
-        });
-        continue;
+      var chosen = (letters && !negate) ? letters.split("") :
+        LETTERS[count].split("").filter(function (l) { return letters.indexOf(l) < 0; });
+      if (count in groups && (negate || minus[count])) {
+        return { error: label + " count " + count + " given twice with a '-' in '" + text + "'" };
       }
-      chosen.split("").forEach(function (l) {
-        henselClass(count, l).forEach(function (x) { table[x | centre] = 1; });
-      });
+      groups[count] = (groups[count] || []).concat(chosen);
+      minus[count] = negate;
+      pos = re.lastIndex;
     }
-    return null;
+    return { groups: groups };
   }
 
-  function readHensel(text) {
-    var m = /^[Bb]([0-8a-z-]*)\/?[Ss]([0-8a-z-]*)$/.exec(text);
-    if (!m) return null;
-    var table = new Uint8Array(512);
-    var error = henselHalf(m[1], false, table, "birth") || henselHalf(m[2], true, table, "survival");
-    if (error) return { error: "cannot read rule '" + text + "': " + error };
-    return { table: table, name: "B" + m[1] + "/S" + m[2], neighbourhood: "moore",
-      family: "isotropic" };
+  // Golly's canonical text of a half: all letters -> the digit; else the shorter of the
+  // letters and '-' with the missing ones (the letters on a tie).
+  function henselText(groups) {
+    return Object.keys(groups).map(Number).sort().map(function (count) {
+      var allowed = LETTERS[count], present = groups[count].filter(function (l, i, a) {
+        return a.indexOf(l) === i;
+      });
+      if (present.length === allowed.length) return String(count);
+      var plain = present.length <= Math.floor(allowed.length / 2) ||
+        (present.length === 7 && allowed.length === 13);
+      var shown = plain ? present : allowed.split("").filter(function (l) {
+        return present.indexOf(l) < 0;
+      });
+      return count + (plain ? "" : "-") + shown.sort().join("");
+    }).join("");
   }
+
+  function readHensel(birthText, survivalText) {
+    var halves = [henselHalf(birthText, "birth"), henselHalf(survivalText, "survival")];
+    for (var h = 0; h < 2; h++) if (halves[h].error) return { error: halves[h].error };
+    var table = new Uint8Array(512), totalistic = true;
+    halves.forEach(function (half, survival) {
+      Object.keys(half.groups).forEach(function (key) {
+        var count = Number(key), letters = half.groups[key];
+        if (!LETTERS[count]) {
+          totalisticTable([count], [count], "moore").forEach(function (v, i) {
+            if (v && (i & 16) === survival * 16) table[i] = 1;
+          });
+          return;
+        }
+        var distinct = letters.filter(function (l, i, a) { return a.indexOf(l) === i; });
+        if (distinct.length && distinct.length < LETTERS[count].length) totalistic = false;
+        distinct.forEach(function (l) {
+          henselClass(count, l).forEach(function (x) { table[x | (survival * 16)] = 1; });
+        });
+      });
+    });
+    var name = "B" + henselText(halves[0].groups) + "/S" + henselText(halves[1].groups);
+    return { table: table, name: name, neighbourhood: "moore",
+      family: totalistic ? "outer-totalistic" : "isotropic" };
+  }
+
+  // Window-index weight of each cell of a MAP index, most significant first, by length:
+  // Moore, hexagonal, von Neumann (the shorter forms' orders as bgolly reads them).
+  var MAP_CELLS = { 86: [256, 128, 64, 32, 16, 8, 4, 2, 1], 22: [2, 1, 32, 16, 8, 256, 128],
+    6: [128, 32, 16, 8, 2] };
+  var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
   function readMap(text) {
-    var b64 = text.slice(3);
-    var clean = b64.replace(/=+$/, "");
-    if (!/^[A-Za-z0-9+/]+$/.test(clean) || (clean.length !== 86 && clean.length !== 85)) {
-      return { error: "cannot read rule '" + text + "': MAP needs 512 bits in base64 (86 characters)" };
+    var code = text.slice(3);
+    var body = code.length > 2 && code.slice(-2) === "==" ? code.slice(0, -2) : code;
+    var cells = MAP_CELLS[body.length];
+    if (!cells) {
+      return { error: "a MAP rule needs 86 base64 characters after 'MAP' (or 22 for a " +
+        "hexagonal, 6 for a von Neumann rule), got " + body.length };
     }
-    var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    var table = new Uint8Array(512), bit = 0;
-    for (var i = 0; i < clean.length && bit < 512; i++) {
-      var v = alphabet.indexOf(clean[i]);
-      for (var j = 5; j >= 0 && bit < 512; j--) table[bit++] = (v >> j) & 1;
+    var bits = [];
+    for (var i = 0; i < body.length; i++) {
+      var v = BASE64.indexOf(body[i]);
+      if (v < 0) return { error: "character '" + body[i] + "' of the MAP rule is not base64" };
+      for (var j = 5; j >= 0; j--) bits.push((v >> j) & 1);
     }
-    return { table: table, name: "MAP" + b64, neighbourhood: "moore", family: "map" };
+    var table = new Uint8Array(512);
+    for (var w = 0; w < 512; w++) {
+      var index = 0;
+      for (var c = 0; c < cells.length; c++) index = (index << 1) | (w & cells[c] ? 1 : 0);
+      table[w] = bits[index];
+    }
+    var hood = { 86: "moore", 22: "hex", 6: "vonneumann" }[body.length];
+    return { table: table, name: "MAP" + body, neighbourhood: hood, family: "map" };
   }
 
-  // Read a rule: B/S (either order), legacy S/B, a V or H suffix, a name, or MAP.
-  // Returns {table, name, neighbourhood} or {error}; the grammar follows lifecore.Rule.parse.
-  function parseRule(text, names) {
-    var raw = String(text).trim();
-    if (!raw) return { error: "empty rule string" };
-    var named = names && names[nameKey(raw)];
-    if (named) raw = named;
-    var compact = raw.replace(/\s+/g, "");
-    if (/^MAP/i.test(compact)) return readMap("MAP" + compact.slice(3));
-    if (/[a-z]/.test(compact.replace(/^[Bb]|\/[Ss]|[Ss]$|[Ss](?=[0-8])/g, ""))) {
-      var hensel = readHensel(compact);
-      if (hensel) return hensel;
-    }
-    compact = compact.toUpperCase();
-    var m = /^B(\d*)\/?S(\d*)([A-Z]?)$/.exec(compact), b, s, x;
-    if (m) { b = m[1]; s = m[2]; x = m[3]; }
-    else if ((m = /^S(\d*)\/?B(\d*)([A-Z]?)$/.exec(compact))) { s = m[1]; b = m[2]; x = m[3]; }
-    else if ((m = /^(\d*)\/(\d*)([A-Z]?)$/.exec(compact))) { s = m[1]; b = m[2]; x = m[3]; }
-    else {
-      return { error: "cannot read rule '" + text + "': expected B/S notation such as " +
-        "'B3/S23', 'B13/S012V', 'B2/S34H', legacy '23/3', a MAP string, or a known name " +
-        "such as 'HighLife'" };
-    }
-    if (!(x in SUFFIX)) {
-      return { error: "unknown neighbourhood suffix '" + x + "' in rule '" + text +
-        "': use none (Moore), 'V' (von Neumann) or 'H' (hexagonal)" };
-    }
-    var hood = SUFFIX[x], size = NEIGHBOURHOODS[hood].length;
+  var PART = "([0-9ac-gi-rtuw-z-]*)";
+  var GRAMMARS = [
+    [new RegExp("^b" + PART + "[/_]?s" + PART + "([vh]?)$"), 1, 2],
+    [new RegExp("^s" + PART + "[/_]?b" + PART + "([vh]?)$"), 2, 1],
+    [new RegExp("^" + PART + "[/_]" + PART + "([vh]?)$"), 2, 1]
+  ];
+
+  function totalistic(b, s, hood) {
+    var size = NEIGHBOURHOODS[hood].length;
     var birth = digits(b), survival = digits(s);
     var parts = [["birth", birth], ["survival", survival]];
     for (var p = 0; p < 2; p++) {
@@ -167,6 +197,39 @@ var LifecoreViewer = (function () {
       neighbourhood: hood,
       family: "outer-totalistic"
     };
+  }
+
+  // Read a rule as lifecore.rules.parse_rule does: B/S (either order), legacy S/B, a V or
+  // H suffix, Hensel letters (Moore), MAP (Moore, hexagonal, von Neumann), or a name.
+  // Returns {table, name, neighbourhood, family} or {error}. Bounded-grid suffixes (:T, :P)
+  // are refused: the viewer's boundary menu chooses torus or dead edges.
+  function parseRule(text, names) {
+    var raw = String(text).trim();
+    if (!raw) return { error: "empty rule string" };
+    if (raw.indexOf(":") >= 0) {
+      return { error: "the viewer has no bounded-grid suffix ('" + raw.slice(raw.indexOf(":")) +
+        "'): choose torus or dead with the boundary menu" };
+    }
+    var named = names && names[nameKey(raw)];
+    var compact = (named || raw).replace(/\s+/g, "");
+    if (/[^\x00-\x7f]/.test(compact)) {
+      return { error: "rule '" + text + "' holds a non-ASCII character" };
+    }
+    if (/^map/i.test(compact)) return readMap(compact);
+    var lower = compact.toLowerCase(), m = null, g;
+    for (g = 0; g < GRAMMARS.length && !m; g++) m = GRAMMARS[g][0].exec(lower);
+    if (!m) {
+      return { error: "cannot read rule '" + text + "': expected B/S notation such as " +
+        "'B3/S23', 'B13/S012V', 'B2/S34H', legacy '23/3', Hensel notation such as " +
+        "'B2-a/S12', a MAP string, or a known name such as 'HighLife'" };
+    }
+    var b = m[GRAMMARS[g - 1][1]], s = m[GRAMMARS[g - 1][2]], hood = SUFFIX[m[3].toUpperCase()];
+    if (!/[a-z-]/.test(b + s)) return totalistic(b, s, hood);
+    if (hood !== "moore") {
+      return { error: "Hensel letters need the Moore neighbourhood (as in Golly), but rule '" +
+        text + "' names the " + hood + " one" };
+    }
+    return readHensel(b, s);
   }
 
   // One generation: board is a Uint8Array of h*w cells (row-major, 0/1).
