@@ -1,34 +1,28 @@
 """Rows, rules and figures of the chapter "Beyond Life-like rules".
 
 The chapter takes the book's chain (simulate, learn, certify, read back, identify) from the
-18-class outer-totalistic rules to the isotropic (102 classes) and MAP (512 windows)
-families. What it quotes is computed here: the family sizes from `lifecore.families`,
-agreement with Golly's own output on the bgolly fixtures, the symmetry-prior experiment
-(plain, p4 and d4 networks trained with `lifecore.train` and certified with
-`lifecore.certify`, beside the lower bound of `lifecore.symmetry`), and the rule strings
-read back from certified networks.
+outer-totalistic rules to the isotropic and MAP families (`lifecore.book.families` holds its
+family sizes, Golly cases and tabulation). Here: a spaceship check for the named rules, a
+chiral and an asymmetric rule, and the symmetry-prior experiment (plain, p4 and d4 networks
+trained with `lifecore.train`, which ends each run with a `lifecore.certify` certificate,
+beside the lower bound of `lifecore.symmetry`) with the rules read back from certified
+networks.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Optional, Sequence
 
 import numpy as np
 
-from ..families import window_classes
 from ..rules import AnyRule, RuleLike, as_rule, from_window_table
 from ..symmetry import lower_bound, window_orbits
 from ..windows import ALL_WINDOWS
 
 __all__ = [
-    "FAMILIES",
     "NAMED_ISOTROPIC",
-    "GOLLY_FIXTURES",
-    "family_rows",
-    "golly_rows",
     "spaceship_shift",
     "chiral_rule",
     "north_wind_rule",
@@ -37,99 +31,12 @@ __all__ = [
     "prior_runs",
     "prior_grid",
     "bound_rows",
+    "orbit_answers",
+    "orbit_figure",
 ]
-
-#: The three families of rules on the 3x3 window, smallest first.
-FAMILIES = ("outer-totalistic", "isotropic", "map")
 
 #: Named isotropic rules of LifeWiki (Hensel notation, as Golly writes them).
 NAMED_ISOTROPIC = {"Just Friends": "B2-a/S12", "tlife": "B3/S2-i34q"}
-
-#: bgolly's answers for isotropic and MAP rules (see the README there).
-GOLLY_FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "golly"
-
-
-def family_rows() -> list[dict]:
-    """One row per family: its classes on the Moore window and how many rules it holds.
-
-    ``classes`` is counted by `lifecore.families.window_classes`; ``rules`` is the exponent
-    ``classes`` of ``2 ** classes`` (each class independently maps to 0 or 1).
-    """
-    examples = {
-        "outer-totalistic": "B3/S23 (Life)",
-        "isotropic": "B2-a/S12 (Just Friends)",
-        "map": "any 512-bit table",
-    }
-    rows = []
-    for family in FAMILIES:
-        classes = window_classes(family)
-        rows.append(
-            {
-                "family": family,
-                "classes": classes.count,
-                "rules": f"2^{classes.count}",
-                "rules (digits)": len(str(2**classes.count)),
-                "example": examples[family],
-            }
-        )
-    return rows
-
-
-def _golly_board(path: Path) -> tuple[AnyRule, np.ndarray, int]:
-    """The whole bounded grid of a bgolly fixture: (rule with its grid, board, generation).
-
-    Golly centres a W x H grid on the origin, so the pattern's cell at ``Pos + (dx, dy)``
-    is board cell ``(top + dy + H // 2, left + dx + W // 2)``.
-    """
-    from ..rle import load
-
-    pattern = load(path)
-    rule = as_rule(pattern.rule)
-    if pattern.topology is not None:
-        rule = rule.with_topology(pattern.topology)
-    height, width = rule.topology.shape
-    board = np.zeros((height, width), np.uint8)
-    left, top = pattern.position or (-(width // 2), -(height // 2))
-    rows, cols = np.nonzero(pattern.cells)
-    board[rows + top + height // 2, cols + left + width // 2] = 1
-    return rule, board, int(pattern.generation or 0)
-
-
-def golly_rows(
-    cases: Sequence[str] = (
-        "just_friends_torus",
-        "tlife_torus",
-        "tlife_plane",
-        "many_letters_torus",
-        "random_map_plane",
-    ),
-    folder: Path = GOLLY_FIXTURES,
-) -> list[dict]:
-    """`lifecore.simulate` against Golly's ``bgolly`` on stored soups, one row per case.
-
-    Each case is a soup filling a bounded grid (``NAME.in.rle``) and what bgolly wrote after
-    running it (``NAME.out.rle``, generation in its ``#CXRLE`` line). The rule string, with
-    its ``:T`` or ``:P`` suffix, alone decides the boundary.
-    """
-    from ..simulate import simulate
-
-    rows = []
-    for case in cases:
-        rule, before, _ = _golly_board(folder / f"{case}.in.rle")
-        _, after, generations = _golly_board(folder / f"{case}.out.rle")
-        ours = simulate(before, rule, generations, keep="last")
-        grid = "torus" if rule.topology.kind == "T" else "plane"
-        rows.append(
-            {
-                "rule": str(rule.with_topology(None)),
-                "family": rule.family,
-                "grid": f"{grid} {rule.topology.width}x{rule.topology.height}",
-                "generations": generations,
-                "live cells (Golly)": int(after.sum()),
-                "cells that differ": int((ours != after).sum()),
-            }
-        )
-    return rows
 
 
 def spaceship_shift(board: np.ndarray, rule: RuleLike, period: int) -> Optional[tuple[int, int]]:
@@ -325,3 +232,36 @@ def bound_rows(rules: dict[str, RuleLike], window: int = 3) -> list[dict]:
             }
         )
     return rows
+
+
+def orbit_answers(rule: RuleLike, index: int, group: str = "d4") -> list[tuple[int, int]]:
+    """The windows of the ``group`` orbit of window ``index`` with the rule's answer on
+    each: ``[(window index, next state), ...]``, the answers equal to 1 first."""
+    from ..symmetry import group_permutations
+
+    table = as_rule(rule).window_table
+    members = sorted({int(i) for i in group_permutations(group)[:, index]})
+    return sorted(((i, int(table[i])) for i in members), key=lambda pair: -pair[1])
+
+
+def orbit_figure(rule: RuleLike, index: int, group: str = "d4"):
+    """One row of small panels: the windows of one ``group`` orbit, each titled with the
+    rule's answer, so a reader sees which images a ``group``-invariant network must
+    confuse. Returns the matplotlib figure (column width)."""
+    import matplotlib.pyplot as plt
+
+    from .figures import COLUMN
+
+    pairs = orbit_answers(rule, index, group)
+    fig, axes = plt.subplots(1, len(pairs), figsize=(COLUMN, COLUMN / len(pairs) + 0.45))
+    for ax, (window, answer) in zip(np.atleast_1d(axes), pairs):
+        ax.imshow(ALL_WINDOWS[window], cmap="Greys", vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xticks(np.arange(-0.5, 3), minor=True)
+        ax.set_yticks(np.arange(-0.5, 3), minor=True)
+        ax.grid(which="minor", color="0.6", linewidth=0.8)
+        ax.tick_params(which="minor", length=0)
+        ax.set_title(f"→ {answer}")
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.8, wspace=0.15)
+    return fig

@@ -4,7 +4,7 @@ import pytest
 from lifecore.book import beyond
 from lifecore.patterns import pattern
 from lifecore.rules import as_rule
-from lifecore.symmetry import is_invariant, window_orbits
+from lifecore.symmetry import is_invariant
 from lifecore.windows import ALL_WINDOWS
 
 
@@ -15,34 +15,6 @@ def _on_board(cells: np.ndarray, size: int = 16) -> np.ndarray:
         size // 2 - h // 2 : size // 2 - h // 2 + h, size // 2 - w // 2 : size // 2 - w // 2 + w
     ] = cells
     return board
-
-
-def test_family_sizes_from_independent_counts():
-    rows = {r["family"]: r for r in beyond.family_rows()}
-    state = ALL_WINDOWS[:, 1, 1]
-    count = ALL_WINDOWS.sum(axis=(1, 2)) - state
-    assert rows["outer-totalistic"]["classes"] == len(set(zip(state, count))) == 18
-    assert rows["isotropic"]["classes"] == len(np.unique(window_orbits("d4"))) == 102
-    assert rows["map"]["classes"] == 512
-    assert [r["rules"] for r in rows.values()] == ["2^18", "2^102", "2^512"]
-    assert rows["map"]["rules (digits)"] == 155  # 2^512 = 1.34e154
-
-
-def test_golly_rows_agree_with_bgolly():
-    rows = beyond.golly_rows()
-    assert {r["family"] for r in rows} == {"isotropic", "map"}
-    assert all(r["cells that differ"] == 0 and r["live cells (Golly)"] > 0 for r in rows)
-    assert rows[0]["rule"] == "B2-a/S12" and rows[0]["grid"] == "torus 32x24"
-
-
-def test_golly_rows_notice_a_wrong_board(tmp_path):
-    # the same soup, run by a different rule, must not match Golly's answer
-    src = beyond.GOLLY_FIXTURES
-    text = (src / "just_friends_torus.in.rle").read_text().replace("B2-a/S12", "B2/S12")
-    (tmp_path / "case.in.rle").write_text(text)
-    (tmp_path / "case.out.rle").write_text((src / "just_friends_torus.out.rle").read_text())
-    (row,) = beyond.golly_rows(["case"], folder=tmp_path)
-    assert row["cells that differ"] > 0
 
 
 def test_spaceship_shift_known_ships():
@@ -119,3 +91,21 @@ def test_prior_run_respects_the_bound():
     assert run.group == "p4" and run.window == 3 and run.bound == 7
     assert not run.certified and run.counterexamples >= run.bound and run.read_back is None
     assert run.to_dict()["rule_name"] == "wind"
+
+
+def test_orbit_answers_of_the_chiral_rule():
+    # NW and N alive, centre dead: four quarter turns are born, their four mirrors are not
+    pairs = beyond.orbit_answers(beyond.chiral_rule(), 256 + 128, "d4")
+    assert [a for _, a in pairs] == [1] * 4 + [0] * 4
+    assert (256 + 128, 1) in pairs and (128 + 64, 0) in pairs
+    assert [a for _, a in beyond.orbit_answers(beyond.chiral_rule(), 384, "p4")] == [1] * 4
+    assert len(beyond.orbit_answers("B3/S23", 16, "d4")) == 1  # the lone centre
+
+
+def test_orbit_figure_has_one_panel_per_window():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig = beyond.orbit_figure(beyond.chiral_rule(), 384)
+    assert len(fig.axes) == 8 and fig.axes[0].get_title() == "→ 1"
+    assert fig.axes[-1].get_title() == "→ 0"
