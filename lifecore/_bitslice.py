@@ -24,31 +24,55 @@ Layout
     still in cache.
 
 Rule and neighbourhoods
-    Moore (8), von Neumann (4) and hex (6: Moore minus up-right and down-left) each
-    have their own adder network feeding the same 4 count planes. The rule reaches
-    the one compiled kernel as two ``(10,)`` arrays of all-ones / zero word masks
-    (birth / survival per count), so no rule, neighbourhood or board size triggers a
-    new compilation; compiled code is cached on disk (``cache=True``).
+    Outer-totalistic rules (recognised from the window table whatever the rule's class,
+    so B3/S23 written as a MAP string runs here too): Moore (8), von Neumann (4) and hex
+    (6: Moore minus up-right and down-left) each have their own adder network feeding the
+    same 4 count planes; the rule reaches the kernel as two ``(10,)`` arrays of all-ones /
+    zero word masks (birth / survival per count). Any other rule (isotropic, MAP) is its
+    512-entry window table as a Boolean function of the 9 neighbour planes, compiled to a
+    short bitwise program (`lifecore._windowlogic`: a reduced decision diagram) that
+    `lifecore._bittable` interprets over blocks of rows. No rule, neighbourhood or board
+    size triggers a new compilation, and compiled code is cached on disk (``cache=True``);
+    only long ``keep="last"`` runs of a non-outer-totalistic table compile a kernel for
+    that table (`lifecore._bitcompile`, when the run has `COMPILE_AT` cell updates).
+
+keep="last"
+    Without frames to fill, the state stays packed from the first generation to the last
+    and nothing is unpacked until the end.
 
 Threads
     The kernels are serial on purpose. On the 2-core machine this was tuned on, with
     other work sharing the cores, a ``prange`` version gained nothing measurable, and
     under numba's OpenMP threading layer each parallel region then cost ~8 ms: more
-    than a whole serial step of a 2048x2048 board (~1 ms).
+    than a whole serial step of a 2048x2048 board (~1 ms). Measured again for the
+    compiled table kernels (2048x2048, ``NUMBA_NUM_THREADS=2``, load average ~12 on the
+    2 cores): ``prange`` over rows gave 0.15-1.0 Gcell/s against 1.7-2.6 serial under
+    OpenMP, and 3.1-3.8 against 3.4-4.4 under the workqueue layer. It may pay on an idle
+    machine; that could not be measured here.
 """
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from functools import partial
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 import numba
 import numpy as np
 
-from .rules import Rule
+from ._bitcompile import compiled_run, compiled_run_ot
+from ._bittable import block_rows, table_rows
+from ._boards import check_result_size
+from ._repeat import RepeatDetector, Stopped
+from ._windowlogic import FIRST_FREE, ONE, ZERO, compile_table, outer_totalistic, window_table
 
 __all__ = ["step", "simulate"]
 
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+#: Cell updates (boards x cells x steps) from which ``keep="last"`` compiles a kernel for
+#: the rule (`lifecore._bitcompile`: ~1-4 s once per rule and session, then roughly 8x
+#: the interpreted speed for a window table, 1.5x the generic adder kernel for an
+#: outer-totalistic rule).
+COMPILE_AT = 2**30
 _NB_CODE = {"moore": 0, "vonneumann": 1, "hex": 2}
 # _LUT[v]: the 8 bits of byte v spread into the 8 bytes of a word (little-endian order).
 _LUT = np.array(
@@ -56,14 +80,14 @@ _LUT = np.array(
 )
 
 
-def _rule_masks(rule: Rule) -> tuple[np.ndarray, np.ndarray]:
-    """All-ones word where the count gives birth (survival), zero elsewhere; 10 counts."""
+def _rule_masks(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """From a ``(2, size + 1)`` next-state table: all-ones words where the count gives
+    birth (survival), zero elsewhere; 10 counts."""
     birth = np.zeros(10, dtype=np.uint64)
     surv = np.zeros(10, dtype=np.uint64)
-    for c in rule.birth:
-        birth[c] = _ONES
-    for c in rule.survival:
-        surv[c] = _ONES
+    table = np.asarray(table)
+    birth[: table.shape[1]] = np.where(table[0] == 1, _ONES, np.uint64(0))
+    surv[: table.shape[1]] = np.where(table[1] == 1, _ONES, np.uint64(0))
     return birth, surv
 
 
@@ -200,70 +224,10 @@ def _unpack(p, out, lut):
 
 
 @numba.njit(inline="always")
-def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
-    """Next state of packed row ``src[b, r]`` into ``dst[b, r]``.
-
-    ``ru``/``rd`` are the rows above and below (already wrapped); ``mu``/``md`` are
-    all-ones, or zero where that row lies outside a dead boundary.
-    """
-    nw = src.shape[2]
-    last = nw - 1
+def _middle(src, b, ru, r, rd, mu, md, dst, last, nb, bm, sm):
+    """Words 1 .. last - 1 of row ``r``: carries from the neighbouring words only."""
     one = np.uint64(1)
     s63 = np.uint64(63)
-    top = np.uint64((w - 1) % 64)  # bit of the last column inside the last word
-    lastmask = _ONES >> (s63 - top)
-    # Edge bits brought round for a torus (zero for a dead boundary).
-    if torus:
-        wu = (src[b, ru, last] >> top) & one & mu
-        wm = (src[b, r, last] >> top) & one
-        wd = (src[b, rd, last] >> top) & one & md
-        eu = ((src[b, ru, 0] & one) << top) & mu
-        em = (src[b, r, 0] & one) << top
-        ed = ((src[b, rd, 0] & one) << top) & md
-    else:
-        wu = np.uint64(0)
-        wm = np.uint64(0)
-        wd = np.uint64(0)
-        eu = np.uint64(0)
-        em = np.uint64(0)
-        ed = np.uint64(0)
-    if nw == 1:
-        uc = src[b, ru, 0] & mu
-        mc = src[b, r, 0]
-        dc = src[b, rd, 0] & md
-        dst[b, r, 0] = lastmask & _word(
-            nb,
-            (uc << one) | wu,
-            uc,
-            (uc >> one) | eu,
-            (mc << one) | wm,
-            mc,
-            (mc >> one) | em,
-            (dc << one) | wd,
-            dc,
-            (dc >> one) | ed,
-            bm,
-            sm,
-        )
-        return
-    # first word: west carry from the far edge
-    uc = src[b, ru, 0] & mu
-    mc = src[b, r, 0]
-    dc = src[b, rd, 0] & md
-    dst[b, r, 0] = _word(
-        nb,
-        (uc << one) | wu,
-        uc,
-        (uc >> one) | ((src[b, ru, 1] & mu) << s63),
-        (mc << one) | wm,
-        mc,
-        (mc >> one) | (src[b, r, 1] << s63),
-        (dc << one) | wd,
-        dc,
-        (dc >> one) | ((src[b, rd, 1] & md) << s63),
-        bm,
-        sm,
-    )
     for k in range(1, last):
         uc = src[b, ru, k] & mu
         mc = src[b, r, k]
@@ -282,56 +246,113 @@ def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
             bm,
             sm,
         )
+
+
+@numba.njit(inline="always")
+def _edge(src, b, ru, r, rd, mu, md, k, pu, pm, pd, nu, nm, nd, nb, bm, sm):
+    """Next state of word ``k`` given the carries from the west (``p*``) and east (``n*``)."""
+    one = np.uint64(1)
+    uc = src[b, ru, k] & mu
+    mc = src[b, r, k]
+    dc = src[b, rd, k] & md
+    uw, ue = (uc << one) | pu, (uc >> one) | nu
+    mw, me = (mc << one) | pm, (mc >> one) | nm
+    dw, de = (dc << one) | pd, (dc >> one) | nd
+    return _word(nb, uw, uc, ue, mw, mc, me, dw, dc, de, bm, sm)
+
+
+@numba.njit(inline="always")
+def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
+    """Next state of packed row ``src[b, r]`` into ``dst[b, r]``.
+
+    ``ru``/``rd`` are the rows above and below (already wrapped); ``mu``/``md`` are
+    all-ones, or zero where that row lies outside a dead boundary.
+    """
+    nw = src.shape[2]
+    last = nw - 1
+    one = np.uint64(1)
+    s63 = np.uint64(63)
+    zero = np.uint64(0)
+    top = np.uint64((w - 1) % 64)  # bit of the last column inside the last word
+    lastmask = _ONES >> (s63 - top)
+    # Edge bits brought round for a torus (zero for a dead boundary).
+    wu = ((src[b, ru, last] >> top) & one & mu) if torus else zero
+    wm = ((src[b, r, last] >> top) & one) if torus else zero
+    wd = ((src[b, rd, last] >> top) & one & md) if torus else zero
+    eu = (((src[b, ru, 0] & one) << top) & mu) if torus else zero
+    em = ((src[b, r, 0] & one) << top) if torus else zero
+    ed = (((src[b, rd, 0] & one) << top) & md) if torus else zero
+    if nw == 1:
+        word = _edge(src, b, ru, r, rd, mu, md, 0, wu, wm, wd, eu, em, ed, nb, bm, sm)
+        dst[b, r, 0] = lastmask & word
+        return
+    # first word: west carry from the far edge
+    nu = (src[b, ru, 1] & mu) << s63
+    nm = src[b, r, 1] << s63
+    nd = (src[b, rd, 1] & md) << s63
+    dst[b, r, 0] = _edge(src, b, ru, r, rd, mu, md, 0, wu, wm, wd, nu, nm, nd, nb, bm, sm)
+    # The middle words, with the neighbourhood as a constant in each branch: after
+    # inlining, the word function has no branch left and the loop vectorises.
+    if nb == 0:
+        _middle(src, b, ru, r, rd, mu, md, dst, last, 0, bm, sm)
+    elif nb == 1:
+        _middle(src, b, ru, r, rd, mu, md, dst, last, 1, bm, sm)
+    else:
+        _middle(src, b, ru, r, rd, mu, md, dst, last, 2, bm, sm)
     # last word: east carry from the far edge, bits past W cleared
-    uc = src[b, ru, last] & mu
-    mc = src[b, r, last]
-    dc = src[b, rd, last] & md
-    dst[b, r, last] = lastmask & _word(
-        nb,
-        (uc << one) | ((src[b, ru, last - 1] & mu) >> s63),
-        uc,
-        (uc >> one) | eu,
-        (mc << one) | (src[b, r, last - 1] >> s63),
-        mc,
-        (mc >> one) | em,
-        (dc << one) | ((src[b, rd, last - 1] & md) >> s63),
-        dc,
-        (dc >> one) | ed,
-        bm,
-        sm,
-    )
+    pu = (src[b, ru, last - 1] & mu) >> s63
+    pm = src[b, r, last - 1] >> s63
+    pd = (src[b, rd, last - 1] & md) >> s63
+    word = _edge(src, b, ru, r, rd, mu, md, last, pu, pm, pd, eu, em, ed, nb, bm, sm)
+    dst[b, r, last] = lastmask & word
 
 
 @numba.njit(cache=True)
-def _run(src, dst, frames, t0, steps, nb, torus, bm, sm, lut):
+def _run(src, dst, frames, t0, steps, torus, nb, bm, sm, code, out, regs, lut, store):
     """Advance the packed boards ``src (N, H, nw)`` by ``steps`` generations.
 
-    Generation ``t0 + s`` is unpacked into ``frames[:, t0 + s]`` (``frames`` is uint8
-    ``(N, T, H, W)``). ``dst`` is scratch of the same shape as ``src``. Returns the
-    array holding the final packed state (``src`` or ``dst``).
+    ``nb`` >= 0 selects the adder network of an outer-totalistic rule (masks ``bm``,
+    ``sm``); ``nb`` = -1 runs the table program ``code`` (result in register ``out``,
+    scratch ``regs`` of ``(registers, rows per block * nw)`` words). With ``store``,
+    generation ``t0 + s`` is unpacked into ``frames[:, t0 + s]`` (uint8 ``(N, T, H, W)``)
+    while its row is in cache; without it the boards stay packed throughout and ``frames``
+    is not touched. ``dst`` is scratch shaped like ``src``. Returns the array holding the
+    final packed state.
     """
     n, h, nw = src.shape
     w = frames.shape[3]
-    ones = _ONES
+    block = regs.shape[1] // nw  # rows per block of the table program
+    # The masks as tuples of scalars: values the compiler may keep in registers (an
+    # array could alias the output, so it would be reloaded for every word).
+    bm = (bm[0], bm[1], bm[2], bm[3], bm[4], bm[5], bm[6], bm[7], bm[8], bm[9])
+    sm = (sm[0], sm[1], sm[2], sm[3], sm[4], sm[5], sm[6], sm[7], sm[8], sm[9])
     a = src
     c = dst
     for s in range(1, steps + 1):
-        t = t0 + s
         for b in range(n):
+            if nb < 0:
+                for r0 in range(0, h, block):
+                    r1 = min(h, r0 + block)
+                    table_rows(a, b, r0, r1, c, w, torus, code, out, regs)
+                    if store:
+                        for r in range(r0, r1):
+                            _unpack_row(c[b, r], frames[b, t0 + s, r], lut)
+                continue
             for r in range(h):
                 # Rows above and below, wrapped; masked to zero outside a dead boundary.
                 ru = r - 1 if r > 0 else h - 1
                 rd = r + 1 if r < h - 1 else 0
-                mu = ones if (r > 0 or torus) else np.uint64(0)
-                md = ones if (r < h - 1 or torus) else np.uint64(0)
+                mu = _ONES if (r > 0 or torus) else np.uint64(0)
+                md = _ONES if (r < h - 1 or torus) else np.uint64(0)
                 _row(a, b, ru, r, rd, mu, md, c, w, nb, torus, bm, sm)
-                _unpack_row(c[b, r], frames[b, t, r], lut)
+                if store:
+                    _unpack_row(c[b, r], frames[b, t0 + s, r], lut)
         a, c = c, a
     return a
 
 
 # --------------------------------------------------------------------------------------
-# Public functions.
+# Python drivers.
 # --------------------------------------------------------------------------------------
 def _packed(x: np.ndarray) -> np.ndarray:
     """Pack a ``(N, H, W)`` 0/1 batch into ``(N, H, ceil(W / 64))`` uint64 words."""
@@ -348,106 +369,131 @@ def _unpacked(p: np.ndarray, w: int) -> np.ndarray:
     return out
 
 
-def step(x: np.ndarray, rule: Rule, boundary: str) -> np.ndarray:
+class _Kernel(NamedTuple):
+    """The rule as `_run` takes it: adder network or table program."""
+
+    nb: int
+    bm: np.ndarray
+    sm: np.ndarray
+    code: np.ndarray
+    out: int
+    registers: int
+    compile: Callable[[], Callable]  # the kernel compiled for this rule (long runs)
+
+
+_NO_MASKS = np.zeros(10, dtype=np.uint64)
+_NO_CODE = np.zeros((0, 5), dtype=np.int64)
+
+
+def _kernel(rule: Any) -> _Kernel:
+    """Adder network for outer-totalistic tables (whatever the rule's class), else a program."""
+    if getattr(rule, "family", "outer-totalistic") == "outer-totalistic" and hasattr(rule, "table"):
+        found: Optional[tuple] = (rule.neighbourhood, rule.table)
+    else:
+        found = outer_totalistic(window_table(rule))
+    if found is not None:
+        bm, sm = _rule_masks(found[1])
+        compiled = partial(compiled_run_ot, found[0], found[1])
+        return _Kernel(_NB_CODE[found[0]], bm, sm, _NO_CODE, 0, FIRST_FREE, compiled)
+    table = window_table(rule)
+    program = compile_table(table)
+    compiled = partial(compiled_run, table)
+    return _Kernel(-1, _NO_MASKS, _NO_MASKS, program.code, program.out, program.registers, compiled)
+
+
+def _advance(
+    state: np.ndarray, frames: np.ndarray, t0: int, steps: int, torus: bool, k: _Kernel, store: bool
+) -> np.ndarray:
+    """Run `_run` on packed ``state``; returns the new packed state (a fresh array)."""
+    nw = state.shape[2]
+    regs = np.empty((k.registers, nw * min(state.shape[1], block_rows(nw))), dtype=np.uint64)
+    regs[ZERO], regs[ONE] = 0, _ONES
+    scratch = np.empty_like(state)
+    return _run(
+        state, scratch, frames, t0, steps, torus, k.nb, k.bm, k.sm, k.code, k.out, regs, _LUT, store
+    )
+
+
+def step(x: np.ndarray, rule: Any, boundary: str) -> np.ndarray:
     """One generation of ``rule`` on a batch ``x`` of 0/1 uint8 boards ``(N, H, W)``.
 
-    A single ``(H, W)`` board is accepted too (`lifecore.simulate.step` passes one).
-    ``boundary`` is ``"torus"`` or ``"dead"`` (cells outside the board are dead).
-    Returns a new C-contiguous uint8 array of the same shape.
+    A single ``(H, W)`` board is accepted too. ``boundary`` is ``"torus"`` or ``"dead"``
+    (cells outside the board are dead). Returns a new C-contiguous uint8 array of the
+    same shape.
     """
     if x.ndim == 2:
         return step(x[None], rule, boundary)[0]
     n, h, w = x.shape
-    bm, sm = _rule_masks(rule)
-    src = _packed(x)
     out = np.empty((n, 1, h, w), dtype=np.uint8)
     # t0 = -1: the one generation computed is written to out[:, 0]
-    _run(
-        src,
-        np.empty_like(src),
-        out,
-        -1,
-        1,
-        _NB_CODE[rule.neighbourhood],
-        boundary == "torus",
-        bm,
-        sm,
-        _LUT,
-    )
+    _advance(_packed(x), out, -1, 1, boundary == "torus", _kernel(rule), True)
     return out.reshape(n, h, w)
 
 
-class _PackedRepeatDetector:
-    """`simulate._RepeatDetector` on packed words: same results, keyed by the packed bytes.
-
-    Packing is one-to-one (bits past W are always zero), so two boards are equal exactly
-    when their packed rows are; dictionary lookups compare the full keys, so hashing
-    never merges distinct states.
-    """
-
-    def __init__(self, n: int, stop: str):
-        self.cycle = stop == "cycle"
-        self.seen: list[dict[bytes, int]] = [dict() for _ in range(n)]
-        self.last: Optional[np.ndarray] = None
-        self.length = np.full(n, -1, dtype=np.int64)
-        self.period = np.zeros(n, dtype=np.int64)
-        self.start = np.full(n, -1, dtype=np.int64)
-
-    def see(self, t: int, p: np.ndarray) -> bool:
-        """Record generation ``t`` (packed boards ``p``); True once all stopped."""
-        body = p
-        if self.cycle:
-            for i in np.flatnonzero(self.length < 0):
-                key = body[i].tobytes()
-                first = self.seen[i].get(key)
-                if first is not None:
-                    self.length[i], self.period[i], self.start[i] = t + 1, t - first, first
-                else:
-                    self.seen[i][key] = t
-        else:
-            if self.last is not None:
-                same = (body == self.last).all(axis=(1, 2)) & (self.length < 0)
-                self.length[same] = t + 1
-                self.period[same] = 1
-                self.start[same] = t - 1
-            self.last = body.copy()
-        return bool((self.length >= 0).all())
-
-    def report(self, frames: int):
-        from .simulate import StopReport
-
-        length = np.where(self.length < 0, frames, self.length)
-        self.seen = []
-        return StopReport(length=length, period=self.period.copy(), start=self.start.copy())
+def _no_frames(x: np.ndarray) -> np.ndarray:
+    return np.empty((x.shape[0], 1, 1, x.shape[2]), dtype=np.uint8)
 
 
 def simulate(
-    x: np.ndarray, rule: Rule, steps: int, boundary: str, stop: Optional[str]
-) -> Union[np.ndarray, tuple]:
+    x: np.ndarray,
+    rule: Any,
+    steps: int,
+    boundary: str,
+    stop: Optional[str] = None,
+    keep: str = "all",
+    max_bytes: Optional[int] = None,
+) -> Union[np.ndarray, Stopped]:
     """Trajectory ``(N, steps + 1, H, W)`` uint8 of a batch ``x`` ``(N, H, W)``.
 
-    With ``stop`` ``"fixed"`` or ``"cycle"``, stop once every board has repeated a state
-    (a fixed point only, or any earlier state) and return ``(frames, StopReport)``, the
-    frames trimmed to the time the last board stopped (see `lifecore.simulate.simulate`).
+    ``keep="last"`` returns only the final boards ``(N, H, W)``; they stay packed from
+    the first step to the last. With ``stop`` ``"fixed"`` or ``"cycle"``, stop once every
+    board has repeated a state (a fixed point only, or any earlier state) and return
+    ``Stopped(frames, report)``, the frames trimmed to the time the last board stopped
+    (see `lifecore.simulate.simulate`). Sizes are checked against ``max_bytes`` before
+    anything is allocated.
     """
     n, h, w = x.shape
     torus = boundary == "torus"
-    nb = _NB_CODE[rule.neighbourhood]
-    bm, sm = _rule_masks(rule)
+    kernel = _kernel(rule)
+    if stop is not None:
+        return _simulate_until_repeat(x, kernel, steps, torus, stop, keep, max_bytes)
+    if keep == "last":
+        if n * h * w * steps >= COMPILE_AT:
+            state = _packed(x)
+            run = kernel.compile()
+            return _unpacked(run(state, np.empty_like(state), steps, torus, w), w)
+        final = _advance(_packed(x), _no_frames(x), 0, steps, torus, kernel, False)
+        return _unpacked(final, w)
+    check_result_size(n * (steps + 1) * h * w, max_bytes)
     frames = np.empty((n, steps + 1, h, w), dtype=np.uint8)
     frames[:, 0] = x
+    _advance(_packed(x), frames, 0, steps, torus, kernel, True)
+    return frames
+
+
+def _simulate_until_repeat(x, kernel, steps, torus, stop, keep, max_bytes) -> Stopped:
+    """Find where every board repeats (packed, no frames kept), then build the frames.
+
+    The first pass keeps only the packed state (and, for ``"cycle"``, one key per
+    generation, 1 bit per cell), so a blinker asked for ``10**9`` steps answers at once;
+    the frames are then allocated once at their final size and filled by a second pass.
+    """
+    n, h, w = x.shape
+    frame_bytes = n * h * w
+    detector = RepeatDetector(n, stop, max_bytes)
     state = _packed(x)
-    scratch = np.empty_like(state)
-    if stop is None:
-        _run(state, scratch, frames, 0, steps, nb, torus, bm, sm, _LUT)
-        return frames
-    detector = _PackedRepeatDetector(n, stop)
     detector.see(0, state)
     t = 0
     for t in range(1, steps + 1):
-        new = _run(state, scratch, frames, t - 1, 1, nb, torus, bm, sm, _LUT)
-        state, scratch = new, state
+        if keep == "all":
+            check_result_size((t + 1) * frame_bytes, max_bytes)
+        state = _advance(state, _no_frames(x), 0, 1, torus, kernel, False)
         if detector.see(t, state):
             break
-    frames = frames[:, : t + 1]
-    return frames, detector.report(frames.shape[1])
+    report = detector.report(t + 1)
+    if keep == "last":
+        return Stopped(_unpacked(state, w), report)
+    frames = np.empty((n, t + 1, h, w), dtype=np.uint8)
+    frames[:, 0] = x
+    _advance(_packed(x), frames, 0, t, torus, kernel, True)
+    return Stopped(frames, report)

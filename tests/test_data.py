@@ -128,3 +128,91 @@ def test_rarest_class_by_hand():
     cov = np.array([[5, 3, 9], [7, 1, 4]])
     name, share = rarest_class(cov)
     assert name == "S1" and share == pytest.approx(1 / 29)
+
+
+def test_class_counts_by_hand():
+    from lifecore.data import class_counts
+
+    states = np.array([[0, 1, 1], [0, 0, 1]])
+    counts = np.array([[3, 2, 2], [0, 8, 3]])
+    out = class_counts(states, counts, 8)
+    expected = np.zeros((2, 9), np.int64)
+    expected[0, 3] = expected[1, 2] = 1
+    expected[1, 2] += 1
+    expected[0, 0] = expected[0, 8] = expected[1, 3] = 1
+    assert out.shape == (2, 9) and np.array_equal(out, expected)
+    nxt = np.array([[1, 1, 0], [0, 0, 1]])
+    trans = class_counts(states, counts, 8, nxt)
+    assert trans.shape == (2, 9, 2) and np.array_equal(trans.sum(axis=2), expected)
+    assert trans[1, 2, 1] == 1 and trans[1, 2, 0] == 1 and trans[0, 3, 1] == 1
+
+
+@pytest.mark.parametrize(
+    "states, counts, size",
+    [([0, 2], [1, 1], 8), ([0, 1], [1, 9], 8), ([0, 1], [1], 8), ([0, 1], [-1, 0], 8)],
+)
+def test_class_counts_rejects_bad_input(states, counts, size):
+    from lifecore.data import class_counts
+
+    with pytest.raises(DataError):
+        class_counts(np.array(states), np.array(counts), size)
+
+
+def test_saved_dataset_carries_a_checksum_that_catches_a_changed_array(tmp_path):
+    import zipfile
+
+    data = make_dataset("B3/S23", n=6, size=8, steps=3, seed=2)
+    path = data.save(tmp_path / "d.npz")
+    assert not list(tmp_path.glob("*.tmp"))
+    with zipfile.ZipFile(path) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    # rewrite one array with a valid archive (so only the checksum can notice)
+    changed = data.trajectory.copy()
+    changed[0] += 1
+    import io
+
+    buf = io.BytesIO()
+    np.save(buf, changed)
+    members["trajectory.npy"] = buf.getvalue()
+    with zipfile.ZipFile(tmp_path / "e.npz", "w") as z:
+        for n, b in members.items():
+            z.writestr(n, b)
+    with pytest.raises(DataError, match="checksum"):
+        TransitionData.load(tmp_path / "e.npz")
+
+
+def test_pairs_must_follow_the_stored_rule(tmp_path):
+    highlife = make_dataset("B36/S23", n=20, size=12, steps=6, seed=0)
+    mislabelled = TransitionData(
+        highlife.x, highlife.y, highlife.trajectory, {**highlife.meta, "rule": "B3/S23"}
+    )
+    mislabelled.save(tmp_path / "m.npz")  # saving is allowed; loading checks
+    with pytest.raises(DataError, match="do not follow the stored rule B3/S23"):
+        TransitionData.load(tmp_path / "m.npz")
+    highlife.save(tmp_path / "h.npz")
+    assert TransitionData.load(tmp_path / "h.npz").rule == Rule.parse("B36/S23")
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"steps": 0}, "steps"),
+        ({"steps": -3}, "steps"),
+        ({"steps": 2.5}, "steps"),
+        ({"seed": -1}, "seed"),
+        ({"seed": 2**64}, "seed"),
+        ({"seed": 10**300}, "seed"),
+        ({"seed": 1.5}, "seed"),
+        ({"n": 0}, "soups"),
+        ({"size": 0}, "size"),
+        ({"n": 10**6, "size": 1000}, "MAX_CELLS"),
+    ],
+)
+def test_make_dataset_bad_arguments_give_clear_messages(kwargs, match):
+    with pytest.raises(DataError, match=match) as info:
+        make_dataset("B3/S23", **kwargs)
+    assert len(str(info.value)) < 200
+
+
+def test_largest_seed_is_accepted():
+    assert make_dataset("B3/S23", n=2, size=6, steps=2, seed=2**64 - 1).meta["seed"] == 2**64 - 1

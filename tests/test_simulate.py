@@ -1,10 +1,18 @@
+import base64
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-from reference import naive_step
+from reference import TableRule, naive_step, naive_table_step
 
 from lifecore import NOTES_RULES, BoardError, Rule, simulate, step
 
@@ -185,7 +193,7 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match="boundary"):
         step(board, "B3/S23", boundary="klein")
     with pytest.raises(ValueError, match="suffix"):
-        step(board, "B3/S23Q")
+        step(board, "B3/S23X")
     with pytest.raises(ValueError, match="steps"):
         simulate(board, "B3/S23", -1)
     with pytest.raises(ValueError, match="stop"):
@@ -198,3 +206,243 @@ def test_input_is_not_modified():
     copy = board.copy()
     simulate(board, "B3/S23", 7)
     assert np.array_equal(board, copy)
+
+
+# -- any window table ------------------------------------------------------------------
+FIXTURES = Path(__file__).parent / "fixtures" / "golly"
+
+
+def read_golly_rle(path: Path) -> tuple[str, list[tuple[int, int]], tuple[int, int]]:
+    """(rule text, live cells as (x, y) from the pattern's top-left, Pos offset (x, y)).
+
+    A decoder written for these fixtures only, independent of `lifecore.rle`."""
+    lines = path.read_text().splitlines()
+    pos = (0, 0)
+    for line in lines:
+        if line.startswith("#CXRLE"):
+            found = re.search(r"Pos=(-?\d+),(-?\d+)", line)
+            pos = (int(found[1]), int(found[2])) if found else pos
+    header = next(i for i, line in enumerate(lines) if line.startswith("x"))
+    rule = lines[header].split("rule =")[1].strip()
+    body = "".join(lines[header + 1 :])
+    cells, x, y = [], 0, 0
+    for count, tag in re.findall(r"(\d*)([bo$!])", body):
+        n = int(count) if count else 1
+        if tag == "o":
+            cells += [(x + k, y) for k in range(n)]
+        if tag in "bo":
+            x += n
+        elif tag == "$":
+            x, y = 0, y + n
+        else:
+            break
+    return rule, cells, pos
+
+
+def golly_case(name: str) -> tuple[str, np.ndarray, np.ndarray, int]:
+    """(rule text with suffix, input board, Golly's board after `gens`, gens)."""
+    rule, cells_in, _ = read_golly_rle(FIXTURES / f"{name}.in.rle")
+    out_rule, cells_out, (left, top) = read_golly_rle(FIXTURES / f"{name}.out.rle")
+    gens = int(re.search(r"Gen=(\d+)", (FIXTURES / f"{name}.out.rle").read_text())[1])
+    w, h = map(int, re.search(r":[TP](\d+),(\d+)$", rule).groups())
+    before, after = np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)
+    for x, y in cells_in:
+        before[y, x] = 1
+    for x, y in cells_out:
+        after[top + y + h // 2, left + x + w // 2] = 1
+    return rule, before, after, gens
+
+
+GOLLY_CASES = sorted(p.name[: -len(".in.rle")] for p in FIXTURES.glob("*.in.rle"))
+
+
+def map_table(text: str) -> np.ndarray:
+    """The 512 bits of a MAP string, decoded here (not by lifecore)."""
+    body = text[3:].split(":")[0]
+    raw = base64.b64decode(body + "=" * (-len(body) % 4))
+    return np.unpackbits(np.frombuffer(raw, np.uint8))[:512]
+
+
+def test_golly_fixtures_are_nontrivial():
+    assert len(GOLLY_CASES) >= 10
+    for name in GOLLY_CASES:
+        _, before, after, gens = golly_case(name)
+        assert gens > 0 and before.any() and after.any() and not np.array_equal(before, after)
+
+
+def suffix(rule: str) -> SimpleNamespace:
+    """The bounded-grid suffix of a fixture's rule, read here."""
+    kind, w, h = re.search(r":([TP])(\d+),(\d+)$", rule).groups()
+    return SimpleNamespace(kind=kind, width=int(w), height=int(h))
+
+
+@pytest.mark.parametrize("name", [n for n in GOLLY_CASES if "map" in n])
+def test_map_fixtures_match_golly_with_decoded_table(name):
+    rule, before, after, gens = golly_case(name)
+    table_rule = TableRule(map_table(rule))
+    table_rule.topology = suffix(rule)
+    assert np.array_equal(simulate(before, table_rule, gens)[-1], after)
+    assert np.array_equal(simulate(before, table_rule, gens, keep="last"), after)
+    got = simulate(torch.from_numpy(before), table_rule, gens, keep="last")
+    assert np.array_equal(got.numpy(), after)
+
+
+def test_golly_plane_background_under_b0():
+    """Golly's :P plane lets the background evolve: under a B0 rule (without S8) the
+    outside is live every other generation. An explicit "dead" boundary keeps it dead, so
+    the two differ here, and agree for a rule without B0."""
+    rule, before, after, gens = golly_case("random_map_plane")
+    table = map_table(rule)
+    assert table[0] == 1 and table[511] == 0  # B0, no S8: the background alternates
+    plane = TableRule(table)
+    plane.topology = suffix(rule)
+    assert np.array_equal(simulate(before, plane, gens, keep="last"), after)
+    assert not np.array_equal(simulate(before, plane, gens, "dead", keep="last"), after)
+    # By hand: outside cells read 1 on odd generations.
+    x = before
+    for t in range(gens):
+        x = naive_table_step(np.pad(x, 1, constant_values=t % 2), table, "dead")[1:-1, 1:-1]
+    assert np.array_equal(x, after)
+    frames, report = simulate(before, plane, 4, stop="cycle")
+    assert np.array_equal(frames, simulate(before, plane, 4)[: len(frames)])
+    no_b0 = TableRule(np.where(np.arange(512) == 0, 0, table))
+    no_b0.topology = suffix(rule)
+    assert np.array_equal(
+        simulate(before, no_b0, 5, keep="last"), simulate(before, no_b0, 5, "dead", keep="last")
+    )
+
+
+@pytest.mark.parametrize("name", GOLLY_CASES)
+def test_fixtures_match_golly_through_rule_strings(name):
+    """The rule string with its bounded-grid suffix alone says torus or plane."""
+    rule, before, after, gens = golly_case(name)
+    assert np.array_equal(simulate(before, rule, gens)[-1], after)
+    assert np.array_equal(simulate(before, rule, gens, keep="last"), after)
+    got = simulate(torch.from_numpy(before), rule, gens, keep="last")
+    assert np.array_equal(got.numpy(), after)
+
+
+def test_life_as_map_table_equals_life_on_random_boards():
+    rule, *_ = golly_case("life_as_map_torus")
+    as_map = TableRule(map_table(rule))
+    rng = np.random.default_rng(7)
+    boards = (rng.random((4, 37, 70)) < 0.4).astype(np.uint8)
+    for boundary in ("torus", "dead"):
+        assert np.array_equal(
+            simulate(boards, as_map, 9, boundary), simulate(boards, "B3/S23", 9, boundary)
+        )
+
+
+@st.composite
+def tables(draw):
+    density = draw(st.sampled_from([0.0, 0.05, 0.5, 0.95, 1.0]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return (np.random.default_rng(seed).random(512) < density).astype(np.uint8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(board=board_strategy(9), table=tables(), boundary=st.sampled_from(["torus", "dead"]))
+def test_any_table_matches_reference(board, table, boundary):
+    want = naive_table_step(board, table, boundary)
+    assert np.array_equal(step(board, TableRule(table), boundary), want)
+    got = step(torch.from_numpy(board).float(), TableRule(table), boundary)
+    assert got.dtype == torch.float32 and np.array_equal(got.numpy(), want)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    boards=st.integers(1, 2).flatmap(
+        lambda n: st.sampled_from([(5, 63), (4, 64), (3, 65), (6, 130), (2, 1)]).flatmap(
+            lambda s: arrays(np.uint8, (n,) + s, elements=st.integers(0, 1))
+        )
+    ),
+    table=tables(),
+    boundary=st.sampled_from(["torus", "dead"]),
+    steps=st.integers(0, 4),
+)
+def test_any_table_word_edges_and_keep_last(boards, table, boundary, steps):
+    rule = TableRule(table)
+    state = boards
+    for _ in range(steps):
+        state = naive_table_step(state, table, boundary)
+    frames = simulate(boards, rule, steps, boundary)
+    assert np.array_equal(frames[:, -1], state)
+    last = simulate(boards, rule, steps, boundary, keep="last")
+    assert last.shape == boards.shape and np.array_equal(last, state)
+    assert np.array_equal(simulate(boards[0], rule, steps, boundary, keep="last"), state[0])
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_keep_last_is_last_frame(rule):
+    rng = np.random.default_rng(11)
+    boards = (rng.random((2, 19, 67)) < 0.4).astype(np.uint8)
+    for boundary in ("torus", "dead"):
+        full = simulate(boards, rule, 7, boundary)
+        assert np.array_equal(simulate(boards, rule, 7, boundary, keep="last"), full[:, -1])
+        got = simulate(torch.from_numpy(boards), rule, 7, boundary, keep="last")
+        assert got.shape == boards.shape and np.array_equal(got.numpy(), full[:, -1])
+
+
+def test_keep_last_with_stop():
+    blinker = np.zeros((6, 6), np.uint8)
+    blinker[2, 1:4] = 1
+    last, report = simulate(blinker, "B3/S23", 10**9, stop="cycle", keep="last")
+    assert np.array_equal(last, blinker) and report.period.tolist() == [2]
+
+
+def test_light_import():
+    code = (
+        "import sys, numpy as np, lifecore\n"
+        "b = np.zeros((8, 8), np.uint8); b[3, 2:5] = 1\n"
+        "assert lifecore.simulate(b, 'B3/S23', 3).shape == (4, 8, 8)\n"
+        "lifecore.simulate(b, 'B3/S23', 3, keep='last', stop='cycle')\n"
+        "print(sorted(m for m in ('torch', 'e2cnn', 'matplotlib') if m in sys.modules))\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def symmetrised(table: np.ndarray) -> np.ndarray:
+    """The table made isotropic: each window takes the value of its D4 orbit's smallest
+    index (computed here from the 3x3 windows, not by lifecore)."""
+    index = np.arange(512)
+    windows = ((index[:, None] >> (8 - np.arange(9))) & 1).reshape(512, 3, 3)
+    weights = (2 ** (8 - np.arange(9))).reshape(3, 3)
+    canon = index.copy()
+    for k in range(4):
+        for flip in (False, True):
+            w = np.rot90(windows, k, axes=(1, 2))
+            w = w[:, :, ::-1] if flip else w
+            canon = np.minimum(canon, (w * weights).sum(axis=(1, 2)))
+    return table[canon]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    board=board_strategy(10),
+    seed=st.integers(0, 2**32 - 1),
+    k=st.integers(1, 3),
+    flip=st.booleans(),
+)
+def test_isotropic_tables_commute_with_rotations_and_reflections(board, seed, k, flip):
+    table = (np.random.default_rng(seed).random(512) < 0.5).astype(np.uint8)
+    rule = TableRule(symmetrised(table))
+
+    def move(b):
+        b = np.rot90(b, k)
+        return b[:, ::-1] if flip else b
+
+    for boundary in ("torus", "dead"):
+        assert np.array_equal(step(move(board), rule, boundary), move(step(board, rule, boundary)))
+
+
+def test_map_tables_need_not_commute():
+    # The property above must be able to fail: a random MAP table breaks the symmetry.
+    table = (np.random.default_rng(5).random(512) < 0.5).astype(np.uint8)
+    board = (np.random.default_rng(6).random((12, 12)) < 0.4).astype(np.uint8)
+    rule = TableRule(table)
+    assert not np.array_equal(step(np.rot90(board), rule), np.rot90(step(board, rule)))

@@ -1,0 +1,113 @@
+"""``python -m lifecore train``: one network, one rule, one checkpoint.
+
+Every option is checked before any training (a bad value is one line on stderr and exit
+status 2 through `lifecore.cli.main`); a checkpoint of another run at ``--out`` is refused
+unless ``--fresh`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["register_cli"]
+
+
+def _options(args: argparse.Namespace):
+    """The rule, the built model and the `TrainConfig` the arguments ask for, all checked."""
+    import torch
+
+    from .. import models
+    from ..files import check_writable
+    from ..rules import as_rule
+    from .config import TrainConfig, TrainError, check_seed
+    from .loop import resolve_device
+    from .state import state_path
+
+    rule = as_rule(args.rule)
+    seed = check_seed(args.seed, "--seed")
+    if args.threads is not None and args.threads < 1:
+        raise TrainError(f"--threads must be a positive integer, got {args.threads}")
+    resolve_device(args.device)
+    overrides = {
+        "max_epochs": args.max_epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+        "patience": args.patience,
+        "device": args.device,
+        "threads": args.threads,
+        "certify": False if args.no_certify else None,
+    }
+    config = TrainConfig(seed=seed, **{k: v for k, v in overrides.items() if v is not None})
+    k, largest = args.kernel_size, config.data_size - 1
+    if config.certify:
+        from ..certify import MAX_WINDOW
+
+        largest = min(largest, MAX_WINDOW)
+    if not (isinstance(k, int) and 1 <= k <= largest and k % 2 == 1):
+        why = "the largest window a proof enumerates" if config.certify else "the boards"
+        raise TrainError(f"--kernel-size must be odd, 1 to {largest} ({why}), got {k}")
+    torch.manual_seed(seed)
+    net = models.build(args.model, kernel_size=k)
+    check_writable(args.out)
+    check_writable(state_path(args.out))
+    return rule, net, config
+
+
+def _cli_train(args: argparse.Namespace) -> int:
+    from .loop import train_rule
+
+    rule, net, config = _options(args)
+    result = train_rule(
+        rule,
+        net,
+        seed=config.seed,
+        config=config,
+        checkpoint=args.out,
+        progress=not args.quiet,
+        fresh=args.fresh,
+    )
+    cert = result.certificate
+    proof = (
+        "certified=None"
+        if cert is None
+        else f"certified={cert.exact} inputs={cert.inputs} margin={cert.margin:.3g}"
+        + (f" counterexamples={cert.counterexample_count}" if not cert.exact else "")
+    )
+    print(
+        f"{rule} {args.model} seed={config.seed}: exact={result.exact} {proof} "
+        f"stopped={result.stopped} epochs={result.epochs} train_loss={result.train_loss:.4g} "
+        f"val_cell_accuracy={result.val_cell_accuracy:.4%} "
+        f"val_board_accuracy={result.val_board_accuracy:.2%} "
+        f"seconds={result.seconds:.1f} -> {args.out}"
+    )
+    if cert is not None and not cert.exact and cert.reason:
+        print(f"not certified: {cert.reason}")
+    return 0
+
+
+def register_cli(subparsers) -> None:
+    """Add the ``train`` subcommand to ``subparsers`` (see `lifecore.cli`)."""
+    p = subparsers.add_parser("train", help="train one network on one rule and save it")
+    p.add_argument("--rule", required=True, help="rule, e.g. B3/S23 or a named rule")
+    p.add_argument("--model", default="cnn-small", help="model name (lifecore.models.MODEL_NAMES)")
+    p.add_argument("--seed", type=int, default=0, help="0 to 2**63 - 1")
+    p.add_argument("--out", required=True, help="checkpoint path (lifecore.models.load reads it)")
+    p.add_argument("--kernel-size", type=int, default=5)
+    p.add_argument("--max-epochs", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--lr", type=float)
+    p.add_argument("--patience", type=int)
+    p.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+    p.add_argument("--threads", type=int, help="torch threads (default: torch's)")
+    p.add_argument(
+        "--no-certify",
+        action="store_true",
+        help="skip the proof: exact then means the validation set and a rollout (samples)",
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start over even if --out holds another run (it is overwritten)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cli_train)
