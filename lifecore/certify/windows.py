@@ -3,9 +3,10 @@
 Window ``i`` has its cells in reading order as the bits of ``i``, most significant first.
 The first layer is linear in the cells, so with ``i = a * 2**nb + b`` (``a``: the first
 ``K*K // 2`` cells, ``b``: the rest) its pre-activations are ``pa[a] + pb[b]``, two tables of
-4,096 and 8,192 rows at K=5. Only the per-cell stages run per window: on the CPU in one
-compiled numba loop (add, ReLU, pooling and the matrix-vector products fused, so the hidden
-activations never leave the cache), on CUDA as batched torch operations.
+4,096 and 8,192 rows at K=5. Only the per-cell stages run per window: on the CPU in a
+compiled numba loop over blocks of 64 windows (add, ReLU, pooling, one BLAS product per
+stage; a block's hidden activations stay in the cache; rows in parallel), on CUDA as
+batched torch operations.
 
 Decisions are ``logit > 0`` in float32; a window whose logit lies within the rounding bound
 of zero (`network.error_bound`) is decided again in float64 from its cells.
