@@ -245,21 +245,95 @@ def test_load_rejects_what_is_not_ours(tmp_path):
         models.load(other)
 
 
+def resign(path, payload):
+    """Write a crafted payload with a *valid* checksum: what a hostile author could do."""
+    payload["checksum"] = models._checksum(
+        payload["config"], payload["state_dict"], payload["metadata"]
+    )
+    torch.save(payload, path)
+
+
 def test_load_rejects_mismatched_weights(tmp_path):
     path = models.save(models.build("cnn-tiny"), tmp_path / "m.pt")
     payload = torch.load(path, weights_only=True)
     payload["config"]["hidden"] = 13
-    torch.save(payload, path)
+    resign(path, payload)
     with pytest.raises(ModelError, match="do not match"):
         models.load(path)
     payload["config"] = {"name": "p4cnn-tiny", "kernel_size": 5}
-    torch.save(payload, path)
+    resign(path, payload)
     with pytest.raises(ModelError, match="do not match"):
         models.load(path)
     payload["config"] = {"name": "nonesuch"}
-    torch.save(payload, path)
+    resign(path, payload)
     with pytest.raises(ModelError, match="bad model config"):
         models.load(path)
+
+
+def test_an_edit_without_the_checksum_is_refused(tmp_path):
+    path = models.save(models.build("cnn-tiny"), tmp_path / "m.pt", rule="B3/S23")
+    payload = torch.load(path, weights_only=True)
+    payload["metadata"]["rule"] = "B36/S23"  # relabelled work
+    torch.save(payload, path)
+    with pytest.raises(ModelError, match="checksum") as info:
+        models.load(path)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "config, fragment",
+    [
+        ({"name": "cnn-small", "kernel_size": 5, "hidden": 10**9}, "hidden"),
+        ({"name": "cnn-small", "kernel_size": 99, "hidden": 90}, "kernel_size"),
+        ({"name": "cnn-small", "kernel_size": 5, "hidden": 90, "evil": 1}, "unknown"),
+        ({"name": "mcnn", "kernel_size": 5, "mlp_layers": 10**6}, "mlp_layers"),
+    ],
+)
+def test_crafted_configs_are_refused_before_allocation(tmp_path, config, fragment):
+    path = models.save(models.build("cnn-tiny"), tmp_path / "m.pt")
+    payload = torch.load(path, weights_only=True)
+    payload["config"] = config
+    resign(path, payload)
+    with pytest.raises(ModelError, match=fragment):
+        models.load(path)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_non_finite_weights_are_refused_at_save_and_load(tmp_path, bad):
+    model = models.build("cnn-tiny")
+    with torch.no_grad():
+        model.body[0].weight[0, 0, 0, 0] = bad
+    with pytest.raises(ModelError, match="NaN or infinite"):
+        models.save(model, tmp_path / "m.pt")
+    assert not list(tmp_path.iterdir())
+    path = models.save(models.build("cnn-tiny"), tmp_path / "m.pt")
+    payload = torch.load(path, weights_only=True)
+    payload["state_dict"]["body.0.weight"][0, 0, 0, 0] = bad
+    resign(path, payload)
+    with pytest.raises(ModelError, match="NaN or infinite"):
+        models.load(path)
+
+
+def test_metadata_is_set_by_the_constructor_and_saved(tmp_path):
+    model = models.build("cnn-tiny", metadata={"rule": "B3/S23"})
+    assert model.metadata == {"rule": "B3/S23"} and models.build("cnn-tiny").metadata == {}
+    loaded = models.load(models.save(model, tmp_path / "m.pt", seed=2))
+    assert loaded.metadata == {"rule": "B3/S23", "seed": 2}
+    with pytest.raises(ModelError, match="JSON"):
+        models.build("cnn-tiny", metadata={"x": object()})
+
+
+def test_inference_sets_eval_and_restores_training():
+    model = models.build("p4cnn-tiny").train()
+    x = boards(2, 6, 6)
+    with models.inference(model) as run:
+        assert not model.training and not torch.is_grad_enabled()
+        y = run(x.numpy())
+    assert model.training and y.shape == (2, 1, 6, 6)
+    with pytest.raises(RuntimeError):
+        with models.inference(model):
+            raise RuntimeError("boom")
+    assert model.training
 
 
 # -- inference ----------------------------------------------------------------------------
