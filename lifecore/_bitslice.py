@@ -24,11 +24,21 @@ Layout
     still in cache.
 
 Rule and neighbourhoods
-    Moore (8), von Neumann (4) and hex (6: Moore minus up-right and down-left) each
-    have their own adder network feeding the same 4 count planes. The rule reaches
-    the one compiled kernel as two ``(10,)`` arrays of all-ones / zero word masks
-    (birth / survival per count), so no rule, neighbourhood or board size triggers a
-    new compilation; compiled code is cached on disk (``cache=True``).
+    Outer-totalistic rules (recognised from the window table whatever the rule's class,
+    so B3/S23 written as a MAP string runs here too): Moore (8), von Neumann (4) and hex
+    (6: Moore minus up-right and down-left) each have their own adder network feeding the
+    same 4 count planes; the rule reaches the kernel as two ``(10,)`` arrays of all-ones /
+    zero word masks (birth / survival per count). Any other rule (isotropic, MAP) is its
+    512-entry window table as a Boolean function of the 9 neighbour planes, compiled to a
+    short bitwise program (`lifecore._windowlogic`: a reduced decision diagram) that
+    `lifecore._bittable` interprets over blocks of rows. No rule, neighbourhood or board
+    size triggers a new compilation, and compiled code is cached on disk (``cache=True``);
+    only long ``keep="last"`` runs of a non-outer-totalistic table compile a kernel for
+    that table (`lifecore._bitcompile`, when the run has `COMPILE_AT` cell updates).
+
+keep="last"
+    Without frames to fill, the state stays packed from the first generation to the last
+    and nothing is unpacked until the end.
 
 Threads
     The kernels are serial on purpose. On the 2-core machine this was tuned on, with
@@ -45,7 +55,7 @@ import numba
 import numpy as np
 
 from ._bitcompile import compiled_run
-from ._bittable import table_row
+from ._bittable import block_rows, table_rows
 from ._boards import check_result_size
 from ._repeat import RepeatDetector, Stopped
 from ._windowlogic import FIRST_FREE, ONE, ZERO, compile_table, outer_totalistic, window_table
@@ -208,70 +218,10 @@ def _unpack(p, out, lut):
 
 
 @numba.njit(inline="always")
-def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
-    """Next state of packed row ``src[b, r]`` into ``dst[b, r]``.
-
-    ``ru``/``rd`` are the rows above and below (already wrapped); ``mu``/``md`` are
-    all-ones, or zero where that row lies outside a dead boundary.
-    """
-    nw = src.shape[2]
-    last = nw - 1
+def _middle(src, b, ru, r, rd, mu, md, dst, last, nb, bm, sm):
+    """Words 1 .. last - 1 of row ``r``: carries from the neighbouring words only."""
     one = np.uint64(1)
     s63 = np.uint64(63)
-    top = np.uint64((w - 1) % 64)  # bit of the last column inside the last word
-    lastmask = _ONES >> (s63 - top)
-    # Edge bits brought round for a torus (zero for a dead boundary).
-    if torus:
-        wu = (src[b, ru, last] >> top) & one & mu
-        wm = (src[b, r, last] >> top) & one
-        wd = (src[b, rd, last] >> top) & one & md
-        eu = ((src[b, ru, 0] & one) << top) & mu
-        em = (src[b, r, 0] & one) << top
-        ed = ((src[b, rd, 0] & one) << top) & md
-    else:
-        wu = np.uint64(0)
-        wm = np.uint64(0)
-        wd = np.uint64(0)
-        eu = np.uint64(0)
-        em = np.uint64(0)
-        ed = np.uint64(0)
-    if nw == 1:
-        uc = src[b, ru, 0] & mu
-        mc = src[b, r, 0]
-        dc = src[b, rd, 0] & md
-        dst[b, r, 0] = lastmask & _word(
-            nb,
-            (uc << one) | wu,
-            uc,
-            (uc >> one) | eu,
-            (mc << one) | wm,
-            mc,
-            (mc >> one) | em,
-            (dc << one) | wd,
-            dc,
-            (dc >> one) | ed,
-            bm,
-            sm,
-        )
-        return
-    # first word: west carry from the far edge
-    uc = src[b, ru, 0] & mu
-    mc = src[b, r, 0]
-    dc = src[b, rd, 0] & md
-    dst[b, r, 0] = _word(
-        nb,
-        (uc << one) | wu,
-        uc,
-        (uc >> one) | ((src[b, ru, 1] & mu) << s63),
-        (mc << one) | wm,
-        mc,
-        (mc >> one) | (src[b, r, 1] << s63),
-        (dc << one) | wd,
-        dc,
-        (dc >> one) | ((src[b, rd, 1] & md) << s63),
-        bm,
-        sm,
-    )
     for k in range(1, last):
         uc = src[b, ru, k] & mu
         mc = src[b, r, k]
@@ -290,24 +240,65 @@ def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
             bm,
             sm,
         )
+
+
+@numba.njit(inline="always")
+def _edge(src, b, ru, r, rd, mu, md, k, pu, pm, pd, nu, nm, nd, nb, bm, sm):
+    """Next state of word ``k`` given the carries from the west (``p*``) and east (``n*``)."""
+    one = np.uint64(1)
+    uc = src[b, ru, k] & mu
+    mc = src[b, r, k]
+    dc = src[b, rd, k] & md
+    uw, ue = (uc << one) | pu, (uc >> one) | nu
+    mw, me = (mc << one) | pm, (mc >> one) | nm
+    dw, de = (dc << one) | pd, (dc >> one) | nd
+    return _word(nb, uw, uc, ue, mw, mc, me, dw, dc, de, bm, sm)
+
+
+@numba.njit(inline="always")
+def _row(src, b, ru, r, rd, mu, md, dst, w, nb, torus, bm, sm):
+    """Next state of packed row ``src[b, r]`` into ``dst[b, r]``.
+
+    ``ru``/``rd`` are the rows above and below (already wrapped); ``mu``/``md`` are
+    all-ones, or zero where that row lies outside a dead boundary.
+    """
+    nw = src.shape[2]
+    last = nw - 1
+    one = np.uint64(1)
+    s63 = np.uint64(63)
+    zero = np.uint64(0)
+    top = np.uint64((w - 1) % 64)  # bit of the last column inside the last word
+    lastmask = _ONES >> (s63 - top)
+    # Edge bits brought round for a torus (zero for a dead boundary).
+    wu = ((src[b, ru, last] >> top) & one & mu) if torus else zero
+    wm = ((src[b, r, last] >> top) & one) if torus else zero
+    wd = ((src[b, rd, last] >> top) & one & md) if torus else zero
+    eu = (((src[b, ru, 0] & one) << top) & mu) if torus else zero
+    em = ((src[b, r, 0] & one) << top) if torus else zero
+    ed = (((src[b, rd, 0] & one) << top) & md) if torus else zero
+    if nw == 1:
+        word = _edge(src, b, ru, r, rd, mu, md, 0, wu, wm, wd, eu, em, ed, nb, bm, sm)
+        dst[b, r, 0] = lastmask & word
+        return
+    # first word: west carry from the far edge
+    nu = (src[b, ru, 1] & mu) << s63
+    nm = src[b, r, 1] << s63
+    nd = (src[b, rd, 1] & md) << s63
+    dst[b, r, 0] = _edge(src, b, ru, r, rd, mu, md, 0, wu, wm, wd, nu, nm, nd, nb, bm, sm)
+    # The middle words, with the neighbourhood as a constant in each branch: after
+    # inlining, the word function has no branch left and the loop vectorises.
+    if nb == 0:
+        _middle(src, b, ru, r, rd, mu, md, dst, last, 0, bm, sm)
+    elif nb == 1:
+        _middle(src, b, ru, r, rd, mu, md, dst, last, 1, bm, sm)
+    else:
+        _middle(src, b, ru, r, rd, mu, md, dst, last, 2, bm, sm)
     # last word: east carry from the far edge, bits past W cleared
-    uc = src[b, ru, last] & mu
-    mc = src[b, r, last]
-    dc = src[b, rd, last] & md
-    dst[b, r, last] = lastmask & _word(
-        nb,
-        (uc << one) | ((src[b, ru, last - 1] & mu) >> s63),
-        uc,
-        (uc >> one) | eu,
-        (mc << one) | (src[b, r, last - 1] >> s63),
-        mc,
-        (mc >> one) | em,
-        (dc << one) | ((src[b, rd, last - 1] & md) >> s63),
-        dc,
-        (dc >> one) | ed,
-        bm,
-        sm,
-    )
+    pu = (src[b, ru, last - 1] & mu) >> s63
+    pm = src[b, r, last - 1] >> s63
+    pd = (src[b, rd, last - 1] & md) >> s63
+    word = _edge(src, b, ru, r, rd, mu, md, last, pu, pm, pd, eu, em, ed, nb, bm, sm)
+    dst[b, r, last] = lastmask & word
 
 
 @numba.njit(cache=True)
@@ -316,27 +307,38 @@ def _run(src, dst, frames, t0, steps, torus, nb, bm, sm, code, out, regs, lut, s
 
     ``nb`` >= 0 selects the adder network of an outer-totalistic rule (masks ``bm``,
     ``sm``); ``nb`` = -1 runs the table program ``code`` (result in register ``out``,
-    scratch ``regs``). With ``store``, generation ``t0 + s`` is unpacked into
-    ``frames[:, t0 + s]`` (uint8 ``(N, T, H, W)``) while its row is in cache; without it
-    the boards stay packed throughout and ``frames`` is not touched. ``dst`` is scratch
-    shaped like ``src``. Returns the array holding the final packed state.
+    scratch ``regs`` of ``(registers, rows per block * nw)`` words). With ``store``,
+    generation ``t0 + s`` is unpacked into ``frames[:, t0 + s]`` (uint8 ``(N, T, H, W)``)
+    while its row is in cache; without it the boards stay packed throughout and ``frames``
+    is not touched. ``dst`` is scratch shaped like ``src``. Returns the array holding the
+    final packed state.
     """
     n, h, nw = src.shape
     w = frames.shape[3]
+    block = regs.shape[1] // nw  # rows per block of the table program
+    # The masks as tuples of scalars: values the compiler may keep in registers (an
+    # array could alias the output, so it would be reloaded for every word).
+    bm = (bm[0], bm[1], bm[2], bm[3], bm[4], bm[5], bm[6], bm[7], bm[8], bm[9])
+    sm = (sm[0], sm[1], sm[2], sm[3], sm[4], sm[5], sm[6], sm[7], sm[8], sm[9])
     a = src
     c = dst
     for s in range(1, steps + 1):
         for b in range(n):
+            if nb < 0:
+                for r0 in range(0, h, block):
+                    r1 = min(h, r0 + block)
+                    table_rows(a, b, r0, r1, c, w, torus, code, out, regs)
+                    if store:
+                        for r in range(r0, r1):
+                            _unpack_row(c[b, r], frames[b, t0 + s, r], lut)
+                continue
             for r in range(h):
                 # Rows above and below, wrapped; masked to zero outside a dead boundary.
                 ru = r - 1 if r > 0 else h - 1
                 rd = r + 1 if r < h - 1 else 0
                 mu = _ONES if (r > 0 or torus) else np.uint64(0)
                 md = _ONES if (r < h - 1 or torus) else np.uint64(0)
-                if nb >= 0:
-                    _row(a, b, ru, r, rd, mu, md, c, w, nb, torus, bm, sm)
-                else:
-                    table_row(a, b, ru, r, rd, mu, md, c, w, torus, code, out, regs)
+                _row(a, b, ru, r, rd, mu, md, c, w, nb, torus, bm, sm)
                 if store:
                     _unpack_row(c[b, r], frames[b, t0 + s, r], lut)
         a, c = c, a
@@ -393,7 +395,8 @@ def _advance(
     state: np.ndarray, frames: np.ndarray, t0: int, steps: int, torus: bool, k: _Kernel, store: bool
 ) -> np.ndarray:
     """Run `_run` on packed ``state``; returns the new packed state (a fresh array)."""
-    regs = np.empty((k.registers, state.shape[2]), dtype=np.uint64)
+    nw = state.shape[2]
+    regs = np.empty((k.registers, nw * min(state.shape[1], block_rows(nw))), dtype=np.uint64)
     regs[ZERO], regs[ONE] = 0, _ONES
     scratch = np.empty_like(state)
     return _run(

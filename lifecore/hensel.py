@@ -16,6 +16,7 @@ shorter of the plain and the ``-`` form, the plain one on a tie) is Golly's
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -105,7 +106,17 @@ CLASS_OF_WINDOW.setflags(write=False)
 
 
 def isotropic_class(index: int) -> str:
-    """Hensel class name (e.g. ``"2a"``) of the neighbours of window ``index`` (0..511).
+    """Hensel class name (e.g. ``"2a"``) of the neighbours of a window.
+
+    Parameters
+    ----------
+    index : int
+        Golly window index, 0..511 (`lifecore.windows.window_index`).
+
+    Returns
+    -------
+    str
+        A name from `HENSEL_CLASSES`.
 
     Raises
     ------
@@ -229,8 +240,26 @@ def format_hensel_part(classes: frozenset[str]) -> str:
 
 
 def check_class_names(names, label: str) -> frozenset[str]:
-    """Validate class names (``"2a"``; a bare digit such as ``"3"`` means all of its classes)."""
-    if isinstance(names, str):
+    """Validate Hensel class names.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Names such as ``"2a"``; a bare digit such as ``"3"`` means all classes of that count.
+    label : str
+        ``"birth"`` or ``"survival"``, for messages.
+
+    Returns
+    -------
+    frozenset of str
+        Names from `HENSEL_CLASSES`.
+
+    Raises
+    ------
+    RuleError
+        For a string given instead of a collection, or an unknown name.
+    """
+    if isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
         raise RuleError(f"{label} must be a collection of class names such as {{'2a', '3'}}")
     out: set[str] = set()
     for name in names:

@@ -14,8 +14,9 @@ from typing import Optional, Union
 
 import numpy as np
 
+from .errors import LifecoreError
 from .rle import Pattern, loads
-from .rules import RuleLike, as_rule
+from .rules import AnyRule, RuleLike, as_rule
 from .simulate import check_boards, step
 
 __all__ = [
@@ -26,7 +27,13 @@ __all__ = [
     "remove_gliders",
     "settle",
     "Settling",
+    "PatternError",
 ]
+
+
+class PatternError(LifecoreError):
+    """An unknown pattern name, a pattern that does not fit, or one that does not settle."""
+
 
 #: RLE text of each known pattern (from LifeWiki), keyed by name.
 PATTERNS: dict[str, str] = {
@@ -53,6 +60,14 @@ PATTERNS: dict[str, str] = {
     "highlife replicator": "#N Replicator (HighLife)\n#O Nathan Thompson\n"
     "#C Makes two copies of itself every 12 generations.\n"
     "x = 5, y = 5, rule = B36/S23\n2b3o$bo2bo$o3bo$o2bo$3o!",
+    # Isotropic non-totalistic rules (Hensel notation); LifeWiki's descriptions, checked
+    # against bgolly.
+    "tlife t": "#N T-tetromino (tlife)\n#O M. I. Wright\n"
+    "#C c/5 orthogonal spaceship of tlife: the same shape one cell on every 5 generations.\n"
+    "x = 3, y = 2, rule = B3/S2-i34q\n3o$bo!",
+    "snowflake": "#N Snowflake (Snowflakes)\n#O BlinkerSpawn and danny\n"
+    "#C The 21-cell still life the Snowflakes rule is named after.\n"
+    "x = 7, y = 7, rule = B2ci3ai4c8/S02ae3eijkq4iz5ar6i7e\n3bo$b5o$bo3bo$2obob2o$bo3bo$b5o$3bo!",
 }
 
 
@@ -67,15 +82,32 @@ _INDEX.update(
         "replicator": "highlife replicator",
         "rpentomino": "r-pentomino",
         "lightweightspaceship": "lwss",
+        "ttetromino": "tlife t",
+        "snowflakes": "snowflake",
     }
 )
 
 
 def pattern(name: str) -> Pattern:
-    """A known pattern by name (case, spaces and hyphens ignored), e.g. ``"R-pentomino"``."""
+    """A known pattern by name (case, spaces and hyphens ignored), e.g. ``"R-pentomino"``.
+
+    Parameters
+    ----------
+    name : str
+        A key of `PATTERNS` or an alias such as ``"gosper gun"``.
+
+    Returns
+    -------
+    Pattern
+
+    Raises
+    ------
+    PatternError
+        For an unknown name.
+    """
     key = _INDEX.get(_key(name)) if isinstance(name, str) else None
     if key is None:
-        raise ValueError(f"unknown pattern {name!r}; known patterns: {sorted(PATTERNS)}")
+        raise PatternError(f"unknown pattern {name!r}; known patterns: {sorted(PATTERNS)}")
     return loads(PATTERNS[key])
 
 
@@ -86,23 +118,45 @@ def place(
 ) -> np.ndarray:
     """A fresh dead ``shape`` board with ``cells`` pasted, top-left corner at ``at``.
 
-    By default the pattern is centred. Raises ValueError if it does not fit.
+    Parameters
+    ----------
+    cells : Pattern or numpy.ndarray
+        0/1 pattern, shape (h, w).
+    shape : (int, int)
+        ``(height, width)`` of the board.
+    at : (int, int), optional
+        ``(row, column)`` of the pattern's top-left cell; centred when None.
+
+    Returns
+    -------
+    numpy.ndarray
+        uint8 board of ``shape``.
+
+    Raises
+    ------
+    PatternError
+        If the pattern does not fit, or ``shape`` or ``at`` are not two integers.
     """
     if isinstance(cells, Pattern):
         cells = cells.cells
     cells = check_boards(np.asarray(cells), "pattern cells")
     if cells.ndim != 2:
-        raise ValueError(f"pattern cells must be 2-D, got shape {cells.shape}")
+        raise PatternError(f"pattern cells must be 2-D, got shape {cells.shape}")
     try:
         height, width = (int(v) for v in shape)
     except (TypeError, ValueError):
-        raise ValueError(f"shape must be (height, width), got {shape!r}") from None
+        raise PatternError(f"shape must be (height, width), got {shape!r}") from None
     h, w = cells.shape
     if at is None:
         at = ((height - h) // 2, (width - w) // 2)
-    r, c = (int(v) for v in at)
+    try:
+        r, c = (int(v) for v in at)
+    except (TypeError, ValueError):
+        raise PatternError(f"at must be (row, column), got {at!r}") from None
     if r < 0 or c < 0 or r + h > height or c + w > width:
-        raise ValueError(f"a {h}x{w} pattern at {(r, c)} does not fit on a {height}x{width} board")
+        raise PatternError(
+            f"a {h}x{w} pattern at {(r, c)} does not fit on a {height}x{width} board"
+        )
     board = np.zeros((height, width), dtype=np.uint8)
     board[r : r + h, c : c + w] = cells
     return board
@@ -134,13 +188,28 @@ def find_gliders(board: np.ndarray) -> list[tuple[int, int]]:
     A glider counts when its 5 cells are the only live cells within Chebyshev distance
     2 of each of them: then no other cell shares a neighbour with it, so its next
     generation is exactly a glider's next generation.
+
+    Parameters
+    ----------
+    board : numpy.ndarray, shape (H, W)
+        0/1 cells.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(row, column)`` of each glider's 3x3 box, sorted.
+
+    Raises
+    ------
+    PatternError
+        If ``board`` is not 2-D.
     """
     global _GLIDERS
     if _GLIDERS is None:
         _GLIDERS = _glider_shapes()
     board = check_boards(np.asarray(board))
     if board.ndim != 2:
-        raise ValueError(f"find_gliders takes one 2-D board, got shape {board.shape}")
+        raise PatternError(f"find_gliders takes one 2-D board, got shape {board.shape}")
     rows, cols = np.nonzero(board)
     if rows.size < 5:
         return []
@@ -167,7 +236,22 @@ def find_gliders(board: np.ndarray) -> list[tuple[int, int]]:
 
 
 def remove_gliders(board: np.ndarray) -> tuple[np.ndarray, int]:
-    """A copy of ``board`` without its isolated gliders, and how many were removed."""
+    """A copy of ``board`` without its isolated gliders, and how many were removed.
+
+    Parameters
+    ----------
+    board : numpy.ndarray, shape (H, W)
+
+    Returns
+    -------
+    (numpy.ndarray, int)
+        The uint8 board without the gliders `find_gliders` finds, and their number.
+
+    Raises
+    ------
+    PatternError
+        If ``board`` is not 2-D.
+    """
     found = find_gliders(board)
     out = np.array(board, dtype=np.uint8, copy=True)
     for r, c in found:
@@ -194,6 +278,48 @@ class Settling:
     steps: int
 
 
+def _check_settle_options(**options: int) -> None:
+    for label, value in options.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise PatternError(f"{label} must be an integer >= 1, got {value!r}")
+
+
+def _is_life(rule: AnyRule) -> bool:
+    return bool(np.array_equal(rule.window_table, as_rule("B3/S23").window_table))
+
+
+def _debris_key(board: np.ndarray, origin: np.ndarray, life: bool) -> tuple[bytes, int, int]:
+    """Key of everything but the isolated gliders (position included), its cells, gliders."""
+    rest, n = remove_gliders(board) if life else (board, 0)
+    rows, cols = np.nonzero(rest)
+    if rows.size == 0:
+        return b"empty", 0, n
+    r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+    crop = np.ascontiguousarray(rest[r0:r1, c0:c1])
+    head = np.array([r0 + origin[0], c0 + origin[1], r1 - r0, c1 - c0], dtype=np.int64)
+    return head.tobytes() + np.packbits(crop).tobytes(), int(rows.size), n
+
+
+def _grow(board: np.ndarray, origin: np.ndarray, grow: int = 32) -> np.ndarray:
+    """Pad ``board`` where live cells near an edge could be born beyond it; moves ``origin``."""
+    pads = [
+        [grow if board[:2].any() else 0, grow if board[-2:].any() else 0],
+        [grow if board[:, :2].any() else 0, grow if board[:, -2:].any() else 0],
+    ]
+    if any(any(p) for p in pads):
+        board = np.pad(board, pads)
+        origin -= np.array([pads[0][0], pads[1][0]])
+    return board
+
+
+def _period(keys: list[bytes], start: int, end: int, lag: int) -> int:
+    return next(
+        p
+        for p in range(1, lag + 1)
+        if all(keys[s] == keys[s + p] for s in range(start, end - p + 1))
+    )
+
+
 def settle(
     cells: Union[Pattern, np.ndarray],
     rule: Optional[RuleLike] = None,
@@ -209,43 +335,40 @@ def settle(
     ``lcm(1..max_period)`` generations earlier; once that has held for ``confirm``
     generations in a row the pattern is declared settled. Gliders only count for Life
     (``B3/S23``); for other rules everything must become periodic.
+
+    Parameters
+    ----------
+    cells : Pattern or numpy.ndarray
+        The starting pattern; a `Pattern` brings its rule.
+    rule : rule or str, optional
+        Overrides the pattern's rule; Life when neither gives one.
+    max_steps, max_period, confirm : int
+        Generations to try, longest period looked for, generations a repeat must hold.
+
+    Returns
+    -------
+    Settling
+
+    Raises
+    ------
+    PatternError
+        For options that are not positive integers, a board that is not 2-D, or a
+        pattern that does not settle within ``max_steps``.
     """
     if isinstance(cells, Pattern):
         rule = cells.rule if rule is None else rule
         cells = cells.cells
     rule = as_rule("B3/S23" if rule is None else rule)
-    for label, value, low in (
-        ("max_steps", max_steps, 1),
-        ("max_period", max_period, 1),
-        ("confirm", confirm, 1),
-    ):
-        if not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{label} must be an integer >= {low}, got {value!r}")
+    _check_settle_options(max_steps=max_steps, max_period=max_period, confirm=confirm)
     board = np.array(check_boards(np.asarray(cells), "pattern cells"), dtype=np.uint8)
     if board.ndim != 2:
-        raise ValueError(f"settle takes one 2-D pattern, got shape {board.shape}")
-    life = str(rule) == "B3/S23"
-    lag = math.lcm(*range(1, max_period + 1))
+        raise PatternError(f"settle takes one 2-D pattern, got shape {board.shape}")
+    life, lag = _is_life(rule), math.lcm(*range(1, max_period + 1))
     origin = np.array([0, 0])  # plane coordinates of board[0, 0]
-    grow = 32
-    keys: list[bytes] = []
-    pops: list[int] = []
-    totals: list[int] = []
-    n_gliders = 0
+    keys, pops, totals = [], [], []
     streak_start = 0
-
-    def debris_key(b: np.ndarray) -> tuple[bytes, int, int]:
-        rest, n = remove_gliders(b) if life else (b, 0)
-        rows, cols = np.nonzero(rest)
-        if rows.size == 0:
-            return b"empty", 0, n
-        r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-        crop = np.ascontiguousarray(rest[r0:r1, c0:c1])
-        head = np.array([r0 + origin[0], c0 + origin[1], r1 - r0, c1 - c0], dtype=np.int64)
-        return head.tobytes() + np.packbits(crop).tobytes(), int(rows.size), n
-
     for t in range(max_steps + 1):
-        key, pop, n_gliders = debris_key(board)
+        key, pop, n_gliders = _debris_key(board, origin, life)
         keys.append(key)
         pops.append(pop)
         totals.append(int(board.sum()))
@@ -253,36 +376,11 @@ def settle(
             streak_start = t - lag + 1
         if t >= lag and t - lag - streak_start + 1 >= confirm:
             g = streak_start
-            period = next(
-                p
-                for p in range(1, lag + 1)
-                if all(keys[s] == keys[s + p] for s in range(g, t - p + 1))
-            )
-            return Settling(
-                generation=g,
-                population=totals[g],
-                debris=pops[g],
-                period=period,
-                gliders=n_gliders,
-                steps=t,
-            )
-        if t == max_steps:
-            break
-        # keep two empty rings so that nothing is born beyond the edge
-        pads = [[0, 0], [0, 0]]
-        if board[:2].any():
-            pads[0][0] = grow
-        if board[-2:].any():
-            pads[0][1] = grow
-        if board[:, :2].any():
-            pads[1][0] = grow
-        if board[:, -2:].any():
-            pads[1][1] = grow
-        if any(any(p) for p in pads):
-            board = np.pad(board, pads)
-            origin -= np.array([pads[0][0], pads[1][0]])
-        board = step(board, rule, "dead")
-    raise ValueError(
+            period = _period(keys, g, t, lag)
+            return Settling(g, totals[g], pops[g], period, n_gliders, t)
+        if t < max_steps:
+            board = step(_grow(board, origin), rule, "dead")
+    raise PatternError(
         f"pattern did not settle within max_steps={max_steps} generations "
         f"(period <= {max_period}, confirmed over {confirm} generations)"
     )

@@ -116,9 +116,7 @@ class Pattern:
     _key: bytes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        cells = np.array(self.cells, dtype=np.uint8, copy=True)
-        if cells.ndim != 2:
-            raise RLEError(f"pattern cells must be 2-D, got shape {cells.shape}")
+        cells = np.array(_board(self.cells), dtype=np.uint8, copy=True)
         cells.setflags(write=False)
         object.__setattr__(self, "cells", cells)
         object.__setattr__(self, "_key", cells.shape.__repr__().encode() + cells.tobytes())
@@ -368,7 +366,26 @@ def _read_plaintext(lines: list[str], max_cells: int) -> Pattern:
 
 
 def loads_plaintext(text: str, max_cells: int = MAX_CELLS) -> Pattern:
-    """Parse plaintext ``.cells`` text (what `loads` does when it recognises the format)."""
+    """Parse plaintext ``.cells`` text (what `loads` does when it recognises the format).
+
+    Parameters
+    ----------
+    text : str
+        ``!Name: ...`` and ``!`` comment lines, then rows of ``.`` (dead) and ``O`` or ``*``
+        (alive); short rows are padded with dead cells.
+    max_cells : int
+        Largest board read.
+
+    Returns
+    -------
+    Pattern
+        Without a rule (plaintext names none).
+
+    Raises
+    ------
+    RLEError
+        For an unknown character or a comment line after the rows, naming the line.
+    """
     return _read_plaintext(_lines(text), max_cells)
 
 
@@ -389,7 +406,10 @@ def _token(n: int, tag: str) -> str:
 
 
 def _board(cells: np.ndarray) -> np.ndarray:
-    board = np.asarray(cells)
+    try:
+        board = np.asarray(cells)
+    except (TypeError, ValueError):
+        raise RLEError("RLE cells must be a 2-D array of 0/1 values") from None
     if board.ndim != 2:
         raise RLEError(f"RLE holds one 2-D board, got shape {board.shape}")
     if board.dtype.kind not in "biuf" or not ((board == 0) | (board == 1)).all():
@@ -436,11 +456,31 @@ def dumps(
     writes its own rule (with its bounded-grid suffix), name, comments, author and
     position unless overridden; `loads` reads every one of them back.
 
+    Parameters
+    ----------
+    cells : numpy.ndarray or Pattern
+        0/1 board, shape (H, W).
+    rule : rule or str, optional
+        Any rule family; its ``topology`` is written as Golly's suffix (``:T64,64``).
+    name, author : str, optional
+        One line each (``#N``, ``#O``).
+    comments : iterable of str
+        One ``#C`` line each.
+    position : (int, int), optional
+        ``(x, y)`` written as ``#CXRLE Pos=x,y``.
+
+    Returns
+    -------
+    str
+        RLE text, lines of at most `LINE_WIDTH` characters, ending in a newline.
+
     Raises
     ------
     RLEError
         For cells that are not a 2-D 0/1 board, or a name, author or comment that is not
         one line of text.
+    lifecore.rules.RuleError
+        For a rule string that cannot be read.
     """
     generation = None
     if isinstance(cells, Pattern):
@@ -469,7 +509,25 @@ def dumps(
 
 
 def dumps_plaintext(cells: Union[np.ndarray, Pattern], name: Optional[str] = None) -> str:
-    """Write a board as plaintext ``.cells`` (``!Name:`` line, then ``.``/``O`` rows)."""
+    """Write a board as plaintext ``.cells``.
+
+    Parameters
+    ----------
+    cells : numpy.ndarray or Pattern
+        A 0/1 ``(H, W)`` board.
+    name : str, optional
+        Written as the ``!Name:`` line.
+
+    Returns
+    -------
+    str
+        One row per line, ``.`` dead and ``O`` alive, trailing dead cells dropped.
+
+    Raises
+    ------
+    RLEError
+        For cells that are not a 2-D 0/1 board or a name that is not one line.
+    """
     if isinstance(cells, Pattern):
         name = cells.name if name is None else name
         cells = cells.cells
@@ -480,7 +538,23 @@ def dumps_plaintext(cells: Union[np.ndarray, Pattern], name: Optional[str] = Non
 
 
 def load(path: Union[str, PathLike], max_cells: int = MAX_CELLS) -> Pattern:
-    """Read an ``.rle`` or plaintext ``.cells`` file (the format is told by its content)."""
+    """Read an ``.rle`` or plaintext ``.cells`` file (the format is told by its content).
+
+    Parameters
+    ----------
+    path : str or PathLike
+    max_cells : int
+        Largest ``x * y`` read (see `loads`).
+
+    Returns
+    -------
+    Pattern
+
+    Raises
+    ------
+    RLEError
+        Prefixed with the path: an unreadable or non-UTF-8 file, or any `loads` error.
+    """
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
@@ -502,6 +576,20 @@ def dump(
     comments: Iterable[str] = (),
     author: Optional[str] = None,
 ) -> None:
-    """Write `dumps` output to ``path`` atomically (`lifecore.files.atomic_write_bytes`)."""
+    """Write `dumps` output to ``path`` atomically (`lifecore.files.atomic_write_bytes`).
+
+    Parameters
+    ----------
+    cells, rule, name, comments, author
+        As for `dumps`.
+    path : str or PathLike
+
+    Raises
+    ------
+    RLEError
+        As `dumps`.
+    lifecore.files.FileError
+        When ``path`` cannot be written.
+    """
     text = dumps(cells, rule=rule, name=name, comments=comments, author=author)
     atomic_write_bytes(path, text.encode("utf-8"))

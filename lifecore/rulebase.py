@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Optional
 
 from .errors import LifecoreError
@@ -56,13 +57,14 @@ class Topology:
                 f"bounded grid kind must be 'T' (torus) or 'P' (plane), got {self.kind!r}"
             )
         for label, value in (("width", self.width), ("height", self.height)):
-            if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, bool) or not isinstance(value, Integral):
                 raise RuleError(f"bounded grid {label} must be an integer, got {value!r}")
             if not 1 <= value <= MAX_GRID_SIZE:
                 raise RuleError(
                     f"bounded grid {label} must be from 1 to {MAX_GRID_SIZE}, got {value} "
                     f"(unbounded or infinite-tube grids are not supported)"
                 )
+            object.__setattr__(self, label, int(value))
 
     @property
     def shape(self) -> tuple[int, int]:

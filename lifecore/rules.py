@@ -41,6 +41,7 @@ from .hensel import (
     parse_hensel_part,
 )
 from .maprule import decode_map, encode_map
+from .named_rules import NAMED_RULES, NOTES_RULES, _name_key, rule_for_name  # noqa: F401
 from .rulebase import RuleError, Topology, parse_topology, shorten
 from .windows import CENTRE_BIT, neighbour_counts_of_windows, window_index
 
@@ -86,64 +87,6 @@ _FROM_SUFFIX = {"": "moore", "v": "vonneumann", "h": "hex"}
 _WINDOW_COUNTS = {nb: neighbour_counts_of_windows(off) for nb, off in NEIGHBOURHOODS.items()}
 _WINDOW_STATE = ((np.arange(512) & CENTRE_BIT) != 0).astype(np.int64)
 
-#: LifeWiki's common Life-like (and a few isotropic) rules, by name (lookup ignores case,
-#: spaces and punctuation).
-NAMED_RULES: dict[str, str] = {
-    "Life": "B3/S23",
-    "Game of Life": "B3/S23",
-    "Conway": "B3/S23",
-    "HighLife": "B36/S23",
-    "Day & Night": "B3678/S34678",
-    "Diamoeba": "B35678/S5678",
-    "Seeds": "B2/S",
-    "LongLife": "B345/S5",
-    "Replicator": "B1357/S1357",
-    "Fredkin": "B1357/S02468",
-    "Morley": "B368/S245",
-    "Move": "B368/S245",
-    "34 Life": "B34/S34",
-    "Maze": "B3/S12345",
-    "Mazectric": "B3/S1234",
-    "Life without Death": "B3/S012345678",
-    "Flakes": "B3/S012345678",
-    "2x2": "B36/S125",
-    "Amoeba": "B357/S1358",
-    "Assimilation": "B345/S4567",
-    "Coagulations": "B378/S235678",
-    "Coral": "B3/S45678",
-    "Gnarl": "B1/S1",
-    "Live Free or Die": "B2/S0",
-    "Pseudo Life": "B357/S238",
-    "Serviettes": "B234/S",
-    "Stains": "B3678/S235678",
-    "Walled Cities": "B45678/S2345",
-    "Anneal": "B4678/S35678",
-    "Vote": "B5678/S45678",
-    "DryLife": "B37/S23",
-    "Pedestrian Life": "B38/S23",
-    "Honey Life": "B38/S238",
-    "Plow World": "B378/S012345678",
-    "Land Rush": "B36/S234578",
-    "Iceballs": "B25678/S5678",
-    "H-trees": "B1/S012345678",
-    "Dot Life": "B3/S023",
-    "Holstein": "B35678/S4678",
-    "Bacteria": "B34/S456",
-    "Corrosion of Conformity": "B3/S124",
-    "Lowlife": "B3/S13",
-    "Conway's Life": "B3/S23",
-    # Isotropic non-totalistic rules (LifeWiki, Golly's Hensel notation).
-    "Just Friends": "B2-a/S12",
-    "tlife": "B3/S2-i34q",
-    "Snowflakes": "B2ci3ai4c8/S02ae3eijkq4iz5ar6i7e",
-}
-
-
-def _name_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower().replace("&", "and"))
-
-
-_NAME_INDEX = {_name_key(k): v for k, v in NAMED_RULES.items()}
 
 # A half of a B/S string: count digits, Hensel letters, '-', and other letters (so that a
 # wrong letter is named); not b, s, h, v, which delimit the halves and name neighbourhoods.
@@ -173,21 +116,24 @@ def _check_counts(label: str, counts: object, neighbourhood: str) -> frozenset[i
     if isinstance(counts, (str, bytes)) or not isinstance(counts, Iterable):
         raise RuleError(f"{label} counts must be a collection of integers, got {counts!r}")
     out = set()
-    for c in counts:
+    for c in counts:  # stops at the first bad count, however many are given
         if isinstance(c, bool) or not isinstance(c, Integral):
-            raise RuleError(f"{label} counts must be integers, got {c!r}")
+            raise RuleError(f"{label} counts must be integers, got {shorten(repr(c))}")
+        if not 0 <= c <= size:
+            raise RuleError(
+                f"{label} count {int(c)} impossible: the {neighbourhood} neighbourhood "
+                f"has {size} cells"
+            )
         out.add(int(c))
-    bad = sorted(c for c in out if not 0 <= c <= size)
-    if bad:
-        raise RuleError(
-            f"{label} count(s) {bad} impossible: the {neighbourhood} neighbourhood has {size} cells"
-        )
     return frozenset(out)
 
 
 def _check_zero_one(table: object, shape: tuple[int, ...], what: str) -> np.ndarray:
     """A 0/1 table of ``shape`` as uint8; RuleError for anything else (2, 0.5, -1, NaN...)."""
-    array = np.asarray(table)
+    try:
+        array = np.asarray(table)
+    except (TypeError, ValueError):
+        raise RuleError(f"{what} must be an array of 0/1 values") from None
     if array.dtype.kind not in "biuf":
         raise RuleError(f"{what} must be numeric 0/1 values, got dtype {array.dtype}")
     if array.shape != shape:
@@ -197,19 +143,6 @@ def _check_zero_one(table: object, shape: tuple[int, ...], what: str) -> np.ndar
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise RuleError(f"{what} values must be 0 or 1, got {array[where]!r} at index {where}")
     return array.astype(np.uint8)
-
-
-#: The eight rules of the research notes' results table, in the notes' order.
-NOTES_RULES: tuple[str, ...] = (
-    "B3/S23",
-    "B36/S23",
-    "B3678/S34678",
-    "B35678/S5678",
-    "B2/S",
-    "B345/S5",
-    "B13/S012V",
-    "B2/S013V",
-)
 
 
 class _RuleMethods:
@@ -234,7 +167,23 @@ class _RuleMethods:
         return len(self.offsets)
 
     def with_topology(self, topology: Union[Topology, str, None]):
-        """The same rule on another bounded grid (None: unbounded)."""
+        """The same rule on another bounded grid.
+
+        Parameters
+        ----------
+        topology : Topology, str or None
+            ``Topology("T", 64, 64)``, a suffix such as ``":T64,64"``, or None (unbounded).
+
+        Returns
+        -------
+        Rule, IsotropicRule or MapRule
+            A new rule of the same class.
+
+        Raises
+        ------
+        RuleError
+            For a suffix `lifecore.rulebase.parse_topology` refuses.
+        """
         return dataclasses.replace(self, topology=topology)
 
     @classmethod
@@ -312,6 +261,16 @@ class Rule(_RuleMethods):
     @classmethod
     def from_table(cls, table: np.ndarray, neighbourhood: str = "moore") -> Rule:
         """Build a rule back from a ``(2, size + 1)`` 0/1 next-state table.
+
+        Parameters
+        ----------
+        table : array_like, shape (2, size + 1)
+            ``table[state, count]``, numeric 0/1.
+        neighbourhood : {"moore", "vonneumann", "hex"}
+
+        Returns
+        -------
+        Rule
 
         Raises
         ------
@@ -393,7 +352,22 @@ class IsotropicRule(_RuleMethods):
 
     @classmethod
     def from_table(cls, table: np.ndarray) -> IsotropicRule:
-        """Build the rule from a ``(2, 51)`` 0/1 table over `HENSEL_CLASSES`."""
+        """Build the rule from a 0/1 table over `HENSEL_CLASSES`.
+
+        Parameters
+        ----------
+        table : array_like, shape (2, 51)
+            ``table[state, k]`` is the next state for class ``HENSEL_CLASSES[k]``.
+
+        Returns
+        -------
+        IsotropicRule
+
+        Raises
+        ------
+        RuleError
+            For a wrong shape or a value other than 0 and 1.
+        """
         table = _check_zero_one(table, (2, len(HENSEL_CLASSES)), "an isotropic rule table")
         names = lambda row: frozenset(HENSEL_CLASSES[k] for k in np.flatnonzero(row))  # noqa: E731
         return cls(names(table[0]), names(table[1]))
@@ -410,7 +384,8 @@ class MapRule(_RuleMethods):
     Parameters
     ----------
     code : str
-        The base64 part after ``MAP`` (86 characters, optionally ``==``); it is stored in
+        The base64 part after ``MAP``: 86 characters, or Golly's 22 (hexagonal) or 6 (von
+        Neumann), optionally with ``==``; it is stored as the 86-character Moore form, in
         Golly's canonical form.
     topology : Topology, str or None
         Golly bounded grid, None for an unbounded grid.
@@ -438,7 +413,22 @@ class MapRule(_RuleMethods):
 
     @classmethod
     def from_window_table(cls, table: np.ndarray) -> MapRule:
-        """The MAP rule of a 0/1 table of 512 (see `from_window_table` for the smallest family)."""
+        """The MAP rule of a window table (`from_window_table` gives the smallest family instead).
+
+        Parameters
+        ----------
+        table : array_like, shape (512,)
+            0/1 next state of each window, by Golly's index.
+
+        Returns
+        -------
+        MapRule
+
+        Raises
+        ------
+        RuleError
+            For a wrong shape or a value other than 0 and 1.
+        """
         return cls(encode_map(_check_zero_one(table, (512,), "a window table")))
 
     def __str__(self) -> str:
@@ -564,7 +554,7 @@ def parse_rule(text: str) -> AnyRule:
             f"rule string {shorten(raw)} is too long (Golly's limit is {MAX_RULE_LENGTH})"
         )
     body, colon, suffix = raw.partition(":")
-    named = _NAME_INDEX.get(_name_key(body))
+    named = rule_for_name(body)
     checked = suffix if named else raw
     if not checked.isascii():
         odd = next(ch for ch in checked if not ch.isascii())
@@ -575,7 +565,22 @@ def parse_rule(text: str) -> AnyRule:
 
 
 def as_rule(rule: RuleLike) -> AnyRule:
-    """Accept a rule object of any family or any string `parse_rule` reads."""
+    """Accept a rule object of any family or any string `parse_rule` reads.
+
+    Parameters
+    ----------
+    rule : Rule, IsotropicRule, MapRule or str
+
+    Returns
+    -------
+    Rule, IsotropicRule or MapRule
+        ``rule`` itself when it is already a rule object.
+
+    Raises
+    ------
+    RuleError
+        For a string `parse_rule` refuses, or anything that is neither a rule nor a string.
+    """
     if isinstance(rule, _RULE_TYPES):
         return rule
     return parse_rule(rule)

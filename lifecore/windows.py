@@ -108,7 +108,18 @@ SYMMETRIES.setflags(write=False)
 
 
 def neighbour_counts_of_windows(offsets: tuple[tuple[int, int], ...]) -> np.ndarray:
-    """Live cells of every window at the given ``(d_row, d_col)`` offsets: shape (512,), int64."""
+    """Live cells of every window at the given offsets.
+
+    Parameters
+    ----------
+    offsets : tuple of (int, int)
+        ``(d_row, d_col)`` of each neighbour, each in -1..1 (e.g. ``NEIGHBOURHOODS["hex"]``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (512,), int64: the count for each window index.
+    """
     counts = np.zeros(512, dtype=np.int64)
     for dr, dc in offsets:
         counts += ALL_WINDOWS[:, 1 + dr, 1 + dc]

@@ -67,3 +67,72 @@ def test_build_keeps_the_inline_backend():
     # matplotlib figure from the built book.
     assert "MPLBACKEND" not in (ROOT / "Makefile").read_text()
     assert "--all" in (ROOT / "Makefile").read_text()  # a stale build keeps stale outputs
+
+
+# -- every number in the prose is computed, or on this short list -------------------------
+# A number a chapter's prose states must come from the code (``{glue:text}`key```), or be
+# a definition that no output can contradict. The allow-list holds those definitions, as
+# exact phrases, each with the reason it is safe.
+ALLOWED_PHRASES = {
+    "birth on exactly three neighbours": "the definition of B3/S23",
+    "0/1": "cell values",
+    "2^25": "a count of windows: 25 binary cells",
+    "Oct 13-19": "the dates of the notes' reports",
+    "Nov 3-9": "the dates of the notes' reports",
+    "Nov 24-30": "the dates of the notes' reports",
+    "90 degrees": "the rotation the p4 group is made of",
+    '"under 1%"': "a quotation of the notes (shown in the appendix)",
+    "Round 0": "the name of discovery's first round, as in its rounds table",
+    "round 0": "the name of discovery's first round, as in its rounds table",
+    "generation 4": "the glider's period, checked by the cell above it",
+    "generation 0": "the glider's period, checked by the cell above it",
+}
+
+# Markup whose digits are not prose: fenced code and directives, inline code, roles
+# (glue, cite, numref, doc), math, link targets, list numbers, HTML tags.
+_MARKUP = [
+    re.compile(r"```.*?```", re.S),
+    re.compile(r"`[^`]*`"),
+    re.compile(r"\$[^$]*\$"),
+    re.compile(r"\]\([^)]*\)"),
+    re.compile(r"^\s*\d+\.\s", re.M),
+    re.compile(r"<[^>]+>"),
+    re.compile(r"\*\*Time to learn\*\*:.*"),  # Project Pythia's reading-time estimate
+    re.compile(r"[Cc]hapters? \d+(?:(?:,| and| to| or) \d+)*"),  # cross-references
+]
+# A number standing on its own: not part of a word such as B3, S23, p4, 5x5 or e2cnn.
+_NUMBER = re.compile(r"(?<![\w.^/-])\d[\d,.]*%?(?![\w^])")
+
+
+def prose_numbers(markdown: str) -> list[str]:
+    """The numbers a reader sees in ``markdown`` that no code computed."""
+    for phrase in ALLOWED_PHRASES:
+        markdown = markdown.replace(phrase, " ")
+    for pattern in _MARKUP:
+        markdown = pattern.sub(" ", markdown)
+    return [m.rstrip(".,") for m in _NUMBER.findall(markdown)]
+
+
+def test_prose_numbers_finds_what_a_reader_sees():
+    assert prose_numbers("cells under 1% of the data, 761 against 977") == ["1%", "761", "977"]
+    assert prose_numbers("B36/S23 on a 5x5 kernel, p4 and D4, in e2cnn") == []
+    assert prose_numbers("{glue:text}`ch4_exact` of {glue:text}`ch4_runs` runs `seed=0`") == []
+    assert prose_numbers("1. first item\n2. second") == []
+    assert prose_numbers("chapters 4 and 5 reuse chapter 4's networks") == []
+
+
+BOOK_PROSE = NOTEBOOKS + [ROOT / "intro.md"]
+
+
+@pytest.mark.parametrize("path", BOOK_PROSE, ids=lambda p: p.name)
+def test_numbers_in_prose_are_computed(path):
+    if path.suffix == ".md":
+        cells = [path.read_text()]
+    else:
+        nb = json.loads(path.read_text())
+        cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    found = [(i, n) for i, text in enumerate(cells) for n in prose_numbers(text)]
+    assert not found, (
+        f"{path.name}: numbers in prose that are neither glued nor allowed "
+        f"(markdown cell, number): {found}"
+    )

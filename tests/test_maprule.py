@@ -34,8 +34,8 @@ def test_padding_and_canonical_form():
     [
         (LIFE_MAP[:-1], "86 base64 characters"),
         (LIFE_MAP + "A", "got 87"),
-        ("A" * 22, "hexagonal"),
-        ("A" * 6, "von Neumann"),
+        ("A" * 21, "22 for a hexagonal"),
+        ("A" * 7, "6 for a von Neumann"),
         (LIFE_MAP[:40] + "!" + LIFE_MAP[41:], "position 41"),
         (LIFE_MAP[:40] + "é" + LIFE_MAP[41:], "not base64"),
     ],
@@ -50,3 +50,26 @@ def test_round_trip(table):
     code = encode_map(table)
     assert len(code) == 86
     assert np.array_equal(decode_map(code), table)
+
+
+@given(
+    st.text(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", min_size=22, max_size=22
+    )
+)
+def test_hexagonal_maps_ignore_ne_and_sw(code):
+    table = decode_map(code)
+    i = np.arange(512)
+    assert np.array_equal(table, table[i ^ 64]) and np.array_equal(table, table[i ^ 4])
+
+
+@given(
+    st.text(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", min_size=6, max_size=6
+    )
+)
+def test_von_neumann_maps_ignore_the_corners(code):
+    table = decode_map(code + "==")
+    i = np.arange(512)
+    for corner in (256, 64, 4, 1):
+        assert np.array_equal(table, table[i ^ corner])

@@ -6,7 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifecore import Rule, simulate, step
-from lifecore.patterns import PATTERNS, find_gliders, pattern, place, remove_gliders, settle
+from lifecore.patterns import (
+    PATTERNS,
+    PatternError,
+    find_gliders,
+    pattern,
+    place,
+    remove_gliders,
+    settle,
+)
 from lifecore.rle import dumps, loads
 
 
@@ -20,7 +28,7 @@ def test_every_pattern_reads_and_round_trips(name):
 def test_lookup_is_forgiving_and_errors_name_the_problem():
     assert pattern("R-Pentomino") == pattern("r pentomino") == pattern("rpentomino")
     assert str(pattern("HighLife replicator").rule) == "B36/S23"
-    with pytest.raises(ValueError, match="unknown pattern 'toaster'"):
+    with pytest.raises(PatternError, match="unknown pattern 'toaster'"):
         pattern("toaster")
 
 
@@ -31,11 +39,11 @@ def test_place():
     assert board.sum() == 5
     board = place(g.cells, (5, 6), at=(2, 3))
     np.testing.assert_array_equal(board[2:5, 3:6], g.cells)
-    with pytest.raises(ValueError, match="does not fit"):
+    with pytest.raises(PatternError, match="does not fit"):
         place(g, (5, 5), at=(3, 0))
-    with pytest.raises(ValueError, match="does not fit"):
+    with pytest.raises(PatternError, match="does not fit"):
         place(g, (2, 2))
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(PatternError, match="shape"):
         place(g, "big")
 
 
@@ -147,7 +155,53 @@ def test_settle_errors_and_simple_cases():
     assert settle(pattern("block")).generation == 0
     d = settle(pattern("diehard"))
     assert (d.generation, d.population) == (130, 0)
-    with pytest.raises(ValueError, match="did not settle within max_steps=50"):
+    with pytest.raises(PatternError, match="did not settle within max_steps=50"):
         settle(pattern("r-pentomino"), max_steps=50)
-    with pytest.raises(ValueError, match="max_period"):
+    with pytest.raises(PatternError, match="max_period"):
         settle(pattern("block"), max_period=0)
+
+
+def _plane_generations(cells, rule, n):
+    """``n`` generations on the unbounded plane by the rule's window table (independent of
+    the simulator): a list of n + 1 boards padded by n + 1 cells."""
+    from lifecore.windows import WINDOW_WEIGHTS
+
+    table = rule.window_table
+    board = np.pad(cells, n + 1)
+    out = [board]
+    for _ in range(n):
+        p = np.pad(board, 1)
+        h, w = board.shape
+        index = sum(
+            int(WINDOW_WEIGHTS[r, c]) * p[r : r + h, c : c + w].astype(np.int64)
+            for r in range(3)
+            for c in range(3)
+        )
+        board = table[index]
+        out.append(board)
+    return out
+
+
+def test_tlife_t_is_a_c5_orthogonal_spaceship():
+    t = pattern("T-tetromino")
+    assert str(t.rule) == "B3/S2-i34q"
+    gens = _plane_generations(t.cells, t.rule, 5)
+    moved = [np.argwhere(g) for g in gens]
+    assert all(m.shape != moved[0].shape or (m != moved[0]).any() for m in moved[1:5])
+    shift = moved[5] - moved[0]
+    assert (shift == shift[0]).all() and np.abs(shift[0]).sum() == 1  # one cell, orthogonal
+
+
+def test_lifewiki_tlife_facts():
+    tlife = Rule.parse("tlife")
+    blinker = _plane_generations(pattern("blinker").cells, tlife, 2)
+    assert blinker[2].sum() == 0  # LifeWiki: the blinker dies in tlife
+    beacon = _plane_generations(pattern("beacon").cells, tlife, 3)
+    assert beacon[1].sum() == 8 and np.array_equal(beacon[1], beacon[3])  # an 8-cell still life
+
+
+def test_snowflake_is_a_still_life():
+    flake = pattern("snowflakes")
+    assert flake.population == 21 and flake.rule.family == "isotropic"
+    gens = _plane_generations(flake.cells, flake.rule, 3)
+    assert all(np.array_equal(g, gens[0]) for g in gens)

@@ -20,6 +20,7 @@ import numpy as np
 
 from lifecore import rle
 from lifecore.hensel import HENSEL_CLASSES, LETTERS_BY_COUNT
+from lifecore.maprule import BASE64
 from lifecore.rules import IsotropicRule, MapRule
 
 OUT = Path(__file__).with_name("golly_rules.json")
@@ -54,7 +55,18 @@ def _cases(rng: np.random.Generator) -> list[str]:
         table = rng.integers(0, 2, 512).astype(np.uint8)
         table[0] = 0  # no B0: Golly emulates B0 rules on the unbounded plane
         texts.append(str(MapRule.from_window_table(table)))
+    for bits in (128, 32):  # Golly's hexagonal (22 characters) and von Neumann (6) MAPs
+        for _ in range(10):
+            short = rng.integers(0, 2, bits).astype(np.uint8)
+            short[0] = 0
+            texts.append("MAP" + _base64(short))
     return texts
+
+
+def _base64(bits: np.ndarray) -> str:
+    padded = np.zeros(-(-bits.size // 6) * 6, dtype=np.uint8)
+    padded[: bits.size] = bits
+    return "".join(BASE64[int(v)] for v in padded.reshape(-1, 6) @ (1 << np.arange(5, -1, -1)))
 
 
 def _golly(bgolly: str, rule: str, cells: np.ndarray, work: Path) -> tuple[str, str]:

@@ -182,3 +182,26 @@ def test_mutated_glider_gun_raises_only_rle_errors(data):
         loads("".join(chars))
     except RLEError:
         pass
+
+
+@pytest.mark.parametrize(
+    "cells", [[[2]], [[-1]], [[0.5]], [["o"]], [[0, 1], [1]], np.zeros((2, 2, 2))]
+)
+def test_patterns_hold_only_0_1_boards(cells):
+    with pytest.raises(RLEError):
+        Pattern(cells)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_byte_corruption_of_a_saved_file_raises_only_rle_errors(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("rle") / "gun.rle"
+    dump(rle.loads(rle.dumps(GLIDER, rule="B2-a/S12:T8,8", name="g")), path, comments=["c"])
+    raw = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 3))):
+        raw[data.draw(st.integers(0, len(raw) - 1))] ^= 1 << data.draw(st.integers(0, 7))
+    path.write_bytes(bytes(raw))
+    try:
+        load(path)
+    except RLEError:
+        pass

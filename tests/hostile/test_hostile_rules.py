@@ -146,3 +146,29 @@ def test_round_trip_with_grids(birth, survival, grid):
     rule = parse_rule(str(IsotropicRule(birth, survival)) + suffix)
     assert parse_rule(str(rule)) == rule
     assert str(rule).endswith(suffix)
+
+
+@pytest.mark.parametrize("names", [3, None, b"2a", 2.5])
+def test_isotropic_names_must_be_a_collection(names):
+    with pytest.raises(RuleError):
+        IsotropicRule(names, set())
+
+
+def test_topology_accepts_numpy_integers_only_as_integers():
+    from lifecore.rules import Topology
+
+    assert Topology("T", np.int64(4), np.int32(5)) == Topology("T", 4, 5)
+    for bad in (4.0, "4", True, -1, 0):
+        with pytest.raises(RuleError):
+            Topology("T", bad, 4)
+    with pytest.raises(RuleError):
+        Topology("K", 4, 4)
+
+
+def test_huge_or_ragged_inputs_end_fast_in_rule_errors():
+    with pytest.raises(RuleError, match="count 9 impossible"):
+        Rule(birth=range(10**12), survival=())  # stops at the first bad count
+    with pytest.raises(RuleError):
+        Rule.from_table([[0, 1], [1]])
+    with pytest.raises(RuleError):
+        from_window_table([[0] * 3] * 2 + [[1]])

@@ -1,0 +1,51 @@
+"""Rule discovery: from a little data, or a black box to experiment on, to one rule.
+
+``result``      `Discovery` and `DiscoveryError`;
+``trajectories`` validated arrays and ``.npz`` files read without trusting them;
+``black_box``   `BlackBox`, the function discovery experiments on;
+``candidates``  `CandidateSet`, the rules the data do not contradict, kept implicitly;
+``boards``      `design_board`: one board showing every class of a family;
+``design``      the experiment menu and how much each experiment is expected to settle;
+``network``     the network route: a network fitted to the data, held against tabulation;
+``loop``        `discover` and its `DiscoveryConfig`; ``cli``: ``python -m lifecore discover``.
+
+Names load on first use, so ``import lifecore.discover`` does not load torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: public name -> module that defines it
+_HOME = {
+    **dict.fromkeys(("Discovery", "DiscoveryError"), "result"),
+    **dict.fromkeys(("check_trajectories", "load_trajectories"), "trajectories"),
+    "BlackBox": "black_box",
+    **dict.fromkeys(("CandidateSet", "known_table"), "candidates"),
+    **dict.fromkeys(("DENSITIES", "crafted_boards", "expected_settled"), "design"),
+    **dict.fromkeys(("design_board", "de_bruijn_torus", "search_cover"), "boards"),
+    **dict.fromkeys(("network_route", "route_model"), "network"),
+    **dict.fromkeys(("DiscoveryConfig", "discover", "HOODS", "STRATEGIES"), "loop"),
+    "register_cli": "cli",
+}
+#: chapter 6's comparisons, moved to `lifecore.book.discovery`; still reachable here so the
+#: chapters keep working until they import them from there.
+_BOOK = ("StrategyComparison", "compare_strategies", "neighbourhood_table")
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    elif name in _BOOK:
+        value = getattr(importlib.import_module("lifecore.book.discovery"), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME) | set(_BOOK))

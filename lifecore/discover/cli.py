@@ -1,0 +1,90 @@
+"""``python -m lifecore discover DATA.npz``: find the rule behind stored trajectories."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..simulate import BOUNDARIES
+from .candidates import FAMILY_CHOICES
+from .loop import HOODS, discover
+from .result import Discovery, DiscoveryError
+from .trajectories import load_trajectories
+
+__all__ = ["register_cli"]
+
+
+def _lines(result: Discovery) -> list[str]:
+    where = result.neighbourhood if result.family == "outer-totalistic" else "moore"
+    lines = [f"rule: {result.rule}  ({result.family}, {where})"]
+    if result.undetermined:
+        lines.append(
+            f"undetermined (never seen in the data, {len(result.undetermined)} classes): "
+            f"{' '.join(result.undetermined)}"
+        )
+    label = where if result.family == "outer-totalistic" else result.family
+    others = [h for h in result.consistent_neighbourhoods if h != label]
+    if others:
+        lines.append(
+            f"also consistent with: {', '.join(others)} "
+            "(the smallest consistent family and neighbourhood is reported)"
+        )
+    if result.agreement:
+        a = result.agreement
+        lines.append(
+            f"network vs tabulation: read back on fresh boards, {a['agree']}/{a['classes']} "
+            f"seen classes agree ({a['data_classes_agree']}/{a['data_classes']} on its "
+            f"training boards); network's full guess {a['network_rule']} (a guess for unseen "
+            "classes, not a result)"
+        )
+    return lines
+
+
+def _run(args: argparse.Namespace) -> int:
+    frames = load_trajectories(args.data)
+    result = discover(
+        frames,
+        neighbourhood=args.neighbourhood,
+        use_network=not args.no_network,
+        seed=args.seed,
+        boundary=args.boundary,
+        family=args.family,
+    )
+    if not result.consistent:
+        conflicts = {h: c for h, c in result.details["conflicts"].items() if c}
+        raise DiscoveryError(
+            f"{args.data}: no {args.family} rule of the allowed neighbourhood(s) explains "
+            "these data: classes seen going both ways: "
+            + "; ".join(f"{h}: {' '.join(c)}" for h, c in conflicts.items())
+        )
+    print("\n".join(_lines(result)))
+    if args.json:
+        print(json.dumps(result.summary()))
+    return 0
+
+
+def register_cli(subparsers) -> None:
+    """Add the ``discover`` subcommand to ``subparsers`` (see `lifecore.cli`)."""
+    p = subparsers.add_parser(
+        "discover", help="find the rule behind trajectories (an .npz with 'trajectories')"
+    )
+    p.add_argument("data", help=".npz file holding 'trajectories', uint8 (N, T, H, W)")
+    p.add_argument("--neighbourhood", choices=HOODS, default="auto")
+    p.add_argument(
+        "--family",
+        choices=FAMILY_CHOICES,
+        default="outer-totalistic",
+        help="rule family to read the data under; 'auto': the smallest the data allow",
+    )
+    p.add_argument(
+        "--boundary",
+        choices=BOUNDARIES,
+        default="torus",
+        help="how the data were made: on a torus, or a bounded plane with dead cells outside",
+    )
+    p.add_argument(
+        "--no-network", action="store_true", help="skip the network cross-check (tabulation only)"
+    )
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help="end with one JSON line")
+    p.set_defaults(func=_run)

@@ -1,0 +1,75 @@
+"""Reading the rule back: from data, from a certificate, and from a trained network.
+
+One module per method, each returning an `Extraction` (``result``):
+
+``classes``       what a class is in each family (outer-totalistic, isotropic, MAP);
+``tabulation``    count what each class became in data (the baseline);
+``statistics``    the notes' method 1: ``P(next alive | state, count)`` of a network;
+``enumeration``   the notes' method 2: every neighbourhood configuration on its own tile,
+                  the breaking ones grouped by the stencil's symmetry group;
+``basis``         the notes' method 3: CKA and matched weights against basis networks;
+``handmade``      an exact network built by hand (an independent truth for tests);
+``reader``        `extract`, the front door; ``cli``: ``python -m lifecore extract``.
+
+Names load on first use, so ``import lifecore.extract`` does not load torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: public name -> module that defines it
+_HOME = {
+    **dict.fromkeys(
+        ("Extraction", "ExtractionError", "class_names", "format_confidence", "smallest_first"),
+        "result",
+    ),
+    **dict.fromkeys(
+        ("tabulate", "table_from_counts", "consistent_neighbourhoods", "pairs"), "tabulation"
+    ),
+    **dict.fromkeys(("ClassSpace", "class_space", "window_counts", "window_indices"), "classes"),
+    **dict.fromkeys(("neighbour_statistics", "class_probabilities"), "statistics"),
+    **dict.fromkeys(
+        ("enumerate_neighbourhoods", "symmetry_group", "configurations", "tile_boards"),
+        "enumeration",
+    ),
+    **dict.fromkeys(
+        ("compare_with_basis", "basis_rules", "basis_networks", "linear_cka", "aligned_cosine"),
+        "basis",
+    ),
+    **dict.fromkeys(("ExactNetwork", "exact_network"), "handmade"),
+    **dict.fromkeys(("METHODS", "extract"), "reader"),
+    "register_cli": "cli",
+}
+#: chapter 5's rows and sentences, moved to `lifecore.book.extraction`; still reachable here
+#: so the chapters keep working until they import them from there.
+_BOOK = (
+    "tabulation_baseline",
+    "black_box_readings",
+    "trainer_exact",
+    "exact_counts",
+    "enumeration_disagreements",
+    "describe_disagreement",
+    "statistics_by_rule",
+    "basis_verdicts",
+    "seconds_by_method",
+    "cost_rows",
+)
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    elif name in _BOOK:
+        value = getattr(importlib.import_module("lifecore.book.extraction"), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME) | set(_BOOK))

@@ -1,0 +1,22 @@
+"""Sub-seeds for extraction and discovery, derived through `numpy.random.SeedSequence`.
+
+The same scheme as `lifecore.train.derived_seed` (a seed and a purpose), with integer keys
+too, so that round ``r``'s ``i``-th experiment gets ``child_seed(seed, "menu", r, i)``
+instead of arithmetic such as ``seed * 1000 + r * 31 + i`` (which collides across seeds).
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+import numpy as np
+
+__all__ = ["child_seed"]
+
+
+def child_seed(seed: int, purpose: str, *keys: Union[int, str]) -> int:
+    """A 32-bit seed for ``purpose`` (and integer or text ``keys``) derived from ``seed``."""
+    entropy = [int(seed), *purpose.encode()]
+    for key in keys:
+        entropy += [*str(key).encode(), 0] if isinstance(key, str) else [int(key), 0]
+    return int(np.random.SeedSequence(entropy).generate_state(1)[0])

@@ -1,0 +1,67 @@
+"""Looking at boards and trajectories: figures, animations, the viewer, tables.
+
+| module | what |
+|---|---|
+| `boards` | one board, a strip of generations, a neighbourhood stencil (matplotlib) |
+| `animation` | `animate`, and `animation_html`: a player that plays in the static book |
+| `viewer` | `trajectory_viewer`: rule, density and seed in the page, simulated in JavaScript |
+| `widgets` | `rule_picker` and `StaticFallback`: ipywidgets with a static rendering |
+| `tables` | `table` (records as HTML) and `percent` |
+
+Chapter-specific figures live in `lifecore.book.plots`. Every name is loaded on first use,
+so ``import lifecore.viz`` loads neither matplotlib nor ipywidgets.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_HOMES = {
+    "CMAP": "boards",
+    "show_board": "boards",
+    "show_trajectory": "boards",
+    "show_stencil": "boards",
+    "animate": "animation",
+    "animation_html": "animation",
+    "AnimationHTML": "animation",
+    "trajectory_viewer": "viewer",
+    "TrajectoryViewer": "viewer",
+    "ViewerError": "viewer",
+    "viewer_soup": "viewer",
+    "rule_picker": "widgets",
+    "RulePicker": "widgets",
+    "StaticFallback": "widgets",
+    "table": "tables",
+    "percent": "tables",
+    "TableError": "tables",
+}
+
+# Chapter figures moved to lifecore.book.plots; the names stay importable from here until
+# the chapters import them from there (then delete this map).
+_MOVED_TO_BOOK = (
+    "plot_coverage",
+    "show_sizes",
+    "plot_equivariance",
+    "equivariance_table",
+    "plot_time_to_exact",
+    "plot_learning_curves",
+    "compare_rollouts",
+    "plot_class_probabilities",
+    "plot_basis_scores",
+    "plot_seconds",
+    "plot_candidates",
+)
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str):
+    if name in _HOMES:
+        return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    if name in _MOVED_TO_BOOK:
+        return getattr(importlib.import_module("lifecore.book.plots"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES, *_MOVED_TO_BOOK])

@@ -1,0 +1,16 @@
+"""Glued values are formatted once and the build fails when a guarded claim stops holding."""
+
+import pytest
+
+from lifecore.book import glue
+
+
+def test_glue_text_returns_the_formatted_string(capsys):
+    assert glue.glue_text("x", 0.1234, "{:.1%}") == "12.3%"
+    assert capsys.readouterr().out == ""  # glued, not displayed
+
+
+def test_check_fails_with_the_sentence():
+    glue.check(True, "fine")
+    with pytest.raises(AssertionError, match="under 1% of the data"):
+        glue.check(False, "high counts are under 1% of the data")
