@@ -173,7 +173,7 @@ def ablation(
                 jobs,
                 cfg,
                 out,
-                None,
+                checkpoint_dir,
                 progress,
                 certify_final=True,
                 **options,

@@ -39,6 +39,7 @@ def test_ablation_table_from_fake_runs(monkeypatch):
     def fake(rule, model, seed, config, out_dir, threads, certify_final, options):
         seen.append((model, options.get("kernel_size", 5), config.data_steps, certify_final))
         assert config.certify is True  # certified stopping is ours, and kept by these three
+        assert out_dir == "nets"  # the networks are kept where asked
         ok = options.get("kernel_size", 5) == 5
         return RunRecord(
             rule,
@@ -53,7 +54,12 @@ def test_ablation_table_from_fake_runs(monkeypatch):
 
     monkeypatch.setattr(grid, "_worker", fake)
     rows, records = ablation(
-        ["B3/S23"], ["p4mcnn"], 2, ["ours", "kernel-3", "notes-data"], progress=False
+        ["B3/S23"],
+        ["p4mcnn"],
+        2,
+        ["ours", "kernel-3", "notes-data"],
+        progress=False,
+        checkpoint_dir="nets",
     )
     assert [(r.condition, r.runs, r.certified) for r in rows] == [
         ("ours", 2, 2),
