@@ -3,8 +3,10 @@
 Networks: with --trained, chapter 4's networks through lifecore.experiments.trained (same
 model, seed 0 and TrainConfig() as chapter 4, so its checkpoints are loaded, or trained and
 saved if missing); else the hand-built exact networks of lifecore.extract (a check of the
-methods, not of training). Discovery: black boxes of each rule, designed experiments, the
-result from tabulation and the network route as a cross-check (its agreement is printed).
+methods, not of training). Discovery: black boxes of each rule, first from one low-density
+soup with designed experiments (the result from tabulation, the network route as a
+cross-check), then from the designed board alone (one step, every family). Timings on a
+shared 2-core machine are noisy; compare rows of one run, not runs.
 
     python benchmarks/bench_extract.py [--quick] [--trained] [--model cnn-small]
 """
@@ -28,6 +30,8 @@ NOTES = [
     "B2/S013V",
 ]
 UNSEEN = ["B2/S34H", "B1/S012V", "B245/S3", "B356/S23H"]
+#: isotropic rules (Just Friends, tlife) and a random MAP rule, for the designed board
+FAMILY_RULES = ["B2-a/S12", "B3/S2-i34q"]
 
 
 CHECKPOINTS = Path(__file__).resolve().parents[1] / "chapters" / "_artifacts" / "checkpoints"
@@ -47,6 +51,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="three rules, no basis method")
     ap.add_argument("--trained", action="store_true", help="use chapter 4's trained networks")
     ap.add_argument(
+        "--no-basis", action="store_true", help="skip the basis method (it trains 18 networks)"
+    )
+    ap.add_argument(
         "--model", default="cnn-small", help="which of chapter 4's models (with --trained)"
     )
     args = ap.parse_args()
@@ -62,14 +69,16 @@ def main():
             *(lambda d: (d.x, d.y))(data.make_dataset(r, 16, 32, 8, seed=7)),
             Rule.parse(r).neighbourhood,
         ),
+        "certificate": lambda r, n: ex.extract(n, "certificate", recertify=True),
         "enumerate": lambda r, n: ex.enumerate_neighbourhoods(n, "auto"),
         "statistics": lambda r, n: ex.neighbour_statistics(n, Rule.parse(r).neighbourhood),
     }
-    if not args.quick:
+    if not (args.quick or args.no_basis):
         methods["basis"] = lambda r, n: ex.compare_with_basis(
             n, Rule.parse(r).neighbourhood, cache_dir="/tmp/lifecore-basis"
         )
     print(f"{'method':<12}{'recovered':>12}{'total s':>10}{'max s':>8}")
+    ex.extract(nets[rules[0]], "certificate", recertify=True)  # compile the numba kernel first
     for name, fn in methods.items():
         ok, times = 0, []
         for r in rules:
@@ -82,7 +91,7 @@ def main():
     ok, times, rounds, agree = 0, [], [], []
     for r in disc_rules:
         t = time.perf_counter()
-        d = dsc.discover(dsc.BlackBox.of(r), rounds=12, use_network=not args.quick)
+        d = dsc.discover(dsc.BlackBox.of(r), rounds=12, use_network=not args.quick, first="soup")
         times.append(time.perf_counter() - t)
         rounds.append(len(d.candidates_per_round) - 1)
         ok += str(d.rule) == str(Rule.parse(r)) and not d.undetermined
@@ -94,6 +103,30 @@ def main():
     )
     if agree:
         print(f"network route: seen classes read back on fresh boards = tabulation: {agree}")
+    designed(disc_rules)
+
+
+def designed(rules):
+    """Discovery from the designed board alone: one black-box step, family 'auto'."""
+    import numpy as np
+
+    from lifecore.rules import MapRule
+
+    table = (np.random.default_rng(0).random(512) < 0.5).astype(np.uint8)
+    rules = list(rules) + FAMILY_RULES + [str(MapRule.from_window_table(table))]
+    ok, times, calls = 0, [], []
+    for r in rules:
+        box = dsc.BlackBox.of(r)
+        t = time.perf_counter()
+        d = dsc.discover(box, family="auto", use_network=False)
+        times.append(time.perf_counter() - t)
+        calls.append(box.calls)
+        ok += d.rule == Rule.parse(r) and not d.undetermined
+    print(
+        f"{'designed':<12}{ok:>7}/{len(rules):<4}{sum(times):>10.2f}{max(times):>8.2f}"
+        f"   black-box steps: {sorted(set(calls))} (family auto: outer-totalistic, "
+        "isotropic and MAP rules)"
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,13 @@ from ..discover.loop import discover
 from ..discover.result import DiscoveryError
 from ..rules import RuleLike, as_rule
 
-__all__ = ["StrategyComparison", "compare_strategies", "neighbourhood_table"]
+__all__ = [
+    "StrategyComparison",
+    "compare_strategies",
+    "neighbourhood_table",
+    "coverage_rows",
+    "unseen_guesses",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,10 +70,12 @@ def compare_strategies(
 ) -> StrategyComparison:
     """Run `discover` on a fresh black box of ``rule`` for every seed and strategy, under the
     rule's own neighbourhood and without the network (it does not change which candidates
-    survive); ``options`` go to `discover`."""
+    survive), each starting from one low-density soup (the designed board would settle every
+    class at once and leave nothing to compare); ``options`` go to `discover`."""
     rule = rule if isinstance(rule, str) else str(as_rule(rule))
     hood = as_rule(rule).neighbourhood
     options.setdefault("use_network", False)
+    options.setdefault("first", "soup")
     curves, rounds_to_one = {}, {}
     for strategy in strategies:
         runs = [
@@ -115,3 +123,63 @@ def neighbourhood_table(
             }
         )
     return rows
+
+
+def coverage_rows(
+    spaces: Sequence[tuple[str, str]] = (
+        ("outer-totalistic", "vonneumann"),
+        ("outer-totalistic", "hex"),
+        ("outer-totalistic", "moore"),
+        ("isotropic", "moore"),
+        ("map", "moore"),
+    ),
+    densities: Sequence[float] = (0.1, 0.3, 0.5, 0.7, 0.9),
+    seeds: Sequence[int] = range(5),
+    max_cells: int = 1 << 20,
+) -> list[dict]:
+    """Per family: the cells of the designed board against the cells of random soups read
+    until every class has been seen (median over ``seeds``, per density; ``> max_cells`` when
+    at least half the seeds had not seen every class by then)."""
+    from ..discover.boards import cells_until_covered, design_board
+    from ..extract.classes import class_space
+
+    rows = []
+    for family, hood in spaces:
+        space = class_space(family, hood)
+        row = {
+            "family": family if family != "outer-totalistic" else f"outer-totalistic ({hood})",
+            "classes": len(space.names),
+            "designed board": f"{design_board(family, hood).size} cells",
+        }
+        for d in densities:
+            cells = [cells_until_covered(family, hood, d, s, max_cells) for s in seeds]
+            median = float(np.median(cells))
+            row[f"soups p={d}"] = f"> {max_cells}" if not np.isfinite(median) else int(median)
+        rows.append(row)
+    return rows
+
+
+def unseen_guesses(discovery, hidden: RuleLike) -> list[dict]:
+    """Where the certified network's guess for classes the data never showed goes wrong.
+
+    ``discovery``: a `Discovery` made with the network route; ``hidden``: the rule that
+    made the data (known in the chapter, not to discovery). One row per unseen class: the
+    network's (certified) answer, the hidden rule's, and whether they agree. Empty when the
+    route did not certify the network or every class was seen.
+    """
+    from ..extract.classes import class_space
+
+    a = discovery.agreement or {}
+    if not a.get("certified") or discovery.rule is None:
+        return []
+    space = class_space(discovery.family, discovery.neighbourhood)
+    truth = dict(zip(space.names, space.table_of(as_rule(hidden)).ravel().tolist()))
+    return [
+        {
+            "class": name,
+            "network (certified)": {1: "alive", 0: "dead", -1: "split"}[guess],
+            "hidden rule": {1: "alive", 0: "dead", -1: "split"}[truth[name]],
+            "right": guess == truth[name],
+        }
+        for name, guess in a["unseen_guess"].items()
+    ]

@@ -27,6 +27,7 @@ __all__ = [
     "basis_verdicts",
     "seconds_by_method",
     "cost_rows",
+    "statistics_on_isotropic",
 ]
 
 
@@ -186,3 +187,51 @@ def cost_rows(cost: dict[str, Sequence[float]]) -> list[dict]:
         }
         for k, v in cost.items()
     ]
+
+
+def statistics_on_isotropic(
+    rules: Sequence[str] = ("B2-a/S12", "B3/S2-i34q"),
+    n: int = 64,
+    size: int = 32,
+    seed: int = 0,
+) -> list[dict]:
+    """Neighbour statistics on exact networks of isotropic rules: where it must fail.
+
+    Statistics reads ``P(next alive | state, count)``; an isotropic rule splits a count into
+    Hensel classes (``2a`` dead, ``2c`` alive...), so that probability lies strictly between 0
+    and 1 and no threshold recovers the rule. One row per (rule, count class) the rule splits:
+    the probability and support on covering soups, what statistics reads (at its default
+    threshold 0.99, and by majority), the share of the class's cells the majority reading
+    gets wrong, and the Hensel classes that truly come alive and stay dead.
+    """
+    from ..extract.classes import class_space
+    from ..extract.handmade import exact_network
+    from ..hensel import HENSEL_CLASSES
+
+    ot, iso = class_space("outer-totalistic"), class_space("isotropic")
+    rows = []
+    for rule in rules:
+        truth = as_rule(rule)
+        stats = neighbour_statistics(exact_network(truth), "moore", n=n, size=size, seed=seed)
+        p, support = stats.details["p_alive"], stats.details["support"]
+        split = ot.table_of(truth) < 0
+        hensel = iso.table_of(truth)
+        for s, c in zip(*np.nonzero(split)):
+            names = [h for h in HENSEL_CLASSES if h[0] == str(c)]
+            row = hensel[s, [HENSEL_CLASSES.index(h) for h in names]]
+            rows.append(
+                {
+                    "rule": str(truth),
+                    "class": ot.name(int(s), int(c)),
+                    "P(alive)": round(float(p[s, c]), 3),
+                    "cells": int(support[s, c]),
+                    "statistics reads": {1: "alive", 0: "dead", -1: "undetermined"}[
+                        int(stats.table[s, c])
+                    ],
+                    "majority reads": "alive" if p[s, c] > 0.5 else "dead",
+                    "cells misread by majority": round(float(min(p[s, c], 1 - p[s, c])), 3),
+                    "alive": " ".join(h for h, v in zip(names, row) if v == 1) or "-",
+                    "dead": " ".join(h for h, v in zip(names, row) if v == 0) or "-",
+                }
+            )
+    return rows

@@ -27,7 +27,15 @@ import numpy as np
 from ..extract.classes import class_space, window_indices
 from .result import DiscoveryError
 
-__all__ = ["design_board", "de_bruijn_torus", "de_bruijn_sequence", "search_cover", "BOARDS"]
+__all__ = [
+    "design_board",
+    "de_bruijn_torus",
+    "de_bruijn_sequence",
+    "search_cover",
+    "classes_shown",
+    "cells_until_covered",
+    "BOARDS",
+]
 
 #: (family, neighbourhood) -> (board rows, the `search_cover` seed that found it)
 BOARDS: dict[tuple[str, str], tuple[tuple[str, ...], int]] = {
@@ -166,3 +174,34 @@ def search_cover(
             board[r, c] ^= 1
         temperature = max(0.02, temperature * 0.9995)
     return board if counts.all() else None
+
+
+def cells_until_covered(
+    family: str,
+    neighbourhood: str = "moore",
+    density: float = 0.5,
+    seed: int = 0,
+    max_cells: int = 1 << 22,
+    size: int = 64,
+) -> float:
+    """Cells of random soups read (raster order, one ``size`` x ``size`` torus after another)
+    until every class of the family has been seen; ``inf`` if ``max_cells`` do not suffice.
+
+    The count for one random stream: soups of ``density`` drawn with
+    ``numpy.random.default_rng(seed)``. Compare with ``design_board(family,
+    neighbourhood).size``.
+    """
+    space = class_space(family, neighbourhood)
+    rng = np.random.default_rng(seed)
+    seen = np.zeros(2 * space.per_state, bool)
+    read = 0
+    while read < max_cells:
+        board = (rng.random((size, size)) < density).astype(np.uint8)
+        classes = space.of_window[window_indices(board)].ravel()
+        found, first = np.unique(classes, return_index=True)
+        new = ~seen[found]
+        seen[found] = True
+        if seen.all():
+            return float(read + first[new].max() + 1)
+        read += classes.size
+    return float("inf")

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from ..simulate import BOUNDARIES
+from .candidates import FAMILY_CHOICES
 from .loop import HOODS, discover
 from .result import Discovery, DiscoveryError
 from .trajectories import load_trajectories
@@ -14,14 +15,19 @@ __all__ = ["register_cli"]
 
 
 def _lines(result: Discovery) -> list[str]:
-    lines = [f"rule: {result.rule}  ({result.neighbourhood})"]
+    where = result.neighbourhood if result.family == "outer-totalistic" else "moore"
+    lines = [f"rule: {result.rule}  ({result.family}, {where})"]
     if result.undetermined:
-        lines.append(f"undetermined (never seen in the data): {' '.join(result.undetermined)}")
-    others = [h for h in result.consistent_neighbourhoods if h != result.neighbourhood]
+        lines.append(
+            f"undetermined (never seen in the data, {len(result.undetermined)} classes): "
+            f"{' '.join(result.undetermined)}"
+        )
+    label = where if result.family == "outer-totalistic" else result.family
+    others = [h for h in result.consistent_neighbourhoods if h != label]
     if others:
         lines.append(
             f"also consistent with: {', '.join(others)} "
-            "(the smallest consistent neighbourhood is reported)"
+            "(the smallest consistent family and neighbourhood is reported)"
         )
     if result.agreement:
         a = result.agreement
@@ -31,7 +37,21 @@ def _lines(result: Discovery) -> list[str]:
             f"training boards); network's full guess {a['network_rule']} (a guess for unseen "
             "classes, not a result)"
         )
+        lines.append(_certified(a))
     return lines
+
+
+def _certified(a: dict) -> str:
+    """The network's certificate: which rule it is proved to be, and its unseen guesses."""
+    if "certified" not in a:
+        return "network not certified (the route was not run)"
+    if not a["certified"]:
+        return f"network not certified: {a['certificate_reason']}"
+    guess = a.get("unseen_guess") or {}
+    said = " ".join(f"{k}={'alive' if v else 'dead'}" for k, v in guess.items())
+    return f"network certified to be {a['certified_rule']} on all {a['windows']} windows" + (
+        f"; its guess for the unseen classes: {said}" if said else ""
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -42,13 +62,15 @@ def _run(args: argparse.Namespace) -> int:
         use_network=not args.no_network,
         seed=args.seed,
         boundary=args.boundary,
+        family=args.family,
     )
     if not result.consistent:
         conflicts = {h: c for h, c in result.details["conflicts"].items() if c}
         raise DiscoveryError(
-            f"{args.data}: no Life-like rule of the allowed neighbourhood(s) explains these "
-            "data: classes seen going both ways: "
+            f"{args.data}: no {args.family} rule of the allowed neighbourhood(s) explains "
+            "these data: classes seen going both ways: "
             + "; ".join(f"{h}: {' '.join(c)}" for h, c in conflicts.items())
+            + ("" if args.boundary == "dead" else " (data from a bounded plane? --boundary dead)")
         )
     print("\n".join(_lines(result)))
     if args.json:
@@ -63,6 +85,12 @@ def register_cli(subparsers) -> None:
     )
     p.add_argument("data", help=".npz file holding 'trajectories', uint8 (N, T, H, W)")
     p.add_argument("--neighbourhood", choices=HOODS, default="auto")
+    p.add_argument(
+        "--family",
+        choices=FAMILY_CHOICES,
+        default="outer-totalistic",
+        help="rule family to read the data under; 'auto': the smallest the data allow",
+    )
     p.add_argument(
         "--boundary",
         choices=BOUNDARIES,

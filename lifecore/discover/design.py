@@ -12,11 +12,13 @@ from typing import Sequence
 
 import numpy as np
 
-from ..data import coverage, soups
+from ..data import soups
 from ..extract._seeds import child_seed
+from ..extract.classes import class_space, window_indices
 from ..extract.result import Extraction
-from ..rules import NEIGHBOURHOODS, Rule
+from ..rules import NEIGHBOURHOODS
 from ..simulate import step
+from .boards import design_board
 
 __all__ = ["DENSITIES", "crafted_boards", "expected_settled", "menu"]
 
@@ -62,9 +64,10 @@ def expected_settled(
     steps : int
         Generations the experiment will run.
     tab : Extraction
-        The current tabulation (free classes are ``tab.table < 0``).
+        The current tabulation (free classes are ``tab.table < 0``; its ``family`` and
+        ``neighbourhood`` say what a class is).
     p_alive : np.ndarray
-        ``(2, size + 1)``: the probability a candidate has each class alive.
+        ``tab.table``'s shape: the probability a candidate has each class alive.
     n_sim : int
         Candidates sampled.
     rng : numpy.random.Generator
@@ -72,19 +75,19 @@ def expected_settled(
     free = tab.table < 0
     if not free.any():
         return 0.0
-    probe = Rule(frozenset(), frozenset(), tab.neighbourhood)
+    space = class_space(tab.family, tab.neighbourhood)
     total = 0
     for _ in range(n_sim):
         table = tab.table.copy()
         table[free] = (rng.random(free.sum()) < p_alive[free]).astype(np.int64)
-        cand = Rule.from_table(table.astype(np.uint8), tab.neighbourhood)
-        x, hit = boards, np.zeros_like(free)
+        cand = space.rule(table)
+        x, hit = boards, np.zeros(free.size, bool)
         for _t in range(steps):
-            hit |= coverage(x, probe, boundary) > 0
-            if (hit | ~free).all():
+            hit[space.of_window[window_indices(x, boundary)].ravel()] = True
+            if (hit.reshape(free.shape) | ~free).all():
                 break
             x = step(x, cand, boundary)
-        total += int((hit & free).sum())
+        total += int((hit.reshape(free.shape) & free).sum())
     return total / n_sim
 
 
@@ -95,7 +98,7 @@ def menu(
 
     Soups of every density in `DENSITIES` (``boards`` boards of ``size`` x ``size``, seeded
     by `numpy.random.SeedSequence` from ``seed``, the round and the density's place), and with
-    ``crafted`` one board showing every class still free under ``tab``.
+    ``crafted`` one board showing every class still free under ``tab`` (`_crafted`).
     """
     out = [
         {
@@ -106,13 +109,14 @@ def menu(
         for i, d in enumerate(DENSITIES)
     ]
     if crafted:
-        free = [(s, c) for s in range(2) for c in range(tab.table.shape[1]) if tab.table[s, c] < 0]
-        crafted_seed = child_seed(seed, "crafted", round_)
-        out.append(
-            {
-                "kind": "crafted",
-                "density": None,
-                "boards": crafted_boards(free, tab.neighbourhood, crafted_seed),
-            }
-        )
+        out.append({"kind": "crafted", "density": None, "boards": _crafted(tab, seed, round_)})
     return out
+
+
+def _crafted(tab: Extraction, seed: int, round_: int) -> np.ndarray:
+    """Boards ``(1, H, W)`` showing the free classes: isolated tiles for outer-totalistic
+    classes, the family's `design_board` otherwise."""
+    if tab.family != "outer-totalistic":
+        return design_board(tab.family, tab.neighbourhood)[None]
+    free = [(s, c) for s in range(2) for c in range(tab.table.shape[1]) if tab.table[s, c] < 0]
+    return crafted_boards(free, tab.neighbourhood, child_seed(seed, "crafted", round_))

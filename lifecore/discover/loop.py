@@ -18,7 +18,7 @@ them.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Optional, Union
 
 import numpy as np
@@ -29,16 +29,18 @@ from ..extract.result import smallest_first
 from ..rules import Rule, RuleLike
 from ..simulate import BOUNDARIES
 from .black_box import BlackBox
-from .candidates import CandidateSet
+from .boards import design_board
+from .candidates import FAMILY_CHOICES, CandidateSet, spaces_for
 from .design import expected_settled, menu
 from .network import network_route
 from .result import Discovery, DiscoveryError
 from .trajectories import check_trajectories, frames_to_pairs
 
-__all__ = ["DiscoveryConfig", "discover", "HOODS", "STRATEGIES"]
+__all__ = ["DiscoveryConfig", "discover", "first_experiment", "HOODS", "STRATEGIES", "FIRSTS"]
 
 HOODS = ("auto",) + smallest_first
 STRATEGIES = ("design", "random")
+FIRSTS = ("designed", "soup")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,12 @@ class DiscoveryConfig:
         Offer a board showing every free class once.
     boundary : str
         "torus" or "dead": how the data were made (and how the black box is run).
+    family : str
+        "outer-totalistic" (on ``neighbourhood``), "isotropic", "map", or "auto" (the
+        smallest family and neighbourhood the data do not contradict).
+    first : str
+        A black box's round 0: "designed" (`design_board`: one step shows every class, so
+        one step identifies the rule) or "soup" (one soup of ``initial_density``).
     """
 
     neighbourhood: str = "auto"
@@ -84,12 +92,16 @@ class DiscoveryConfig:
     max_pairs: int = 64
     n_sim: int = 4
     boundary: str = "torus"
+    family: str = "outer-totalistic"
+    first: str = "designed"
 
     def __post_init__(self) -> None:
         for label, value, allowed in (
             ("neighbourhood", self.neighbourhood, HOODS),
             ("strategy", self.strategy, STRATEGIES),
             ("boundary", self.boundary, BOUNDARIES),
+            ("family", self.family, FAMILY_CHOICES),
+            ("first", self.first, FIRSTS),
         ):
             if value not in allowed:
                 raise DiscoveryError(
@@ -100,10 +112,12 @@ class DiscoveryConfig:
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise DiscoveryError(f"{label} must be a non-negative integer, got {value!r}")
 
+        spaces_for(self.family, self.neighbourhood)  # refuses isotropic or MAP off Moore
+
     @property
-    def hoods(self) -> tuple[str, ...]:
-        """The neighbourhoods in play, smallest first."""
-        return smallest_first if self.neighbourhood == "auto" else (self.neighbourhood,)
+    def spaces(self) -> dict:
+        """The class spaces in play, smallest first (`spaces_for`)."""
+        return spaces_for(self.family, self.neighbourhood)
 
 
 @dataclass
@@ -120,6 +134,14 @@ class _Log:
         if experiment:
             self.experiments.append(experiment)
         self.sizes.append(cands.sizes())
+
+
+def _config(config: Optional[DiscoveryConfig], options: dict) -> DiscoveryConfig:
+    """``config`` (default: the defaults) with ``options`` replacing its fields."""
+    unknown = sorted(set(options) - {f.name for f in fields(DiscoveryConfig)})
+    if unknown:
+        raise DiscoveryError(f"unknown discovery option(s): {', '.join(unknown)}")
+    return replace(config or DiscoveryConfig(), **options)
 
 
 def _black_box(source: Any, boundary: str) -> Optional[BlackBox]:
@@ -145,6 +167,33 @@ def _data_pairs(source: Any) -> tuple[Optional[np.ndarray], np.ndarray, np.ndarr
     return (frames, *frames_to_pairs(frames))
 
 
+def first_experiment(cfg: DiscoveryConfig) -> dict:
+    """Round 0 against a black box: the designed board of the space in play (the MAP torus,
+    which shows every window, when several are), tiled 3 x 3 on a bounded plane so that its
+    middle copy sees the torus windows; or one soup of ``initial_density``."""
+    if cfg.first == "soup":
+        board = soups(1, cfg.size, cfg.initial_density, seed=cfg.seed)
+        return {
+            "round": 0,
+            "kind": "soup",
+            "density": cfg.initial_density,
+            "boards": board,
+            "expected": None,
+        }
+    spaces = list(cfg.spaces.values())
+    one = spaces[0] if len(spaces) == 1 else None
+    board = design_board(one.family, one.neighbourhood) if one else design_board("map")
+    if cfg.boundary == "dead":
+        board = np.tile(board, (3, 3))
+    return {
+        "round": 0,
+        "kind": "designed",
+        "density": None,
+        "boards": board[None],
+        "expected": None,
+    }
+
+
 def _largest_block(blocks: list) -> tuple[np.ndarray, np.ndarray]:
     """The largest same-size block of pairs (the network trains on one board size)."""
     sizes = {}
@@ -158,14 +207,15 @@ def _largest_block(blocks: list) -> tuple[np.ndarray, np.ndarray]:
 def _choose(cands: CandidateSet, cfg: DiscoveryConfig, r: int, prior, rng) -> dict:
     """Round ``r``'s experiment: the menu item expected to settle most free classes (or a
     random soup under ``strategy="random"``)."""
-    tab = cands.tabs[cands.preferred()]
+    label = cands.preferred()
+    tab = cands.tabs[label]
     options = menu(tab, cfg.seed, r, cfg.boards, cfg.size, cfg.crafted)
     if cfg.strategy == "random":
         choice = options[int(rng.integers(len(options) - int(cfg.crafted)))]
         return {"round": r, **choice, "expected": None}
     for m in options:
         n_steps = 1 if m["kind"] == "crafted" else cfg.steps
-        p_alive = prior.get(tab.neighbourhood, np.full(tab.table.shape, 0.5))
+        p_alive = prior.get(label, np.full(tab.table.shape, 0.5))
         m["expected"] = expected_settled(
             m["boards"], n_steps, tab, p_alive, cfg.n_sim, rng, cfg.boundary
         )
@@ -173,8 +223,11 @@ def _choose(cands: CandidateSet, cfg: DiscoveryConfig, r: int, prior, rng) -> di
 
 
 def _route(cands: CandidateSet, cfg: DiscoveryConfig, log: _Log, frames, round_: int):
-    """Run the network route under the preferred neighbourhood and log it."""
+    """Run the network route under the preferred space and log it (outer-totalistic spaces
+    only: the route reads the network back by neighbour statistics)."""
     hood = cands.preferred()
+    if cands.tabs[hood].family != "outer-totalistic":
+        return {}, None
     x, y = _largest_block(log.blocks)
     _, p_alive, guess, agreement = network_route(
         x, y, frames, cands.tabs[hood], cfg.model, cfg.seed, cfg.epochs, cfg.max_pairs
@@ -184,14 +237,14 @@ def _route(cands: CandidateSet, cfg: DiscoveryConfig, log: _Log, frames, round_:
 
 
 def _result(cands: CandidateSet, log: _Log, box, cfg, agreement, seconds: float) -> Discovery:
-    hood = cands.preferred()
-    tab = cands.tabs[hood] if hood is not None else None
+    label = cands.preferred()
+    tab = cands.tabs[label] if label is not None else None
     return Discovery(
         rule=tab.rule if tab is not None else None,
-        neighbourhood=hood,
+        neighbourhood=tab.neighbourhood if tab is not None else None,
         table=tab.table if tab is not None else None,
         undetermined=list(tab.undetermined) if tab is not None else [],
-        consistent=hood is not None,
+        consistent=label is not None,
         candidates_per_round=[total for total, _ in log.sizes],
         experiments=log.experiments,
         agreement=agreement,
@@ -207,6 +260,7 @@ def _result(cands: CandidateSet, log: _Log, box, cfg, agreement, seconds: float)
             "strategy": cfg.strategy,
             "boundary": cfg.boundary,
         },
+        family=tab.family if tab is not None else None,
     )
 
 
@@ -242,16 +296,16 @@ def discover(
         Bad options or data.
     """
     t0 = time.perf_counter()
-    cfg = replace(config or DiscoveryConfig(), **options) if options else config
-    cfg = cfg or DiscoveryConfig()
+    cfg = _config(config, options)
     box = _black_box(source, cfg.boundary)
     frames, x, y = (None, None, None) if box is not None else _data_pairs(source)
     log, first = _Log(), {}
     if box is not None:
-        frames = box.run(soups(1, cfg.size, cfg.initial_density, seed=cfg.seed), cfg.steps)
+        first = first_experiment(cfg)
+        frames = box.run(first["boards"], 1 if first["kind"] == "designed" else cfg.steps)
         x, y = frames_to_pairs(frames)
-        first = {"round": 0, "kind": "soup", "density": cfg.initial_density, "expected": None}
-    cands = CandidateSet.start(cfg.hoods, known, cfg.boundary).add(x, y)
+    occam = cfg.family == "auto"
+    cands = CandidateSet.start(cfg.spaces, known, cfg.boundary, occam).add(x, y)
     log.record(cands, x, y, first)
     prior, rng = {}, np.random.default_rng(child_seed(cfg.seed, "design"))
     if cfg.use_network and box is not None and cands.preferred() and not cands.done():

@@ -17,6 +17,23 @@ class DiscoveryError(LifecoreError):
     """Bad input to discovery (data that are not trajectories, unknown options, bad files)."""
 
 
+def _certified_line(r: dict) -> str:
+    """The certificate's part of a `Discovery.network_report` line (empty without one)."""
+    if "certified" not in r:
+        return ""
+    if not r["certified"]:
+        return f"; not certified ({r['certificate_reason']})"
+    guess = r.get("unseen_guess") or {}
+    alive = [name for name, v in guess.items() if v == 1]
+    wrong = r.get("seen_disagree") or []
+    return (
+        f"; certified to be {r['certified_rule']} on all {r['windows']} windows"
+        + (f", which differs from the data on {' '.join(wrong)}" if wrong else "")
+        + (f", guessing alive for unseen {' '.join(alive)}" if alive else "")
+        + (f", all {len(guess)} unseen classes guessed dead" if guess and not alive else "")
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class Discovery:
     """What the loop found.
@@ -45,6 +62,8 @@ class Discovery:
     consistent_neighbourhoods : list of str
     seconds : float
     details : dict
+    family : str or None
+        The family of the answer ("outer-totalistic", "isotropic", "map").
     """
 
     rule: Optional[Rule]
@@ -59,6 +78,7 @@ class Discovery:
     consistent_neighbourhoods: list[str]
     seconds: float
     details: dict = field(default_factory=dict)
+    family: Optional[str] = None
 
     @property
     def candidates(self) -> int:
@@ -88,7 +108,7 @@ class Discovery:
             "classes agree with tabulation"
             + (f" (not: {' '.join(r['disagree'])})" if r["disagree"] else "")
             + f"; on its training boards {r['data_classes_agree']}/{r['data_classes']}; "
-            f"network's full guess {r['network_rule']}"
+            f"network's full guess {r['network_rule']}" + _certified_line(r)
             for r in self.details.get("network_rounds", [])
         ]
 
@@ -97,6 +117,7 @@ class Discovery:
         return {
             "rule": str(self.rule) if self.rule is not None else None,
             "neighbourhood": self.neighbourhood,
+            "family": self.family,
             "undetermined": list(self.undetermined),
             "consistent": bool(self.consistent),
             "candidates": int(self.candidates),
@@ -112,7 +133,7 @@ class Discovery:
 
     def __str__(self) -> str:
         if not self.consistent:
-            return "no Life-like rule of the allowed neighbourhoods explains the data"
+            return "no rule of the allowed families and neighbourhoods explains the data"
         text = f"{self.rule}"
         if self.undetermined:
             text += f"  (undetermined: {' '.join(self.undetermined)})"

@@ -19,6 +19,7 @@ def test_compare_strategies_matches_discover_per_seed():
                 seed=s,
                 strategy=strategy,
                 use_network=False,
+                first="soup",
             ).candidates_per_round
             for s in range(3)
         ]
@@ -58,3 +59,36 @@ def test_neighbourhood_table_rows():
     )
     assert rows[1]["consistent with"] == "vonneumann, hex, moore"
     assert rows[0]["network agrees (fresh boards)"] == "-" and "seconds" in rows[0]
+
+
+def test_coverage_rows_designed_board_against_soups():
+    from lifecore.discover.boards import cells_until_covered
+
+    rows = B.coverage_rows(
+        spaces=(("outer-totalistic", "vonneumann"), ("map", "moore")),
+        densities=(0.5, 0.05),
+        seeds=range(2),
+        max_cells=1 << 14,
+    )
+    assert [r["classes"] for r in rows] == [10, 512]
+    assert rows[0]["designed board"] == "16 cells" and rows[1]["designed board"] == "512 cells"
+    vn = [cells_until_covered("outer-totalistic", "vonneumann", 0.5, s, 1 << 14) for s in (0, 1)]
+    assert rows[0]["soups p=0.5"] == int(np.median(vn)) >= 10  # at least one cell per class
+    assert rows[1]["soups p=0.05"] == f"> {1 << 14}"  # a 9-live-cell window at p=0.05: ~2e-12
+
+
+def test_cells_until_covered_counts_to_the_last_new_class():
+    from lifecore.discover.boards import cells_until_covered
+    from lifecore.extract import class_space, window_indices
+
+    cells = cells_until_covered("outer-totalistic", "moore", 0.5, seed=3, size=16)
+    rng = np.random.default_rng(3)
+    space, seen, read = class_space("outer-totalistic"), set(), 0
+    while len(seen) < 18:  # the same stream, one cell at a time
+        board = (rng.random((16, 16)) < 0.5).astype(np.uint8)
+        for k in space.of_window[window_indices(board)].ravel():
+            read += 1
+            seen.add(int(k))
+            if len(seen) == 18:
+                break
+    assert cells == read

@@ -160,3 +160,11 @@ def test_basis_verdicts_and_costs():
     assert cost == {"enumerate": [1.0, 3.0], "stats": [10.0, 30.0], "basis": [2.0, 4.0]}
     assert B.cost_rows(cost)[1] == {"method": "stats", "runs": 2, "median s": 20.0, "max s": 30.0}
     assert list(B.seconds_by_method(res)) == ["enumerate", "stats"]
+
+
+def test_statistics_cannot_tell_2a_from_2c():
+    rows = B.statistics_on_isotropic(("B2-a/S12",), n=16, size=32)
+    (row,) = rows  # B2-a/S12 splits only the count class B2
+    assert row["class"] == "B2" and row["dead"] == "2a" and "2c" in row["alive"].split()
+    assert 0.5 < row["P(alive)"] < 0.99 and row["statistics reads"] == "undetermined"
+    assert row["majority reads"] == "alive" and row["cells misread by majority"] > 0.1

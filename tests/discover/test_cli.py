@@ -49,7 +49,7 @@ def test_cli_data_no_rule_explains(tmp_path, capsys):
     path = tmp_path / "random.npz"
     np.savez(path, trajectories=traj)
     assert main(["discover", str(path), "--no-network"]) == 2
-    assert "no Life-like rule" in capsys.readouterr().err
+    assert "no outer-totalistic rule" in capsys.readouterr().err
     assert main(["discover", str(tmp_path / "nope.npz")]) == 2
     (tmp_path / "junk.npz").write_text("junk")
     assert main(["discover", str(tmp_path / "junk.npz")]) == 2
@@ -157,3 +157,36 @@ def test_dead_boundary_data(tmp_path, capsys):
     last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert last["rule"] == "B36/S23" and last["undetermined"] == []
     assert main(["discover", str(path), "--no-network", "--neighbourhood", "moore"]) == 2
+
+
+@pytest.mark.parametrize(
+    "rule, family, expected_family",
+    [
+        ("B2-a/S12", "isotropic", "isotropic"),
+        ("B2-a/S12", "auto", "isotropic"),
+        ("B3/S23", "auto", "outer-totalistic"),
+        ("B3/S23", "map", "map"),
+    ],
+)
+def test_cli_family(tmp_path, capsys, rule, family, expected_family):
+    from lifecore import Rule
+    from lifecore.discover import design_board
+
+    board = design_board("map")[None]  # every window: every class of every family
+    traj = np.stack([board, simulate(board, rule, 1)[:, 1]], 1)
+    path = tmp_path / "d.npz"
+    np.savez(path, trajectories=traj)
+    assert main(["discover", str(path), "--family", family, "--no-network", "--json"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    last = json.loads(out[-1])
+    assert last["rule"] == str(Rule.parse(rule)) and last["undetermined"] == []
+    assert last["family"] == expected_family and out[0].startswith(f"rule: {Rule.parse(rule)}")
+
+
+def test_cli_family_lists_undetermined_hensel_classes(tmp_path, capsys):
+    traj = simulate(data.soups(1, 16, 0.15, seed=0), "B2-a/S12", 3)
+    path = tmp_path / "d.npz"
+    np.savez(path, trajectories=traj)
+    assert main(["discover", str(path), "--family", "isotropic", "--no-network"]) == 0
+    out = capsys.readouterr().out
+    assert "undetermined (never seen in the data, 44 classes): B4c B4e" in out

@@ -43,3 +43,15 @@ def test_enumerate_auto_ignores_checkpoint_metadata():
     net.metadata = {"neighbourhood": "moore"}
     assert E.enumerate_neighbourhoods(net, contexts=0).neighbourhood == "moore"
     assert E.enumerate_neighbourhoods(net, "auto", contexts=0).neighbourhood == "vonneumann"
+
+
+def test_handmade_network_computes_isotropic_and_map_rules():
+    import numpy as np
+
+    from lifecore import data, models, step
+    from lifecore.rules import MapRule
+
+    table = (np.random.default_rng(0).random(512) < 0.5).astype(np.uint8)
+    for rule in ("B2-a/S12", "B3/S2-i34q", MapRule.from_window_table(table)):
+        x = data.soups(4, 24, data.COVERING, 0)
+        assert (models.predict(E.exact_network(rule), x) == step(x, rule, "torus")).all()

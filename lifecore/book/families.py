@@ -1,0 +1,108 @@
+"""The "Beyond Life-like rules" chapter's measurements on the three rule families.
+
+Every two-state rule on the 3x3 neighbourhood is a table over Golly's 512 window indices
+(`lifecore.windows`); a family groups those windows into classes that must share a value:
+18 (state, count) classes for outer-totalistic rules, 102 (state, Hensel class) classes for
+isotropic ones, and each of the 512 windows alone for MAP rules. Here: the class of every
+window per family, the windows on a board, a rule read from observed pairs, and Golly's
+recorded runs as boards.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "FAMILY_NAMES",
+    "class_ids",
+    "board_windows",
+    "tabulate_windows",
+    "golly_case",
+]
+
+#: The families, smallest first.
+FAMILY_NAMES = ("outer-totalistic", "isotropic", "map")
+
+
+def class_ids(family: str) -> np.ndarray:
+    """The class of each of the 512 windows under ``family``: shape ``(512,)``, int64.
+
+    Raises
+    ------
+    ValueError
+        For a family not in `FAMILY_NAMES`.
+    """
+    from ..hensel import CLASS_OF_WINDOW, HENSEL_CLASSES
+    from ..rules import NEIGHBOURHOODS
+    from ..windows import CENTRE_BIT, neighbour_counts_of_windows
+
+    index = np.arange(512)
+    centre = (index & CENTRE_BIT) != 0
+    if family == "map":
+        return index
+    if family == "isotropic":
+        return CLASS_OF_WINDOW + len(HENSEL_CLASSES) * centre
+    if family == "outer-totalistic":
+        return neighbour_counts_of_windows(NEIGHBOURHOODS["moore"]) + 9 * centre
+    raise ValueError(f"unknown family {family!r}: expected one of {FAMILY_NAMES}")
+
+
+def board_windows(boards) -> np.ndarray:
+    """Golly's window index of every cell of ``boards`` (``(..., H, W)`` 0/1) on a torus,
+    same shape, int64: the window a rule reads to decide that cell's next state."""
+    from ..windows import WINDOW_WEIGHTS
+
+    b = np.asarray(boards).astype(np.int64)
+    index = np.zeros_like(b)
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            # the cell at offset (dr, dc) from each cell, brought onto that cell
+            index += WINDOW_WEIGHTS[dr + 1, dc + 1] * np.roll(b, (-dr, -dc), axis=(-2, -1))
+    return index
+
+
+def tabulate_windows(x, y) -> np.ndarray:
+    """The next state seen for each window in pairs ``x -> y`` (``(N, H, W)`` each, torus):
+    shape ``(512,)``, int8, ``-1`` where a window never occurs.
+
+    Raises
+    ------
+    ValueError
+        If one window is seen with both next states (no two-state rule of the 3x3
+        neighbourhood made these pairs).
+    """
+    idx = board_windows(x).ravel()
+    nxt = np.asarray(y).astype(np.int64).ravel()
+    ones = np.bincount(idx, weights=nxt, minlength=512)
+    seen = np.bincount(idx, minlength=512)
+    mixed = (ones > 0) & (ones < seen)
+    if mixed.any():
+        raise ValueError(f"windows {np.flatnonzero(mixed)[:5].tolist()} have both next states")
+    table = np.full(512, -1, dtype=np.int8)
+    table[seen > 0] = (ones[seen > 0] > 0).astype(np.int8)
+    return table
+
+
+def golly_case(before_rle: str, after_rle: str):
+    """A Golly run recorded as two RLE texts: the input filling its bounded grid, and what
+    Golly's ``bgolly`` wrote after it (with ``#CXRLE Pos= Gen=``).
+
+    Returns ``(rule, before, after, generations)`` with both boards the grid's full
+    ``(height, width)``, so ``simulate(before, rule, generations, keep="last")`` can be
+    compared with ``after`` cell by cell. Golly centres a bounded grid on the origin: the
+    grid's top-left cell is at ``(-width // 2, -height // 2)``.
+    """
+    from .. import rle
+
+    start, end = rle.loads(before_rle), rle.loads(after_rle)
+    top = start.topology
+    if top is None or end.position is None or end.generation is None:
+        raise ValueError("a Golly case needs a bounded grid and the output's Pos= and Gen=")
+    h, w = top.height, top.width
+    before = np.zeros((h, w), np.uint8)
+    before[: start.cells.shape[0], : start.cells.shape[1]] = start.cells
+    after = np.zeros((h, w), np.uint8)
+    x, y = end.position
+    ch, cw = end.cells.shape
+    after[y + h // 2 : y + h // 2 + ch, x + w // 2 : x + w // 2 + cw] = end.cells
+    return start.rule, before, after, end.generation

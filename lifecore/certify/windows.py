@@ -1,0 +1,329 @@
+"""Every window, fast: the network's decision on all ``2**(K*K)`` windows, in chunks.
+
+Window ``i`` has its cells in reading order as the bits of ``i``, most significant first.
+The first layer is linear in the cells, so with ``i = a * 2**nb + b`` (``a``: the first
+``K*K // 2`` cells, ``b``: the rest) its pre-activations are ``pa[a] + pb[b]``, two tables of
+4,096 and 8,192 rows at K=5. Only the per-cell stages run per window: on the CPU in one
+compiled numba loop (add, ReLU, pooling and the matrix-vector products fused, so the hidden
+activations never leave the cache), on CUDA as batched torch operations.
+
+Decisions are ``logit > 0`` in float32; a window whose logit lies within the rounding bound
+of zero (`network.error_bound`) is decided again in float64 from its cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .network import Network, error_bound, stage_logits, torch_stages
+
+__all__ = ["Tally", "scan", "window_cells"]
+
+_CPU_ROWS = 32  # rows of ``a`` per numba call: 262,144 windows at K=5
+_GPU_ELEMENTS = 1 << 26  # hidden activations per CUDA chunk (256 MB at float32)
+_ROUNDING = 1e-5  # float32 logits closer to zero than this x error_bound are redone in float64
+
+
+def window_cells(indices, n: int):
+    """``(B, n)`` 0/1 int64 cells of windows ``indices`` (an int64 tensor ``(B,)``)."""
+    import torch
+
+    shifts = torch.arange(n - 1, -1, -1, device=indices.device)
+    return (indices[:, None] >> shifts) & 1
+
+
+def _centre_parts(window: int, na: int, nb: int, dev) -> tuple:
+    """Golly's 3x3 index of a window's centre as ``ca[a] | cb[b]`` (int64 tensors)."""
+    import torch
+
+    a_bits = window_cells(torch.arange(2**na, device=dev), na)
+    b_bits = window_cells(torch.arange(2**nb, device=dev), nb)
+    ca = torch.zeros(2**na, dtype=torch.int64, device=dev)
+    cb = torch.zeros(2**nb, dtype=torch.int64, device=dev)
+    top = window // 2 - 1
+    for r in range(3):
+        for c in range(3):
+            pos, golly = (top + r) * window + top + c, 8 - 3 * r - c
+            if pos < na:
+                ca |= a_bits[:, pos] << golly
+            else:
+                cb |= b_bits[:, pos - na] << golly
+    return ca, cb
+
+
+_LANES = 16  # windows evaluated side by side in the CPU kernel (one AVX-512 register)
+_FAST = {"reassoc", "contract", "nsz", "arcp"}  # fastmath without assuming finite values
+
+
+def _compiled():
+    """The fused CPU kernel (compiled on first use, cached on disk).
+
+    Per row ``r`` of ``a`` and every ``b``: the logit ``z`` (into ``z_out``); windows with
+    ``|z| <= tol`` are left to the caller (counted in ``near``); the others add their decision
+    to ``ones[r, centre]`` and, where ``table[centre] >= 0`` disagrees, to ``bad[r]``, the
+    first ones' ``b`` kept in ``first[r]``; ``zmin[r]`` is their smallest ``|z|``.
+    """
+    import numba
+
+    @numba.njit(fastmath=_FAST)
+    def settle(z, a, b, ca, cb, table, tol, r, outs):
+        z_out, ones, bad, first, near, zmin = outs
+        z_out[r, b] = z
+        if abs(z) <= tol:
+            near[r] += 1
+            return
+        zmin[r] = min(zmin[r], abs(z))
+        decision = 1 if z > 0 else 0
+        centre = ca[a] | cb[b]
+        ones[r, centre] += decision
+        if table[centre] >= 0 and table[centre] != decision:
+            if bad[r] < first.shape[1]:
+                first[r, bad[r]] = b
+            bad[r] += 1
+
+    @numba.njit(fastmath=_FAST)
+    def logits(pa, pb, a, b0, wflat, bflat, shapes, relus, pools, buf):
+        """Logits of windows ``(a, b0 .. b0 + _LANES)`` into ``buf[?, 0, :]``; returns which
+        half of ``buf`` holds them. ``buf``: float32 ``(2, widest, _LANES)``."""
+        width, wo, bo, cur = pa.shape[1], 0, 0, 0
+        for j in range(width):
+            for t in range(_LANES):
+                buf[0, j, t] = pa[a, j] + pb[b0 + t, j]
+        for s in range(shapes.shape[0]):
+            x, y = buf[cur], buf[1 - cur]
+            if relus[s]:
+                for j in range(width):
+                    for t in range(_LANES):
+                        x[j, t] = max(x[j, t], np.float32(0))
+            g = pools[s]
+            if g > 1:
+                for j in range(width // g):
+                    for t in range(_LANES):
+                        m = x[j * g, t]
+                        for q in range(1, g):
+                            m = max(m, x[j * g + q, t])
+                        x[j, t] = m
+                width //= g
+            for o in range(shapes[s, 0]):
+                for t in range(_LANES):
+                    y[o, t] = bflat[bo + o]
+                for j in range(width):
+                    w = wflat[wo + o * width + j]
+                    for t in range(_LANES):
+                        y[o, t] += w * x[j, t]
+            wo, bo, width, cur = wo + shapes[s, 0] * width, bo + shapes[s, 0], shapes[s, 0], 1 - cur
+        return cur
+
+    @numba.njit(fastmath=_FAST)
+    def row(r, pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, cb, table, tol, outs):
+        widest = max(pa.shape[1], shapes[:, 0].max())
+        buf = np.empty((2, widest, _LANES), np.float32)
+        outs[5][r] = np.inf
+        for b0 in range(0, pb.shape[0], _LANES):
+            cur = logits(pa, pb, row0 + r, b0, wflat, bflat, shapes, relus, pools, buf)
+            for t in range(_LANES):
+                settle(buf[cur, 0, t], row0 + r, b0 + t, ca, cb, table, tol, r, outs)
+
+    @numba.njit(parallel=True, cache=True)
+    def block(pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, cb, table, tol, outs):
+        for r in numba.prange(outs[0].shape[0]):
+            row(r, pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, cb, table, tol, outs)
+
+    return block
+
+
+_KERNEL: list = []
+
+
+@dataclass
+class _Chunk:
+    """One chunk's findings, float32-decided windows only; ``near``: the other windows'
+    indices (int64 ndarray), to be decided in float64."""
+
+    ones: np.ndarray
+    count: int
+    first: list
+    zmin: float
+    near: np.ndarray
+
+
+def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limit: int):
+    """Yield ``(first row, rows, _Chunk)`` from the numba kernel."""
+    if not _KERNEL:
+        _KERNEL.append(_compiled())
+    stages = net.stages
+    weights = (
+        np.concatenate([s.weight.reshape(-1) for s in stages]).astype(np.float32),
+        np.concatenate([s.bias for s in stages]).astype(np.float32),
+        np.array([s.weight.shape for s in stages], dtype=np.int64),
+        np.array([s.relu for s in stages], dtype=np.int64),
+        np.array([s.pool for s in stages], dtype=np.int64),
+    )
+    pa, pb, ca, cb = (t.cpu().numpy() for t in halves)
+    nb = len(pb)
+    for a0 in range(0, len(pa), _CPU_ROWS):
+        rows = min(_CPU_ROWS, len(pa) - a0)
+        outs = (
+            np.empty((rows, nb), np.float32),
+            np.zeros((rows, 512), np.int64),
+            np.zeros(rows, np.int64),
+            np.zeros((rows, max(limit, 1)), np.int64),
+            np.zeros(rows, np.int64),
+            np.empty(rows, np.float32),
+        )
+        _KERNEL[0](pa, pb, a0, *weights, ca, cb, table, np.float32(tol), outs)
+        z, ones, bad, first, near, zmin = outs
+        kept = [
+            (a0 + r) * nb + int(first[r, j]) for r in range(rows) for j in range(min(bad[r], limit))
+        ]
+        near_idx = (
+            a0 * nb + np.flatnonzero(np.abs(z) <= tol) if near.any() else np.zeros(0, np.int64)
+        )
+        yield a0, rows, _Chunk(ones.sum(0), int(bad.sum()), kept, float(zmin.min()), near_idx)
+
+
+def _torch_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limit: int):
+    """The same chunks as `_cpu_chunks`, with batched torch operations (for CUDA)."""
+    import torch
+
+    pa, pb, ca, cb = halves
+    stages = torch_stages(net, torch.float32, pa.device)
+    expected_of = torch.as_tensor(table, device=pa.device)
+    rows = max(1, _GPU_ELEMENTS // (len(pb) * pa.shape[1]))
+    for a0 in range(0, len(pa), rows):
+        z = stage_logits(stages, (pa[a0 : a0 + rows, None, :] + pb[None]).reshape(-1, pa.shape[1]))
+        centre = (ca[a0 : a0 + rows, None] | cb[None]).reshape(-1)
+        near = z.abs() <= tol
+        decision = (z > 0).long()
+        ones = torch.bincount(centre[(decision == 1) & ~near], minlength=512)
+        expected = expected_of[centre]
+        bad = ((expected >= 0) & (expected != decision) & ~near).nonzero()[:, 0]
+        far = z.abs()[~near]
+        yield (
+            a0,
+            len(z) // len(pb),
+            _Chunk(
+                ones.cpu().numpy(),
+                len(bad),
+                (a0 * len(pb) + bad[:limit]).tolist(),
+                float(far.min()) if len(far) else float("inf"),
+                (a0 * len(pb) + near.nonzero()[:, 0]).cpu().numpy(),
+            ),
+        )
+
+
+@dataclass
+class Tally:
+    """What one scan gathers.
+
+    ``count``: windows disagreeing with the table; ``first``: indices of the first ``limit``
+    of them, in enumeration order; ``margin``: smallest ``|logit|``; ``ones``: int64 (512,)
+    windows deciding 1 per centre 3x3 index.
+    """
+
+    count: int = 0
+    first: list = field(default_factory=list)
+    margin: float = float("inf")
+    ones: np.ndarray = field(default_factory=lambda: np.zeros(512, np.int64))
+
+    def add(self, chunk: _Chunk, limit: int) -> None:
+        self.count += chunk.count
+        self.first = sorted(self.first + chunk.first)[:limit]
+        self.margin = min(self.margin, chunk.zmin)
+        self.ones += chunk.ones
+
+
+def centre_index(cells: np.ndarray) -> np.ndarray:
+    """Golly index of the centre 3x3 of windows ``cells`` ``(B, K, K)`` -> int64 ``(B,)``."""
+    k = cells.shape[-1]
+    centre = cells[:, k // 2 - 1 : k // 2 + 2, k // 2 - 1 : k // 2 + 2].reshape(len(cells), 9)
+    return centre.astype(np.int64) @ (1 << np.arange(8, -1, -1))
+
+
+class _Float64:
+    """Decide the windows whose float32 logit is within rounding of zero again, in float64."""
+
+    def __init__(self, net: Network, dev):
+        import torch
+
+        self.window = net.window
+        self.weight = torch.as_tensor(net.first_weight, dtype=torch.float64, device=dev)
+        self.bias = torch.as_tensor(net.first_bias, dtype=torch.float64, device=dev)
+        self.stages = torch_stages(net, torch.float64, dev)
+
+    def settle(self, chunk: _Chunk, table: np.ndarray, limit: int) -> None:
+        """Fold the chunk's near-zero windows into its counts, in place."""
+        import torch
+
+        for part in np.array_split(chunk.near, max(1, len(chunk.near) // 65536)):
+            idx = torch.as_tensor(part, device=self.weight.device)
+            cells = window_cells(idx, self.window**2)
+            z = stage_logits(self.stages, cells.double() @ self.weight.T + self.bias).cpu().numpy()
+            decision = (z > 0).astype(np.int64)
+            centre = centre_index(cells.cpu().numpy().reshape(-1, self.window, self.window))
+            chunk.ones += np.bincount(centre[decision == 1], minlength=512)
+            bad = (table[centre] >= 0) & (table[centre] != decision)
+            chunk.count += int(bad.sum())
+            chunk.first = sorted(chunk.first + part[bad][:limit].tolist())[:limit]
+            chunk.zmin = min(chunk.zmin, float(np.abs(z).min()))
+
+
+def scan(net: Network, dev, table=None, limit: int = 0, stop_early=False, progress=None) -> Tally:
+    """Decide every window; compare with ``table`` when given.
+
+    Parameters
+    ----------
+    net : Network
+    dev : torch.device
+        CPU (numba kernel) or CUDA (torch).
+    table : np.ndarray, optional
+        uint8 ``(512,)``: expected next state per centre 3x3 (Golly index). Without it only
+        ``ones`` and ``margin`` are gathered.
+    limit : int
+        Counterexamples kept (all are counted).
+    stop_early : bool
+        Stop once ``limit`` counterexamples are found (``count`` is then partial).
+    progress : callable, optional
+        Called with the fraction of windows done after each chunk.
+
+    Returns
+    -------
+    Tally
+    """
+    import torch
+
+    n = net.window**2
+    na, nb = n // 2, n - n // 2
+    weight = torch.as_tensor(net.first_weight, dtype=torch.float32, device=dev)
+    bias = torch.as_tensor(net.first_bias, dtype=torch.float32, device=dev)
+    pa = window_cells(torch.arange(2**na, device=dev), na).float() @ weight[:, :na].T
+    pb = window_cells(torch.arange(2**nb, device=dev), nb).float() @ weight[:, na:].T + bias
+    halves = (pa.contiguous(), pb.contiguous(), *_centre_parts(net.window, na, nb, dev))
+    table = np.full(512, -1, np.int64) if table is None else np.asarray(table, np.int64)
+    tol, redo, tally = _ROUNDING * error_bound(net), _Float64(net, dev), Tally()
+    chunks = _cpu_chunks if dev.type == "cpu" else _torch_chunks
+    with torch.no_grad():
+        for a0, rows, chunk in chunks(net, halves, table, tol, limit):
+            if len(chunk.near):
+                redo.settle(chunk, table, limit)
+            tally.add(chunk, limit)
+            if progress is not None:
+                progress((a0 + rows) / 2**na)
+            if stop_early and len(tally.first) >= limit:
+                break
+    return tally
+
+
+def first_windows(tally: Tally, window: int, table: np.ndarray) -> list[tuple]:
+    """``(patch (K, K) uint8, network, expected)`` of the counterexamples kept."""
+    import torch
+
+    out = []
+    for index in tally.first:
+        cells = window_cells(torch.tensor([index]), window * window)[0].numpy()
+        patch = cells.astype(np.uint8).reshape(window, window)
+        expected = int(table[centre_index(patch[None])[0]])
+        out.append((patch, 1 - expected, expected))
+    return out
