@@ -1,4 +1,4 @@
-"""The six networks of the notes, built from one description each.
+"""The notes' six networks, their D4 twins and Springer & Kenyon's minimal network.
 
 Every model maps a float tensor ``(N, 1, H, W)`` of 0/1 cells to the *logits* of the next
 state, same shape. All convolutions pad circularly, so the network sees the torus exactly
@@ -32,6 +32,17 @@ Designs (``k`` = kernel size, 5 by default: the notes enlarged every 3x3 kernel 
     32 fields (128 channels) for small, 8 fields (32 channels) for M (4 fields
     collapsed to a constant in a trial), i.e. comparable
     channel counts to the plain models, with far fewer parameters (weight sharing).
+``d4cnn-tiny``, ``d4cnn-small``, ``d4mcnn``
+    The p4 designs with the same number of regular fields, equivariant to the group D4 of
+    the square (rotations by 90 degrees *and* reflections; e2cnn's ``FlipRot2dOnR2(N=4)``,
+    regular fields of 8 channels): the symmetry of isotropic rules, so these networks can
+    only compute isotropic rules, and cannot represent MAP rules without that symmetry.
+``sk-minimal``, ``sk-minimal-x2``, ``sk-minimal-x3``, ``sk-minimal-x5``
+    The minimal one-step Life network of Springer & Kenyon ("It's Hard for Neural Networks
+    to Learn the Game of Life", 2020/21), as we read it: a 3x3 convolution with 2 filters +
+    ReLU, a 1x1 convolution with 1 filter + ReLU, and a 1x1 output (25 parameters; hand-set
+    weights compute Life exactly, tested). The ``-xM`` versions multiply the filter counts
+    by M (2M and M), the paper's overcomplete networks. 3x3 by default.
 
 The last layer (regular fields -> one trivial field, 1x1) is not built with e2cnn's
 ``R2Conv``: e2cnn 0.2.3 on recent torch fails to construct that layer (``masked_fill_``
@@ -57,23 +68,24 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 import torch
 from torch import nn
 
 from .errors import LifecoreError
-from .files import sha256
+from .files import atomic_write, sha256
 from .simulate import check_boards
 
 __all__ = [
     "MODEL_NAMES",
+    "D4_NAMES",
+    "SK_NAMES",
+    "ALL_MODEL_NAMES",
     "NOTES_SIZES",
     "ModelError",
     "build",
@@ -95,6 +107,13 @@ __all__ = [
 ]
 
 MODEL_NAMES = ("cnn-tiny", "cnn-small", "mcnn", "p4cnn-tiny", "p4cnn-small", "p4mcnn")
+#: The p4 models' twins equivariant to rotations *and* reflections (the group D4, e2cnn's
+#: ``flipRot2dOnR2(N=4)``): a prior matched to isotropic rules.
+D4_NAMES = ("d4cnn-tiny", "d4cnn-small", "d4mcnn")
+#: Springer & Kenyon's minimal one-step Life network and its overcomplete versions (x m).
+SK_NAMES = ("sk-minimal", "sk-minimal-x2", "sk-minimal-x3", "sk-minimal-x5")
+#: Every model `build` makes: the notes' six first.
+ALL_MODEL_NAMES = MODEL_NAMES + D4_NAMES + SK_NAMES
 
 #: The notes' size table: parameters, FLOPs in millions (input size not stated) and the
 #: lowest validation accuracy over the 8 rules (percent).
@@ -116,7 +135,16 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
     "p4cnn-tiny": {"hidden": 3, "pool": "mean", "basis": "full"},
     "p4cnn-small": {"hidden": 32, "pool": "mean", "basis": "full"},
     "p4mcnn": {"hidden": 8, "mlp_hidden": 8, "mlp_layers": 2, "pool": "mean", "basis": "full"},
+    "d4cnn-tiny": {"hidden": 3, "pool": "mean", "basis": "full"},
+    "d4cnn-small": {"hidden": 32, "pool": "mean", "basis": "full"},
+    "d4mcnn": {"hidden": 8, "mlp_hidden": 8, "mlp_layers": 2, "pool": "mean", "basis": "full"},
+    **{
+        name: {"hidden": 2 * m, "mlp_hidden": m, "mlp_layers": 1}
+        for name, m in zip(SK_NAMES, (1, 2, 3, 5))
+    },
 }
+#: Kernel side each model is built with when none is given (the SK networks are 3x3).
+_KERNEL = {name: 3 for name in SK_NAMES}
 _POOLS = ("mean", "max")
 _BASES = ("full", "bandlimited")
 
@@ -126,7 +154,7 @@ def _FULL_CUTOFF(r: float) -> float:
     return 4.0 * r
 
 
-_FORMAT, _VERSION = "lifecore-model", 1
+_FORMAT, _VERSION = "lifecore-model", 2
 
 
 class ModelError(LifecoreError):
@@ -139,25 +167,34 @@ def device() -> torch.device:
 
 
 # -- building ----------------------------------------------------------------------------
-def _check_int(label: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ModelError(f"{label} must be an integer >= {minimum}, got {value!r}")
+#: Limits checked before anything is allocated (a crafted config must not ask for 100 GB).
+MAX_KERNEL, MAX_WIDTH, MAX_LAYERS = 15, 1024, 16
+
+
+def _check_int(label: str, value: Any, minimum: int = 1, maximum: int = MAX_WIDTH) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, np.integer))
+        or not minimum <= value <= maximum
+    ):
+        raise ModelError(f"{label} must be an integer from {minimum} to {maximum}, got {value!r}")
     return int(value)
 
 
-def _options(name: str, kernel_size: Any, options: dict) -> dict:
-    if not isinstance(name, str) or name not in MODEL_NAMES:
-        raise ModelError(f"unknown model {name!r}; valid names: {', '.join(MODEL_NAMES)}")
-    if (
-        isinstance(kernel_size, bool)
-        or not isinstance(kernel_size, (int, np.integer))
-        or kernel_size < 1
-        or kernel_size % 2 == 0
-    ):
+def _check_kernel(kernel_size: Any) -> None:
+    ok = isinstance(kernel_size, (int, np.integer)) and not isinstance(kernel_size, bool)
+    if not ok or not 1 <= kernel_size <= MAX_KERNEL or kernel_size % 2 == 0:
         raise ModelError(
-            f"kernel_size must be a positive odd integer (so the output stays centred), got {kernel_size!r}; "
-            f"valid names: {', '.join(MODEL_NAMES)}"
+            f"kernel_size must be an odd integer from 1 to {MAX_KERNEL} (odd: the output stays "
+            f"centred), got {kernel_size!r}; valid names: {', '.join(ALL_MODEL_NAMES)}"
         )
+
+
+def _options(name: str, kernel_size: Any, options: dict) -> dict:
+    """The model's full options (defaults filled in), validated; raises `ModelError`."""
+    if not isinstance(name, str) or name not in ALL_MODEL_NAMES:
+        raise ModelError(f"unknown model {name!r}; valid names: {', '.join(ALL_MODEL_NAMES)}")
+    _check_kernel(kernel_size)
     allowed = _DEFAULTS[name]
     unknown = sorted(set(options) - set(allowed))
     if unknown:
@@ -167,7 +204,9 @@ def _options(name: str, kernel_size: Any, options: dict) -> dict:
         if key in opts:
             opts[key] = _check_int(f"{name} option {key}", opts[key])
     if "mlp_layers" in opts:
-        opts["mlp_layers"] = _check_int(f"{name} option mlp_layers", opts["mlp_layers"], minimum=0)
+        opts["mlp_layers"] = _check_int(
+            f"{name} option mlp_layers", opts["mlp_layers"], minimum=0, maximum=MAX_LAYERS
+        )
     if "basis" in opts and opts["basis"] not in _BASES:
         raise ModelError(f"{name} option basis must be one of {_BASES}, got {opts['basis']!r}")
     if "pool" in opts and opts["pool"] not in _POOLS:
@@ -176,10 +215,14 @@ def _options(name: str, kernel_size: Any, options: dict) -> dict:
 
 
 class _LifeNet(nn.Module):
-    """Base: carries ``name`` and ``config`` (enough to rebuild with ``build(**config)``)."""
+    """Base: ``name``, ``config`` (enough to rebuild with ``build(**config)``) and ``metadata``
+    (a JSON-able dict, e.g. what a checkpoint stored), all set by the constructor."""
 
-    name: str
-    config: dict
+    def __init__(self, config: dict, metadata: Optional[dict] = None):
+        super().__init__()
+        self.name: str = config["name"]
+        self.config: dict = dict(config)
+        self.metadata: dict = dict(metadata or {})
 
     def extra_repr(self) -> str:
         return f"name={self.name!r}"
@@ -188,18 +231,17 @@ class _LifeNet(nn.Module):
 class PlainNet(_LifeNet):
     """Plain CNN: k x k conv, ReLU, optional 1x1 MLP layers, 1x1 conv to one logit."""
 
-    def __init__(
-        self, name: str, kernel_size: int, hidden: int, mlp_hidden: int = 0, mlp_layers: int = 0
-    ):
-        super().__init__()
+    def __init__(self, config: dict, metadata: Optional[dict] = None):
+        super().__init__(config, metadata)
+        k, hidden = config["kernel_size"], config["hidden"]
         layers: list[nn.Module] = [
-            nn.Conv2d(1, hidden, kernel_size, padding=kernel_size // 2, padding_mode="circular"),
+            nn.Conv2d(1, hidden, k, padding=k // 2, padding_mode="circular"),
             nn.ReLU(),
         ]
         width = hidden
-        for _ in range(mlp_layers):
-            layers += [nn.Conv2d(width, mlp_hidden, 1), nn.ReLU()]
-            width = mlp_hidden
+        for _ in range(config.get("mlp_layers", 0)):
+            layers += [nn.Conv2d(width, config["mlp_hidden"], 1), nn.ReLU()]
+            width = config["mlp_hidden"]
         layers.append(nn.Conv2d(width, 1, 1))
         self.body = nn.Sequential(*layers)
 
@@ -230,49 +272,93 @@ def _e2cnn():
         warnings.simplefilter("ignore")
         from e2cnn import gspaces
         from e2cnn import nn as enn
+        from e2cnn.kernels import irreps_basis
+    _patch_for_numpy2(irreps_basis)
     return gspaces, enn
 
 
-class P4Net(_LifeNet):
-    """p4-equivariant CNN (e2cnn): trivial field in, regular fields hidden, trivial field out."""
+def _patch_for_numpy2(irreps_basis) -> None:
+    """Two NumPy 2 incompatibilities of e2cnn 0.2.3 met by the reflection groups (D4):
 
-    def __init__(
-        self,
-        name: str,
-        kernel_size: int,
-        hidden: int,
-        mlp_hidden: int = 0,
-        mlp_layers: int = 0,
-        pool: str = "mean",
-        basis: str = "full",
+    - kernel-basis solutions hash with ``ndarray.tostring()`` (removed): same hash with
+      ``tobytes()``;
+    - ``psi``/``chi``/``psichi`` call ``np.array(x, copy=False)`` on Python scalars (now an
+      error): the arguments are passed as arrays, so no copy is needed.
+    """
+    if getattr(irreps_basis, "_lifecore_patched", False):
+        return
+    for fname in ("psi", "chi", "psichi"):
+        setattr(irreps_basis, fname, _as_arrays(getattr(irreps_basis, fname)))
+
+    def solution_hash(self) -> int:
+        parts = (self.in_irrep, self.out_irrep, np.asarray(self.mu).tobytes())
+        return hash(parts) + hash(np.asarray(self.gamma).tobytes())
+
+    for name in (
+        "R2FlipsSolution",
+        "R2FlipsDiscreteRotationsSolution",
+        "R2FlipsContinuousRotationsSolution",
+        "R2ContinuousRotationsSolution",
     ):
-        super().__init__()
+        cls = getattr(irreps_basis, name, None)
+        if cls is not None:
+            cls.__hash__ = solution_hash
+    irreps_basis._lifecore_patched = True
+
+
+def _as_arrays(function):
+    """``function`` with its keyword and trailing arguments converted by ``np.asarray``."""
+
+    def wrapper(theta, *args, **kwargs):
+        args = [np.asarray(a) for a in args]
+        kwargs = {k: v if k == "out" or v is None else np.asarray(v) for k, v in kwargs.items()}
+        return function(theta, *args, **kwargs)
+
+    return wrapper
+
+
+class EquivariantNet(_LifeNet):
+    """Group-equivariant CNN (e2cnn): trivial field in, regular fields hidden, trivial out.
+
+    The group comes from the name: ``p4...`` rotations by 90 degrees (``Rot2dOnR2(N=4)``,
+    regular fields of 4 channels), ``d4...`` rotations and reflections
+    (``FlipRot2dOnR2(N=4)``, called ``flipRot2dOnR2`` in escnn;
+    8 channels).
+    """
+
+    def __init__(self, config: dict, metadata: Optional[dict] = None):
+        super().__init__(config, metadata)
         gspaces, enn = _e2cnn()
-        self.gspace = gspaces.Rot2dOnR2(N=4)
+        d4 = config["name"].startswith("d4")
+        self.gspace = gspaces.FlipRot2dOnR2(N=4) if d4 else gspaces.Rot2dOnR2(N=4)
         self.in_type = enn.FieldType(self.gspace, [self.gspace.trivial_repr])
-        ftype = enn.FieldType(self.gspace, hidden * [self.gspace.regular_repr])
+        regular = self.gspace.regular_repr
+        ftype = enn.FieldType(self.gspace, config["hidden"] * [regular])
+        k = config["kernel_size"]
+        cutoff = _FULL_CUTOFF if config.get("basis", "full") == "full" else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             layers = [
                 enn.R2Conv(
                     self.in_type,
                     ftype,
-                    kernel_size,
-                    padding=kernel_size // 2,
+                    k,
+                    padding=k // 2,
                     padding_mode="circular",
-                    frequencies_cutoff=_FULL_CUTOFF if basis == "full" else None,
+                    frequencies_cutoff=cutoff,
                 ),
                 enn.ReLU(ftype),
             ]
-            for _ in range(mlp_layers):
-                nxt = enn.FieldType(self.gspace, mlp_hidden * [self.gspace.regular_repr])
+            for _ in range(config.get("mlp_layers", 0)):
+                nxt = enn.FieldType(self.gspace, config["mlp_hidden"] * [regular])
                 layers += [enn.R2Conv(ftype, nxt, 1), enn.ReLU(nxt)]
                 ftype = nxt
         self.body = enn.SequentialModule(*layers)
         self.hidden_type = ftype
-        # Regular -> trivial, 1x1: invariant pooling over the rotations, then a plain 1x1 conv
-        # (which commutes with rotations on invariant scalars). See the module docstring.
-        self.pool = GroupAverage(4) if pool == "mean" else enn.GroupPooling(ftype)
+        # Regular -> trivial, 1x1: invariant pooling over the group, then a plain 1x1 conv
+        # (which commutes with the group on invariant scalars). See the module docstring.
+        mean = config.get("pool", "mean") == "mean"
+        self.pool = GroupAverage(regular.size) if mean else enn.GroupPooling(ftype)
         self.head = nn.Conv2d(len(ftype), 1, 1)
         self.train()  # drop e2cnn's placeholder filter caches: state_dict is the same in every mode
 
@@ -313,22 +399,45 @@ class P4Net(_LifeNet):
         return result
 
 
-def build(name: str, kernel_size: int = 5, **options) -> nn.Module:
-    """Build model ``name`` (one of `MODEL_NAMES`) with a ``kernel_size`` x ``kernel_size`` first layer.
+#: The p4 models' class under its earlier name.
+P4Net = EquivariantNet
 
-    Options: ``hidden`` (channels, or regular fields for p4 models), ``mlp_hidden`` and
-    ``mlp_layers`` (M models), ``pool`` ("mean" or "max", p4 models). The result carries
-    ``.name`` and ``.config``; ``build(**model.config)`` rebuilds it.
+
+def build(
+    name: str, kernel_size: Optional[int] = None, *, metadata: Optional[dict] = None, **options
+) -> nn.Module:
+    """Build model ``name`` (one of `ALL_MODEL_NAMES`) with a k x k first layer.
+
+    Parameters
+    ----------
+    name : str
+        The design (see the module docstring).
+    kernel_size : int, optional
+        k, odd; default 5 (3 for the Springer & Kenyon networks).
+    metadata : dict, optional
+        JSON-able facts to carry as ``model.metadata`` (what `load` passes back).
+    **options
+        ``hidden`` (channels, or regular fields for p4/d4 models), ``mlp_hidden`` and
+        ``mlp_layers`` (M and SK models), ``pool`` ("mean" or "max") and ``basis`` (p4/d4).
+
+    Returns
+    -------
+    torch.nn.Module
+        Maps float ``(N, 1, H, W)`` boards to next-state logits, same shape; carries
+        ``.name``, ``.config`` (``build(**model.config)`` rebuilds it) and ``.metadata``.
+
+    Raises
+    ------
+    ModelError
+        Unknown name or option, or an option out of range (checked before any allocation).
     """
+    if kernel_size is None:
+        kernel_size = _KERNEL.get(name, 5) if isinstance(name, str) else 5
     opts = _options(name, kernel_size, options)
-    kernel_size = int(kernel_size)
-    if name.startswith("p4"):
-        model: _LifeNet = P4Net(name, kernel_size, **opts)
-    else:
-        model = PlainNet(name, kernel_size, **opts)
-    model.name = name
-    model.config = {"name": name, "kernel_size": kernel_size, **opts}
-    return model
+    config = {"name": name, "kernel_size": int(kernel_size), **opts}
+    if name[:2] in ("p4", "d4"):
+        return EquivariantNet(config, _jsonable("metadata", metadata or {}))
+    return PlainNet(config, _jsonable("metadata", metadata or {}))
 
 
 # -- size and cost -----------------------------------------------------------------------
@@ -398,50 +507,74 @@ def size_table(size: tuple[int, int] = (32, 32), kernel_size: int = 5) -> list[d
 # -- checkpoints -------------------------------------------------------------------------
 def _jsonable(label: str, value: Any) -> Any:
     try:
-        return json.loads(json.dumps(value))
+        return json.loads(json.dumps(value, allow_nan=False))
     except (TypeError, ValueError) as err:
         raise ModelError(f"{label} must be JSON-able ({err})") from None
 
 
+def _check_tensors(state: Any, where: str) -> None:
+    """Every entry a dense, finite CPU-storable tensor; raises `ModelError` naming the first
+    that is not."""
+    if not isinstance(state, dict):
+        raise ModelError(f"{where}: the state_dict is not a dict")
+    for key, value in state.items():
+        if not isinstance(key, str) or not isinstance(value, torch.Tensor):
+            raise ModelError(f"{where}: state_dict entry {key!r} is not a named tensor")
+        if value.layout != torch.strided or value.is_meta:
+            raise ModelError(f"{where}: tensor {key!r} is sparse or has no data")
+        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
+            raise ModelError(f"{where}: tensor {key!r} holds NaN or infinite weights")
+
+
+def _checksum(config: dict, state: dict, metadata: dict) -> str:
+    """SHA-256 of the config, metadata (canonical JSON) and every tensor's bytes."""
+    text = json.dumps([config, metadata], sort_keys=True, allow_nan=False).encode()
+    return sha256(text + _tensor_bytes(state))
+
+
 def save(model: nn.Module, path: Union[str, Path], **metadata) -> Path:
-    """Write ``{"format", "version", "config", "state_dict", "metadata"}`` atomically (tmp + rename)."""
+    """Write a checkpoint atomically (temporary file, fsync, rename), with a content checksum.
+
+    The file holds ``{"format", "version", "config", "state_dict", "metadata", "checksum"}``;
+    ``metadata`` joins (and overrides) the model's own ``.metadata``.
+
+    Raises
+    ------
+    ModelError
+        A model not made by `build`, metadata that is not JSON-able, or non-finite weights.
+    lifecore.files.FileError
+        The path cannot be written.
+    """
     config = getattr(model, "config", None)
     if not isinstance(config, dict) or "name" not in config:
         raise ModelError("save() needs a model made by lifecore.models.build (it has no .config)")
+    config = _jsonable("model config", config)
+    meta = _jsonable("metadata", {**(getattr(model, "metadata", None) or {}), **metadata})
+    state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    _check_tensors(state, f"{path}: refusing to save")
     payload = {
         "format": _FORMAT,
         "version": _VERSION,
-        "config": _jsonable("model config", config),
-        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-        "metadata": _jsonable("metadata", metadata),
+        "config": config,
+        "state_dict": state,
+        "metadata": meta,
+        "checksum": _checksum(config, state, meta),
     }
     return atomic_save(payload, path)
 
 
 def atomic_save(payload: Any, path: Union[str, Path]) -> Path:
-    """`torch.save` to a temporary file, then rename: an interrupted write never leaves a
-    half-written checkpoint behind."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(payload, f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """`torch.save` through `lifecore.files.atomic_write`: fsync, rename, no ``*.tmp`` left."""
+    return atomic_write(path, lambda handle: torch.save(payload, handle))
 
 
-def load(path: Union[str, Path]) -> nn.Module:
-    """Rebuild a model saved by `save`: eval mode, on the CPU, with ``.metadata`` attached."""
-    path = Path(path)
+def _read_payload(path: Path) -> dict:
+    """The checkpoint's dict, its format, version and checksum verified."""
     if not path.is_file():
         raise ModelError(f"{path}: no such checkpoint file")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # torch raises many types for foreign files
+    except Exception as err:  # torch raises many types for foreign or damaged files
         raise ModelError(
             f"{path}: not a readable torch checkpoint ({type(err).__name__}: {str(err)[:200]})"
         ) from None
@@ -449,27 +582,51 @@ def load(path: Union[str, Path]) -> nn.Module:
         raise ModelError(f"{path}: not a lifecore model checkpoint (expected format {_FORMAT!r})")
     if payload.get("version") != _VERSION:
         raise ModelError(
-            f"{path}: unsupported checkpoint version {payload.get('version')!r} (expected {_VERSION})"
+            f"{path}: unsupported checkpoint version {payload.get('version')!r} (expected "
+            f"{_VERSION}; version 1 files carry no checksum: train again)"
         )
-    config, state = payload.get("config"), payload.get("state_dict")
-    if not isinstance(config, dict) or not isinstance(state, dict):
-        raise ModelError(f"{path}: checkpoint lacks a config or a state_dict")
+    config, state, meta = (payload.get(k) for k in ("config", "state_dict", "metadata"))
+    if not isinstance(config, dict) or not isinstance(meta, dict):
+        raise ModelError(f"{path}: checkpoint lacks a config or metadata")
+    _check_tensors(state, str(path))
     try:
-        model = build(**config)
+        intact = payload.get("checksum") == _checksum(config, state, meta)
+    except (TypeError, ValueError):
+        intact = False
+    if not intact:
+        raise ModelError(f"{path}: checksum mismatch: the checkpoint is corrupted")
+    return payload
+
+
+def load(path: Union[str, Path]) -> nn.Module:
+    """Rebuild a model saved by `save`: eval mode, on the CPU, ``.metadata`` as stored.
+
+    Loads with ``weights_only=True`` (no code runs from the file), verifies the checksum,
+    refuses non-finite weights and checks the config before building anything.
+
+    Raises
+    ------
+    ModelError
+        Naming ``path``: missing, foreign, corrupted (checksum), a config out of range, or
+        weights that do not fit the architecture.
+    """
+    path = Path(path)
+    payload = _read_payload(path)
+    config = payload["config"]
+    try:
+        model = build(**config, metadata=payload["metadata"])
     except TypeError as err:
-        raise ModelError(f"{path}: bad model config {config!r} ({err})") from None
+        raise ModelError(f"{path}: bad model config {str(config)[:200]} ({err})") from None
     except ModelError as err:
         raise ModelError(f"{path}: bad model config: {err}") from None
     try:
-        model.load_state_dict(state, strict=True)
+        model.load_state_dict(payload["state_dict"], strict=True)
     except (RuntimeError, KeyError, ValueError) as err:
         raise ModelError(
-            f"{path}: weights do not match the {config.get('name')!r} architecture: {str(err)[:500]}"
+            f"{path}: weights do not match the {config.get('name')!r} architecture: "
+            f"{str(err)[:500]}"
         ) from None
-    model.eval()
-    meta = payload.get("metadata")
-    model.metadata = meta if isinstance(meta, dict) else {}
-    return model
+    return model.eval()
 
 
 # -- inference ---------------------------------------------------------------------------

@@ -35,14 +35,17 @@ def _options(args: argparse.Namespace):
         "patience": args.patience,
         "device": args.device,
         "threads": args.threads,
+        "certify": False if args.no_certify else None,
     }
     config = TrainConfig(seed=seed, **{k: v for k, v in overrides.items() if v is not None})
-    k = args.kernel_size
-    if not (isinstance(k, int) and 1 <= k < config.data_size and k % 2 == 1):
-        raise TrainError(
-            f"--kernel-size must be odd and smaller than the {config.data_size}x{config.data_size}"
-            f" training boards, got {k}"
-        )
+    k, largest = args.kernel_size, config.data_size - 1
+    if config.certify:
+        from ..certify import MAX_WINDOW
+
+        largest = min(largest, MAX_WINDOW)
+    if not (isinstance(k, int) and 1 <= k <= largest and k % 2 == 1):
+        why = "the largest window a proof enumerates" if config.certify else "the boards"
+        raise TrainError(f"--kernel-size must be odd, 1 to {largest} ({why}), got {k}")
     torch.manual_seed(seed)
     net = models.build(args.model, kernel_size=k)
     check_writable(args.out)
@@ -96,6 +99,11 @@ def register_cli(subparsers) -> None:
     p.add_argument("--patience", type=int)
     p.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     p.add_argument("--threads", type=int, help="torch threads (default: torch's)")
+    p.add_argument(
+        "--no-certify",
+        action="store_true",
+        help="skip the proof: exact then means the validation set and a rollout (samples)",
+    )
     p.add_argument(
         "--fresh",
         action="store_true",

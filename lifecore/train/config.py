@@ -90,6 +90,8 @@ _POSITIVE_INTS = (
     "data_n",
     "data_size",
     "data_steps",
+    "max_proofs",
+    "counterexample_windows",
     "counterexample_boards",
     "counterexample_repeats",
 )
@@ -110,11 +112,14 @@ class TrainConfig:
     validation set is exact, before the proof (``rollout_steps=0`` skips it).
     ``certify``: prove exactness with `lifecore.certify.certify` when the rule is known
     (False keeps the sample checks only: "exact" then means the validation set and the
-    rollout). ``counterexample_boards``: boards made around each counterexample window a
-    failed proof returns (each board also under the 8 turns and flips of the square), added
-    ``counterexample_repeats`` times to the training set. ``data_*``: the covering data
-    `train_rule` makes when given none. ``threads``: torch intra-op threads (None leaves
-    torch's default; it does not change the numbers, so a run may resume with another).
+    rollout); ``max_proofs``: proofs tried before the run gives up (each enumerates every
+    window). ``counterexample_windows``: disagreeing windows a failed proof hands back;
+    each (and its turns and flips) is stamped ``counterexample_boards`` times into boards
+    of random context labelled by the rule, added ``counterexample_repeats`` times to the
+    training set. A new proof is tried only once those boards are all right. ``data_*``:
+    the covering data `train_rule` makes when given none. ``threads``: torch intra-op
+    threads (None leaves torch's default; part of a run's identity, since the order of
+    float sums may depend on it).
     """
 
     max_epochs: int = 100
@@ -136,7 +141,9 @@ class TrainConfig:
     data_density: tuple[float, float] = COVERING
     val_fraction: float = 0.25
     threads: Optional[int] = None
-    certify: bool = False
+    certify: bool = True
+    max_proofs: int = 8
+    counterexample_windows: int = 16
     counterexample_boards: int = 2
     counterexample_repeats: int = 1
 

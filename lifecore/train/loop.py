@@ -27,6 +27,7 @@ from ..rules import Rule, RuleLike, as_rule
 from .config import TrainConfig, TrainError, TrainResult, check_seed, derived_seed
 from .counterexamples import counterexample_boards
 from .evaluation import evaluate_tensors, rollout_exact, tensors
+from .proof import prove
 from .state import TrainerState, identity_difference, other_run, run_identity, state_path
 
 __all__ = ["fit", "train_rule", "resolve_device"]
@@ -91,6 +92,7 @@ def _start(
 ) -> _Run:
     """Set up the run: device, tensors, optimiser, seeded RNG streams; resume from the
     trainer state beside ``checkpoint`` when it holds this very run."""
+    _check_provable(model, config, rule)
     if config.threads is not None:
         torch.set_num_threads(int(config.threads))
     dev = resolve_device(config.device)
@@ -132,6 +134,20 @@ def _start(
             run.state.stopped = None  # more epochs were asked for: carry on
         _append_pairs(run, run.state.extra_x, run.state.extra_y)
     return run
+
+
+def _check_provable(model: nn.Module, config: TrainConfig, rule: Optional[Rule]) -> None:
+    """Refuse, before training, a run whose proof could not be attempted."""
+    if rule is None or not config.certify:
+        return
+    from ..certify import MAX_WINDOW
+
+    k = (getattr(model, "config", None) or {}).get("kernel_size")
+    if isinstance(k, int) and k > MAX_WINDOW:
+        raise TrainError(
+            f"a {k}x{k} kernel is too large to certify (at most {MAX_WINDOW}x{MAX_WINDOW}); "
+            "use certify=False (--no-certify) to train it without a proof"
+        )
 
 
 def _remove_stale_temporaries(path: Path) -> None:
@@ -223,10 +239,19 @@ def _rollout_ok(run: _Run) -> Optional[bool]:
 
 # -- stopping decision ----------------------------------------------------------------------
 def _certify(run: _Run):
-    from ..certify import certify
-
-    run.certificate = certify(run.model, run.rule)
+    run.certificate = prove(run.model, run.rule, run.config.counterexample_windows)
     return run.certificate
+
+
+def _counterexamples_learned(run: _Run) -> bool:
+    """Cheap check before a new proof: every board made from earlier counterexamples is
+    right (so a new proof cannot fail on the same windows again)."""
+    x, y = run.state.extra_x, run.state.extra_y
+    if x is None or len(x) == 0:
+        return True
+    xs = torch.as_tensor(x, dtype=torch.float32, device=run.device)[:, None]
+    ys = torch.as_tensor(y, dtype=torch.float32, device=run.device)[:, None]
+    return evaluate_tensors(run.model, xs, ys)["board_accuracy"] == 1.0
 
 
 def _learn_counterexamples(run: _Run, certificate) -> None:
@@ -251,20 +276,24 @@ def _learn_counterexamples(run: _Run, certificate) -> None:
 
 def _decide(run: _Run, record: dict) -> None:
     """Stop when proved exact (or, without a proof, when the samples are exact); learn a
-    failed proof's counterexamples; else early stopping on the validation loss, then the
-    epoch budget."""
+    failed proof's counterexamples (stop once ``config.max_proofs`` proofs failed); else
+    early stopping on the validation loss, then the epoch budget."""
     st, config = run.state, run.config
     if record["val_board_accuracy"] == 1.0:
         st.rollout_ok = record["rollout_exact"] = _rollout_ok(run)
         if st.rollout_ok is not False and not run.certifying:
             st.stopped = "exact"
             return
-        if st.rollout_ok is not False:
+        if st.rollout_ok is not False and _counterexamples_learned(run):
             certificate = _certify(run)
+            st.proofs += 1
             record["certified"] = certificate.exact
             record["counterexamples"] = certificate.counterexample_count
             if certificate.exact:
                 st.stopped = "certified"
+                return
+            if st.proofs >= config.max_proofs:
+                st.stopped = "max_proofs"
                 return
             if certificate.counterexamples:
                 _learn_counterexamples(run, certificate)
@@ -394,9 +423,10 @@ def fit(
     network is certified with `lifecore.certify.certify` over its whole receptive field.
     A proof ends the run (``stopped="certified"``); a failed one adds its counterexample
     windows, stamped into boards labelled by the rule, to the training pairs, and training
-    goes on. Otherwise ``"early"`` after ``config.patience`` epochs without a lower
-    validation loss (the best epoch's weights are restored), else ``"max_epochs"``. The
-    final weights are always certified, so an uncertified run says why in its certificate.
+    goes on, for at most ``config.max_proofs`` proofs (then ``"max_proofs"``). Otherwise
+    ``"early"`` after ``config.patience`` epochs without a lower validation loss (the best
+    epoch's weights are restored), else ``"max_epochs"``. The final weights are always
+    certified, so an uncertified run says why in its certificate.
     Without a rule (or with ``config.certify=False``) the samples decide: ``"exact"`` when
     the validation set (and the rollout, if a rule is known) are right.
 

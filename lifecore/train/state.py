@@ -9,8 +9,8 @@ A state (or a final checkpoint) is resumed only when its *run identity* matches:
 boundary, model configuration, seed, device type, every training setting that changes the
 numbers, and a checksum of the training and validation pairs. Anything else is refused with
 a one-line message naming the first difference (`fit(fresh=True)`, ``--fresh`` on the
-command line, starts over instead). ``max_epochs`` (a larger budget continues a run) and
-``threads`` (no effect on the numbers) are not part of the identity.
+command line, starts over instead). ``max_epochs`` is not part of the identity: a larger
+budget continues a run.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .config import TrainConfig, TrainError
 __all__ = ["TrainerState", "state_path", "run_identity", "identity_difference", "other_run"]
 
 _FORMAT, _VERSION = "lifecore-trainer", 2
-_NOT_IDENTITY = ("max_epochs", "threads")
+_NOT_IDENTITY = ("max_epochs",)
 _REQUIRED = {
     "identity",
     "model",
@@ -76,7 +76,7 @@ def run_identity(
     model
         The network (its ``config``, set by `lifecore.models.build`).
     config
-        The training settings; ``max_epochs`` and ``threads`` are left out.
+        The training settings; ``max_epochs`` is left out.
     rule, boundary
         The rule's Golly string (or None) and the data's boundary.
     device
@@ -132,7 +132,8 @@ class TrainerState:
     """Where a run stands between epochs (everything `fit` needs to go on exactly).
 
     ``extra_x``/``extra_y``: uint8 ``(M, H, W)`` boards made around counterexample windows
-    (added to the training pairs); ``windows``: counterexample windows they came from.
+    (added to the training pairs); ``windows``: counterexample windows they came from;
+    ``proofs``: proofs tried.
     """
 
     epoch: int = 0
@@ -145,6 +146,7 @@ class TrainerState:
     extra_x: Optional[np.ndarray] = None
     extra_y: Optional[np.ndarray] = None
     windows: int = 0
+    proofs: int = 0
 
     def save(
         self,
@@ -171,6 +173,7 @@ class TrainerState:
             "extra_x": _tensor(self.extra_x),
             "extra_y": _tensor(self.extra_y),
             "windows": self.windows,
+            "proofs": self.proofs,
             "rng": {
                 "torch": torch.get_rng_state(),
                 "generator": generator.get_state(),
@@ -221,6 +224,7 @@ class TrainerState:
             extra_x=_array(state["extra_x"]),
             extra_y=_array(state["extra_y"]),
             windows=int(state.get("windows", 0)),
+            proofs=int(state.get("proofs", 0)),
         )
 
 

@@ -49,13 +49,12 @@ def test_every_window_is_stamped_and_labelled_by_the_rule(codes, seed):
     assert x.dtype == np.uint8 and x.shape == y.shape and x.shape[1:] == (16, 16)
     wanted = {w.tobytes(): 0 for w in window_images(patches)}
     # every 5x5 window of every board (torus), with the label at its centre
-    for b in range(len(x)):
-        big = np.pad(x[b], 2, mode="wrap")
-        for i in range(16):
-            for j in range(16):
-                window = big[i : i + 5, j : j + 5]
-                key = window.tobytes()
-                if key in wanted:
-                    wanted[key] += 1
-                    assert y[b, i, j] == _label_by_hand(window, rule)
+    big = np.pad(x, ((0, 0), (2, 2), (2, 2)), mode="wrap")
+    windows = np.lib.stride_tricks.sliding_window_view(big, (5, 5), axis=(1, 2))
+    for b, i, j in np.ndindex(*windows.shape[:3]):
+        window = windows[b, i, j]
+        key = window.tobytes()
+        if key in wanted:
+            wanted[key] += 1
+            assert y[b, i, j] == _label_by_hand(window, rule)
     assert all(n >= 2 for n in wanted.values())  # each image at least `copies` times

@@ -9,7 +9,7 @@ from lifecore.data import make_dataset, soups
 from lifecore.simulate import step
 from lifecore.train import TrainConfig, evaluate, fit, rollout_exact, state_path, train_rule
 
-FAST = dict(data_n=120, data_size=12, max_epochs=6, patience=50, rollout_steps=20)
+FAST = dict(data_n=120, data_size=12, max_epochs=6, patience=50, rollout_steps=20, certify=False)
 
 
 def _numbers(history):
@@ -32,7 +32,7 @@ def test_learns_life_exactly():
         "B3/S23",
         "cnn-small",
         seed=0,
-        config=TrainConfig(max_epochs=60, data_n=200, data_size=16),
+        config=TrainConfig(max_epochs=60, data_n=200, data_size=16, certify=False),
         progress=False,
     )
     assert res.exact and res.stopped == "exact" and res.rollout_exact
@@ -100,7 +100,7 @@ def test_early_stopping_with_patience_one():
         models.build("cnn-tiny", hidden=1),
         train,
         val,
-        TrainConfig(max_epochs=200, patience=1, lr=0.3, rollout_steps=10),
+        TrainConfig(max_epochs=200, patience=1, lr=0.3, rollout_steps=10, certify=False),
         progress=False,
     )
     assert res.stopped == "early" and res.epochs < 200 and not res.exact
@@ -169,15 +169,18 @@ def test_cli_train_writes_loadable_checkpoint(tmp_path, capsys):
             str(out),
             "--max-epochs",
             "3",
+            "--kernel-size",
+            "3",
             "--quiet",
         ]
     )
     assert rc == 0
     line = capsys.readouterr().out
-    assert "B3/S23 mcnn seed=1" in line and "exact=" in line
+    assert "B3/S23 mcnn seed=1" in line and "exact=" in line and "certified=" in line
     net = models.load(out)
     assert net.metadata["rule"] == "B3/S23" and net.metadata["seed"] == 1
     assert net.metadata["neighbourhood"] == "moore"
+    assert net.metadata["certificate"]["inputs"] == 2**9
     assert (
         cli.main(["train", "--rule", "B3/S23", "--model", "nope", "--out", str(tmp_path / "x.pt")])
         == 2
