@@ -1,4 +1,4 @@
-"""Certification time and peak memory per model at k=5 (2**25 windows each).
+"""Certification time and peak memory per model (k=5: 2**25 windows; SK networks k=3: 512).
 
 Each model runs in a fresh subprocess, so its peak resident memory (``ru_maxrss``, read
 before the baseline runs; torch and e2cnn alone take a few hundred MB) is its own; the numba
@@ -9,7 +9,7 @@ near zero). Speed is also given as a ratio against the naive route measured in t
 process: the model's own forward pass over the same number of cells (a batch of 64 boards of
 128x128 cells, scaled to 2**25), which would still need the windows laid out as boards.
 
-    python benchmarks/bench_certify.py [--models cnn-tiny p4mcnn ...] [--threads 2]
+    python benchmarks/bench_certify.py [--models cnn-tiny p4mcnn ...]
 
 Goal (issue 7): under 30 s and 2 GB per model on 2 CPU cores.
 """
@@ -55,10 +55,10 @@ def one(name: str) -> dict:
 
 
 def main() -> None:
-    from lifecore.models import MODEL_NAMES
+    from lifecore.models import ALL_MODEL_NAMES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", nargs="*", default=list(MODEL_NAMES))
+    parser.add_argument("--models", nargs="*", default=list(ALL_MODEL_NAMES))
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:

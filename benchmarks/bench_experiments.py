@@ -72,7 +72,7 @@ def tiny(args) -> int:
     from lifecore import models
 
     names = args.models or [m for m in ex.model_names() if "tiny" in m]
-    names += [m for m in getattr(models, "SK_MODEL_NAMES", ()) if m not in names]
+    names += [m for m in getattr(models, "SK_NAMES", ()) if m not in names]
     rules = args.rules or ["B3/S23", "B36/S23"]
     t0 = time.perf_counter()
     recs = []

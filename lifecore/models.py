@@ -1,4 +1,4 @@
-"""The six networks of the notes, built from one description each.
+"""The notes' six networks, their D4 twins and Springer & Kenyon's minimal network.
 
 Every model maps a float tensor ``(N, 1, H, W)`` of 0/1 cells to the *logits* of the next
 state, same shape. All convolutions pad circularly, so the network sees the torus exactly
@@ -32,6 +32,17 @@ Designs (``k`` = kernel size, 5 by default: the notes enlarged every 3x3 kernel 
     32 fields (128 channels) for small, 8 fields (32 channels) for M (4 fields
     collapsed to a constant in a trial), i.e. comparable
     channel counts to the plain models, with far fewer parameters (weight sharing).
+``d4cnn-tiny``, ``d4cnn-small``, ``d4mcnn``
+    The p4 designs with the same number of regular fields, equivariant to the group D4 of
+    the square (rotations by 90 degrees *and* reflections; e2cnn's ``FlipRot2dOnR2(N=4)``,
+    regular fields of 8 channels): the symmetry of isotropic rules, so these networks can
+    only compute isotropic rules, and cannot represent MAP rules without that symmetry.
+``sk-minimal``, ``sk-minimal-x2``, ``sk-minimal-x3``, ``sk-minimal-x5``
+    The minimal one-step Life network of Springer & Kenyon ("It's Hard for Neural Networks
+    to Learn the Game of Life", 2020/21), as we read it: a 3x3 convolution with 2 filters +
+    ReLU, a 1x1 convolution with 1 filter + ReLU, and a 1x1 output (25 parameters; hand-set
+    weights compute Life exactly, tested). The ``-xM`` versions multiply the filter counts
+    by M (2M and M), the paper's overcomplete networks. 3x3 by default.
 
 The last layer (regular fields -> one trivial field, 1x1) is not built with e2cnn's
 ``R2Conv``: e2cnn 0.2.3 on recent torch fails to construct that layer (``masked_fill_``

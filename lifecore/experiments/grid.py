@@ -29,14 +29,20 @@ MAX_SEED = 2**32 - 1
 
 
 def model_names() -> tuple[str, ...]:
-    """The names `lifecore.models.build` accepts (imports torch)."""
+    """The notes' six models, the grid's default (imports torch)."""
     from ..models import MODEL_NAMES
 
     return tuple(MODEL_NAMES)
 
 
+def _known_models() -> tuple[str, ...]:
+    from .. import models
+
+    return tuple(getattr(models, "ALL_MODEL_NAMES", models.MODEL_NAMES))
+
+
 def _check_models(models: Sequence[str]) -> list[str]:
-    names = model_names()
+    names = _known_models()
     models = list(models)
     for m in models:
         if m not in names:

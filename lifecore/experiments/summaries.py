@@ -26,10 +26,10 @@ def _groups(records: Iterable[Any]) -> dict[tuple[str, str], list[Any]]:
 
 
 def _order(records: list) -> tuple[list[str], list[str]]:
-    from .grid import model_names
+    from .grid import _known_models
 
     rules = list(dict.fromkeys(r["rule"] for r in records))
-    names = model_names()
+    names = _known_models()
     models = sorted(
         {r["model"] for r in records}, key=lambda m: names.index(m) if m in names else len(names)
     )
