@@ -136,3 +136,16 @@ def test_numbers_in_prose_are_computed(path):
         f"{path.name}: numbers in prose that are neither glued nor allowed "
         f"(markdown cell, number): {found}"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_glue_roles_are_not_inside_code_spans(path):
+    # `{glue:text}`key`` renders as literal text: the role only works outside backticks.
+    nb = json.loads(path.read_text())
+    bad = [
+        m.group(0)
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+        for m in re.finditer(r"(?<!`)`\{glue:[a-z]+\}`[^`]+``", "".join(c["source"]))
+    ]
+    assert not bad, f"{path.name}: glue roles inside code spans: {bad}"
