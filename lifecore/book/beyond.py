@@ -245,9 +245,9 @@ def orbit_answers(rule: RuleLike, index: int, group: str = "d4") -> list[tuple[i
 
 
 def orbit_figure(rule: RuleLike, index: int, group: str = "d4"):
-    """One row of small panels: the windows of one ``group`` orbit, each titled with the
-    rule's answer, so a reader sees which images a ``group``-invariant network must
-    confuse. Returns the matplotlib figure (column width)."""
+    """One row of small panels: the windows of one ``group`` orbit (centre cell outlined in
+    red), each titled with the rule's answer, so a reader sees which images a
+    ``group``-invariant network must confuse. Returns the matplotlib figure (column width)."""
     import matplotlib.pyplot as plt
 
     from .figures import COLUMN
@@ -262,6 +262,7 @@ def orbit_figure(rule: RuleLike, index: int, group: str = "d4"):
         ax.set_yticks(np.arange(-0.5, 3), minor=True)
         ax.grid(which="minor", color="0.6", linewidth=0.8)
         ax.tick_params(which="minor", length=0)
+        ax.add_patch(plt.Rectangle((0.5, 0.5), 1, 1, fill=False, edgecolor="tab:red", lw=2))
         ax.set_title(f"→ {answer}")
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.8, wspace=0.15)
     return fig
