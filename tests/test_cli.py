@@ -1,9 +1,5 @@
 """lifecore.cli: every bad input ends in one line on stderr and exit status 2, never a
 traceback. Run in-process through ``lifecore.cli.main``; each case fails before training.
-
-Cases marked xfail are bad inputs whose subcommand module still raises a bare
-``ValueError`` or a torch ``RuntimeError`` instead of its ``LifecoreError``: that module's
-owner fixes them (issue 11), and the marker goes when they pass.
 """
 
 import importlib.util
@@ -13,8 +9,6 @@ import pytest
 
 from lifecore import cli
 from lifecore.errors import LifecoreError
-
-OWNER_BUG = "subcommand raises a bare ValueError/RuntimeError, not its LifecoreError (issue 11)"
 
 
 def _files(tmp_path):
@@ -56,8 +50,6 @@ BAD_INPUT = {
     "extract-bad-method": ["extract", "{MISSING}", "--method", "psychic"],
     "discover-missing-file": ["discover", "{DIR}/missing.npz"],
     "discover-garbage-file": ["discover", "{GARBAGE}"],
-}
-OWNERS_TO_FIX = {
     "discover-npy-file": ["discover", "{NPY}"],
 }
 
@@ -77,12 +69,6 @@ def _assert_one_line_exit_2(rc, captured):
 
 @pytest.mark.parametrize("argv", list(BAD_INPUT.values()), ids=list(BAD_INPUT))
 def test_bad_input_is_one_line_and_exit_2(argv, tmp_path, capsys):
-    _assert_one_line_exit_2(*_run(argv, tmp_path, capsys))
-
-
-@pytest.mark.xfail(reason=OWNER_BUG, strict=False, raises=(ValueError, RuntimeError, TypeError))
-@pytest.mark.parametrize("argv", list(OWNERS_TO_FIX.values()), ids=list(OWNERS_TO_FIX))
-def test_bad_input_owned_by_other_modules(argv, tmp_path, capsys):
     _assert_one_line_exit_2(*_run(argv, tmp_path, capsys))
 
 
