@@ -51,6 +51,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="three rules, no basis method")
     ap.add_argument("--trained", action="store_true", help="use chapter 4's trained networks")
     ap.add_argument(
+        "--no-basis", action="store_true", help="skip the basis method (it trains 18 networks)"
+    )
+    ap.add_argument(
         "--model", default="cnn-small", help="which of chapter 4's models (with --trained)"
     )
     args = ap.parse_args()
@@ -66,14 +69,16 @@ def main():
             *(lambda d: (d.x, d.y))(data.make_dataset(r, 16, 32, 8, seed=7)),
             Rule.parse(r).neighbourhood,
         ),
+        "certificate": lambda r, n: ex.extract(n, "certificate", recertify=True),
         "enumerate": lambda r, n: ex.enumerate_neighbourhoods(n, "auto"),
         "statistics": lambda r, n: ex.neighbour_statistics(n, Rule.parse(r).neighbourhood),
     }
-    if not args.quick:
+    if not (args.quick or args.no_basis):
         methods["basis"] = lambda r, n: ex.compare_with_basis(
             n, Rule.parse(r).neighbourhood, cache_dir="/tmp/lifecore-basis"
         )
     print(f"{'method':<12}{'recovered':>12}{'total s':>10}{'max s':>8}")
+    ex.extract(nets[rules[0]], "certificate", recertify=True)  # compile the numba kernel first
     for name, fn in methods.items():
         ok, times = 0, []
         for r in rules:

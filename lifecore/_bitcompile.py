@@ -6,19 +6,31 @@ long runs this module writes the program out as Python source, one assignment pe
 instruction, inside a word function, and lets numba compile it with the row and
 generation loops around it: the values then live in registers and the loop over words is
 vectorised. Compiling takes about a second, so `lifecore._bitslice` only asks for it when
-the run is long enough to repay it; kernels are kept per table for the session.
+the run is long enough to repay it; kernels are kept per table for the session, and their
+source goes to a cache folder (see `_cache_folder`) so that numba's on-disk cache skips
+the compilation in later sessions. The
+same is done for outer-totalistic rules, whose birth/survival table becomes a few
+operations on the count planes (the generic kernel evaluates it through 18 masks). The
+same is done for outer-totalistic rules, whose birth/survival table becomes a few
+operations on the count planes (the generic kernel evaluates it through 18 masks).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sys
 from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Optional
 
-import numba
 import numpy as np
 
-from ._windowlogic import AND, ANDN, MUX, NOT, OR, ORN, Program, compile_table
+from ._windowlogic import AND, ANDN, MUX, NOT, OR, ORN, Program, compile_function, compile_table
+from .errors import LifecoreError
+from .files import atomic_write_bytes, sha256
 
-__all__ = ["compiled_run"]
+__all__ = ["compiled_run", "compiled_run_ot"]
 
 _OPS = {
     MUX: "r{d} = r{b} ^ ((r{a} ^ r{b}) & r{v})",
@@ -83,26 +95,133 @@ def run(src, dst, steps, torus, w):
 """
 
 
-def source(program: Program) -> str:
-    """Python source of the word function and loops for ``program``."""
+# Bitwise adders from the 9 neighbour words (uw uc ue / mw mc me / dw dc de) to the count
+# planes c0..c3 of each neighbourhood (as in `lifecore._bitslice._word`), then the state
+# and counts in the registers an outer-totalistic program reads: r0 = state, r1..r4 =
+# c3..c0 (index = 16 * state + count).
+_MOORE = """
+    tu = uw ^ uc
+    su = tu ^ ue
+    cu = (uw & uc) | (ue & tu)
+    td = dw ^ dc
+    sd = td ^ de
+    cd = (dw & dc) | (de & td)
+    sm = mw ^ me
+    cm = mw & me
+"""
+_HEX = """
+    su = uw ^ uc
+    cu = uw & uc
+    sm = mw ^ me
+    cm = mw & me
+    sd = dc ^ de
+    cd = dc & de
+"""
+_COMBINE = """
+    t = su ^ sm
+    c0 = t ^ sd
+    k1 = (su & sm) | (sd & t)
+    u = cu ^ cm
+    x = u ^ cd
+    y = (cu & cm) | (cd & u)
+    c1 = x ^ k1
+    z = x & k1
+    c2 = y ^ z
+    c3 = y & z
+"""
+_VONNEUMANN = """
+    t = uc ^ mw
+    s1 = t ^ me
+    k1 = (uc & mw) | (me & t)
+    c0 = s1 ^ dc
+    k = s1 & dc
+    c1 = k1 ^ k
+    c2 = k1 & k
+    c3 = np.uint64(0)
+"""
+_ADDERS = {"moore": _MOORE + _COMBINE, "hex": _HEX + _COMBINE, "vonneumann": _VONNEUMANN}
+
+
+def source(program: Program, neighbourhood: str = "") -> str:
+    """Python source of the word function and loops for ``program``.
+
+    Without ``neighbourhood`` the program reads the 9 window planes (a window table);
+    with one, it reads the state and the count planes that neighbourhood's adders make.
+    """
     body = ["    " + _OPS[int(op)].format(v=v, a=a, b=b, d=d) for op, v, a, b, d in program.code]
-    head = [
-        '@numba.njit(inline="always")',
-        "def word(r0, r1, r2, r3, r4, r5, r6, r7, r8):",
-        "    r9 = np.uint64(0)",
-        "    r10 = ONES",
-    ]
+    if neighbourhood:
+        head = ["def word(uw, uc, ue, mw, mc, me, dw, dc, de):", _ADDERS[neighbourhood]]
+        head += ["    r0, r1, r2, r3, r4 = mc, c3, c2, c1, c0"]
+    else:
+        head = ["def word(r0, r1, r2, r3, r4, r5, r6, r7, r8):"]
+    head = ['@numba.njit(inline="always")'] + head + ["    r9 = np.uint64(0)", "    r10 = ONES"]
     return "\n".join(head + body + [f"    return r{program.out}", _LOOPS])
+
+
+_HEADER = "import numba\nimport numpy as np\n\nONES = np.uint64(0xFFFFFFFFFFFFFFFF)\n\n"
+
+
+def _cache_folder() -> Optional[Path]:
+    """Where kernel sources go so numba can cache their machine code across sessions:
+    ``$LIFECORE_KERNEL_CACHE``, else ``~/.cache/lifecore/kernels``; ``"off"`` disables."""
+    folder = os.environ.get("LIFECORE_KERNEL_CACHE", "")
+    if folder.lower() == "off":
+        return None
+    return Path(folder) if folder else Path.home() / ".cache" / "lifecore" / "kernels"
+
+
+def _from_file(text: str) -> Optional[Callable]:
+    """Import the kernel from a source file named by its hash, written if missing, so the
+    ``cache=True`` of its ``run`` keeps the compiled code on disk; None if not possible."""
+    folder = _cache_folder()
+    if folder is None:
+        return None
+    name = "lifecore_kernel_" + sha256(text.encode())[:24]
+    path = folder / f"{name}.py"
+    try:
+        if not path.is_file() or path.read_text() != text:
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, text.encode())
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # numba's cache finds the module again by name
+        spec.loader.exec_module(module)
+    except (OSError, LifecoreError):
+        return None
+    return module.run
+
+
+def _exec(text: str, name: str) -> Callable:
+    """The ``run`` function of kernel source ``text``: from the disk cache, else in memory."""
+    text = _HEADER + text
+    run = _from_file(text.replace("@numba.njit\ndef run(", "@numba.njit(cache=True)\ndef run("))
+    if run is not None:
+        return run
+    namespace: dict = {}
+    exec(compile(text, f"<lifecore kernel {name}>", "exec"), namespace)
+    return namespace["run"]
 
 
 @lru_cache(maxsize=32)
 def _compiled(table_bytes: bytes):
     program = compile_table(np.frombuffer(table_bytes, dtype=np.uint8))
-    namespace = {"numba": numba, "np": np, "ONES": np.uint64(0xFFFFFFFFFFFFFFFF)}
-    exec(compile(source(program), f"<lifecore kernel {hash(table_bytes):x}>", "exec"), namespace)
-    return namespace["run"]
+    return _exec(source(program), f"{hash(table_bytes):x}")
+
+
+@lru_cache(maxsize=32)
+def _compiled_ot(neighbourhood: str, table_bytes: bytes):
+    table = np.frombuffer(table_bytes, dtype=np.uint8).reshape(2, -1)
+    truth = np.zeros(32, dtype=np.uint8)  # counts the neighbourhood cannot reach: 0
+    truth[: table.shape[1]], truth[16 : 16 + table.shape[1]] = table[0], table[1]
+    return _exec(source(compile_function(truth), neighbourhood), f"{neighbourhood}")
 
 
 def compiled_run(table: np.ndarray):
     """``run(src, dst, steps, torus, w) -> packed state`` compiled for this window table."""
     return _compiled(np.ascontiguousarray(table, dtype=np.uint8).tobytes())
+
+
+def compiled_run_ot(neighbourhood: str, table: np.ndarray):
+    """`compiled_run` for an outer-totalistic rule: its adders, then its ``(2, size + 1)``
+    table as a bitwise function of the state and count planes (Life: 4 operations)."""
+    return _compiled_ot(neighbourhood, np.ascontiguousarray(table, dtype=np.uint8).tobytes())

@@ -44,17 +44,22 @@ Threads
     The kernels are serial on purpose. On the 2-core machine this was tuned on, with
     other work sharing the cores, a ``prange`` version gained nothing measurable, and
     under numba's OpenMP threading layer each parallel region then cost ~8 ms: more
-    than a whole serial step of a 2048x2048 board (~1 ms).
+    than a whole serial step of a 2048x2048 board (~1 ms). Measured again for the
+    compiled table kernels (2048x2048, ``NUMBA_NUM_THREADS=2``, load average ~12 on the
+    2 cores): ``prange`` over rows gave 0.15-1.0 Gcell/s against 1.7-2.6 serial under
+    OpenMP, and 3.1-3.8 against 3.4-4.4 under the workqueue layer. It may pay on an idle
+    machine; that could not be measured here.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Optional, Union
+from functools import partial
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 import numba
 import numpy as np
 
-from ._bitcompile import compiled_run
+from ._bitcompile import compiled_run, compiled_run_ot
 from ._bittable import block_rows, table_rows
 from ._boards import check_result_size
 from ._repeat import RepeatDetector, Stopped
@@ -64,8 +69,9 @@ __all__ = ["step", "simulate"]
 
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 #: Cell updates (boards x cells x steps) from which ``keep="last"`` compiles a kernel for
-#: a non-outer-totalistic table (`lifecore._bitcompile`: ~1-4 s once per table, then
-#: roughly 8x the interpreted speed).
+#: the rule (`lifecore._bitcompile`: ~1-4 s once per rule and session, then roughly 8x
+#: the interpreted speed for a window table, 1.5x the generic adder kernel for an
+#: outer-totalistic rule).
 COMPILE_AT = 2**30
 _NB_CODE = {"moore": 0, "vonneumann": 1, "hex": 2}
 # _LUT[v]: the 8 bits of byte v spread into the 8 bytes of a word (little-endian order).
@@ -372,6 +378,7 @@ class _Kernel(NamedTuple):
     code: np.ndarray
     out: int
     registers: int
+    compile: Callable[[], Callable]  # the kernel compiled for this rule (long runs)
 
 
 _NO_MASKS = np.zeros(10, dtype=np.uint64)
@@ -386,9 +393,12 @@ def _kernel(rule: Any) -> _Kernel:
         found = outer_totalistic(window_table(rule))
     if found is not None:
         bm, sm = _rule_masks(found[1])
-        return _Kernel(_NB_CODE[found[0]], bm, sm, _NO_CODE, 0, FIRST_FREE)
-    program = compile_table(window_table(rule))
-    return _Kernel(-1, _NO_MASKS, _NO_MASKS, program.code, program.out, program.registers)
+        compiled = partial(compiled_run_ot, found[0], found[1])
+        return _Kernel(_NB_CODE[found[0]], bm, sm, _NO_CODE, 0, FIRST_FREE, compiled)
+    table = window_table(rule)
+    program = compile_table(table)
+    compiled = partial(compiled_run, table)
+    return _Kernel(-1, _NO_MASKS, _NO_MASKS, program.code, program.out, program.registers, compiled)
 
 
 def _advance(
@@ -448,9 +458,9 @@ def simulate(
     if stop is not None:
         return _simulate_until_repeat(x, kernel, steps, torus, stop, keep, max_bytes)
     if keep == "last":
-        if kernel.nb < 0 and n * h * w * steps >= COMPILE_AT:
+        if n * h * w * steps >= COMPILE_AT:
             state = _packed(x)
-            run = compiled_run(window_table(rule))
+            run = kernel.compile()
             return _unpacked(run(state, np.empty_like(state), steps, torus, w), w)
         final = _advance(_packed(x), _no_frames(x), 0, steps, torus, kernel, False)
         return _unpacked(final, w)
@@ -470,7 +480,7 @@ def _simulate_until_repeat(x, kernel, steps, torus, stop, keep, max_bytes) -> St
     """
     n, h, w = x.shape
     frame_bytes = n * h * w
-    detector = RepeatDetector(n, stop)
+    detector = RepeatDetector(n, stop, max_bytes)
     state = _packed(x)
     detector.see(0, state)
     t = 0

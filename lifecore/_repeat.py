@@ -9,9 +9,11 @@ hashing never merges distinct states.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Optional
 
 import numpy as np
+
+from ._boards import check_result_size
 
 __all__ = ["StopReport", "Stopped", "RepeatDetector", "STOPS"]
 
@@ -61,10 +63,15 @@ class RepeatDetector:
     stop : {"fixed", "cycle"}
         ``"fixed"`` compares each state with the one before; ``"cycle"`` with every earlier
         one (each period up to the number of steps is found exactly).
+    max_bytes : int or None
+        Most bytes of keys ``"cycle"`` may hold (None: `MAX_RESULT_BYTES`); past it `see`
+        raises `BoardError` instead of exhausting memory on a run that never repeats.
     """
 
-    def __init__(self, n: int, stop: str):
+    def __init__(self, n: int, stop: str, max_bytes: Optional[int] = None):
         self.cycle = stop == "cycle"
+        self.max_bytes = max_bytes
+        self.held = 0
         self.seen: list[dict[bytes, int]] = [dict() for _ in range(n)]
         self.last: list[bytes] = [b""] * n
         self.length = np.full(n, -1, dtype=np.int64)
@@ -81,9 +88,11 @@ class RepeatDetector:
                     self.length[i], self.period[i], self.start[i] = t + 1, t - first, first
                 else:
                     self.seen[i][key] = t
+                    self.held += len(key)
             elif t > 0 and key == self.last[i]:
                 self.length[i], self.period[i], self.start[i] = t + 1, 1, t - 1
             self.last[i] = key
+        check_result_size(self.held, self.max_bytes, "record of states seen (stop='cycle')")
         return bool((self.length >= 0).all())
 
     def report(self, frames: int) -> StopReport:

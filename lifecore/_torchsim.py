@@ -97,7 +97,7 @@ def _until_repeat(x, rule, steps, boundary, stop, keep, max_bytes, table) -> Sto
     """First pass finds the repeats keeping one board; second fills the trimmed frames."""
     n, h, w = x.shape
     frame_bytes = n * h * w * x.element_size()
-    detector = RepeatDetector(n, stop)
+    detector = RepeatDetector(n, stop, max_bytes)
     detector.see(0, _keys(x))
     state, t = x, 0
     for t in range(1, steps + 1):

@@ -25,13 +25,20 @@ N being the row above; variable ``v`` (0..8) below is the window bit of weight
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import permutations
 from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
 from .rules import NEIGHBOURHOODS, RuleError
 
-__all__ = ["window_table", "outer_totalistic", "Program", "compile_table"]
+__all__ = [
+    "window_table",
+    "outer_totalistic",
+    "Program",
+    "compile_table",
+    "compile_function",
+]
 
 # Instruction codes of a `Program` (dst, a, b are register numbers, v a plane register):
 MUX = 0  # dst = b ^ ((a ^ b) & v)   "if v then a else b"
@@ -111,8 +118,13 @@ class Program(NamedTuple):
 
 
 def _diagram(table: np.ndarray, order: tuple[int, ...]) -> tuple[list, int]:
-    """Reduced ordered BDD: nodes ``(v, hi, lo)`` (ids from 2, children first), root id."""
-    flat = table.reshape((2,) * 9).transpose(order).reshape(-1).tobytes()
+    """Reduced ordered BDD: nodes ``(v, hi, lo)`` (ids from 2, children first), root id.
+
+    ``table`` has ``2 ** n`` entries for ``n = len(order)`` variables, variable 0 being
+    the most significant bit of the index.
+    """
+    n = len(order)
+    flat = table.reshape((2,) * n).transpose(order).reshape(-1).tobytes()
     nodes: list[tuple[int, int, int]] = []
     unique: dict[tuple[int, int, int], int] = {}
     memo: dict[bytes, int] = {}
@@ -137,7 +149,7 @@ def _diagram(table: np.ndarray, order: tuple[int, ...]) -> tuple[list, int]:
         memo[key] = result
         return result
 
-    return nodes, build(0, 512, 0)
+    return nodes, build(0, 2**n, 0)
 
 
 def _instruction(v: int, hi: int, lo: int) -> tuple[int, int]:
@@ -191,6 +203,24 @@ def _compile(table_bytes: bytes) -> Program:
         if best is None or program.cost < best.cost:
             best = program
     return best
+
+
+@lru_cache(maxsize=256)
+def _compile_small(table_bytes: bytes) -> Program:
+    table = np.frombuffer(table_bytes, dtype=np.uint8)
+    n = table.size.bit_length() - 1
+    programs = (_program(*_diagram(table, order)) for order in permutations(range(n)))
+    return min(programs, key=lambda program: program.cost)
+
+
+def compile_function(table: np.ndarray) -> Program:
+    """The cheapest `Program` over every variable order for a small 0/1 truth table of
+    ``2 ** n`` entries, ``n <= 6`` (variable ``v`` in register ``v``, bit ``n - 1 - v``
+    of the index)."""
+    table = np.ascontiguousarray(table, dtype=np.uint8).reshape(-1)
+    if table.size not in (2, 4, 8, 16, 32, 64):
+        raise RuleError(f"a truth table of 2**n entries, n <= 6, was expected: {table.size}")
+    return _compile_small(table.tobytes())
 
 
 def compile_table(table: np.ndarray) -> Program:

@@ -1,4 +1,4 @@
-"""The six networks of the notes, built from one description each.
+"""The notes' six networks, their D4 twins and Springer & Kenyon's minimal network.
 
 Every model maps a float tensor ``(N, 1, H, W)`` of 0/1 cells to the *logits* of the next
 state, same shape. All convolutions pad circularly, so the network sees the torus exactly
@@ -32,6 +32,17 @@ Designs (``k`` = kernel size, 5 by default: the notes enlarged every 3x3 kernel 
     32 fields (128 channels) for small, 8 fields (32 channels) for M (4 fields
     collapsed to a constant in a trial), i.e. comparable
     channel counts to the plain models, with far fewer parameters (weight sharing).
+``d4cnn-tiny``, ``d4cnn-small``, ``d4mcnn``
+    The p4 designs with the same number of regular fields, equivariant to the group D4 of
+    the square (rotations by 90 degrees *and* reflections; e2cnn's ``FlipRot2dOnR2(N=4)``,
+    regular fields of 8 channels): the symmetry of isotropic rules, so these networks can
+    only compute isotropic rules, and cannot represent MAP rules without that symmetry.
+``sk-minimal``, ``sk-minimal-x2``, ``sk-minimal-x3``, ``sk-minimal-x5``
+    The minimal one-step Life network of Springer & Kenyon ("It's Hard for Neural Networks
+    to Learn the Game of Life", 2020/21), as we read it: a 3x3 convolution with 2 filters +
+    ReLU, a 1x1 convolution with 1 filter + ReLU, and a 1x1 output (25 parameters; hand-set
+    weights compute Life exactly, tested). The ``-xM`` versions multiply the filter counts
+    by M (2M and M), the paper's overcomplete networks. 3x3 by default.
 
 The last layer (regular fields -> one trivial field, 1x1) is not built with e2cnn's
 ``R2Conv``: e2cnn 0.2.3 on recent torch fails to construct that layer (``masked_fill_``
@@ -261,14 +272,57 @@ def _e2cnn():
         warnings.simplefilter("ignore")
         from e2cnn import gspaces
         from e2cnn import nn as enn
+        from e2cnn.kernels import irreps_basis
+    _patch_for_numpy2(irreps_basis)
     return gspaces, enn
+
+
+def _patch_for_numpy2(irreps_basis) -> None:
+    """Two NumPy 2 incompatibilities of e2cnn 0.2.3 met by the reflection groups (D4):
+
+    - kernel-basis solutions hash with ``ndarray.tostring()`` (removed): same hash with
+      ``tobytes()``;
+    - ``psi``/``chi``/``psichi`` call ``np.array(x, copy=False)`` on Python scalars (now an
+      error): the arguments are passed as arrays, so no copy is needed.
+    """
+    if getattr(irreps_basis, "_lifecore_patched", False):
+        return
+    for fname in ("psi", "chi", "psichi"):
+        setattr(irreps_basis, fname, _as_arrays(getattr(irreps_basis, fname)))
+
+    def solution_hash(self) -> int:
+        parts = (self.in_irrep, self.out_irrep, np.asarray(self.mu).tobytes())
+        return hash(parts) + hash(np.asarray(self.gamma).tobytes())
+
+    for name in (
+        "R2FlipsSolution",
+        "R2FlipsDiscreteRotationsSolution",
+        "R2FlipsContinuousRotationsSolution",
+        "R2ContinuousRotationsSolution",
+    ):
+        cls = getattr(irreps_basis, name, None)
+        if cls is not None:
+            cls.__hash__ = solution_hash
+    irreps_basis._lifecore_patched = True
+
+
+def _as_arrays(function):
+    """``function`` with its keyword and trailing arguments converted by ``np.asarray``."""
+
+    def wrapper(theta, *args, **kwargs):
+        args = [np.asarray(a) for a in args]
+        kwargs = {k: v if k == "out" or v is None else np.asarray(v) for k, v in kwargs.items()}
+        return function(theta, *args, **kwargs)
+
+    return wrapper
 
 
 class EquivariantNet(_LifeNet):
     """Group-equivariant CNN (e2cnn): trivial field in, regular fields hidden, trivial out.
 
     The group comes from the name: ``p4...`` rotations by 90 degrees (``Rot2dOnR2(N=4)``,
-    regular fields of 4 channels), ``d4...`` rotations and reflections (``flipRot2dOnR2(N=4)``,
+    regular fields of 4 channels), ``d4...`` rotations and reflections
+    (``FlipRot2dOnR2(N=4)``, called ``flipRot2dOnR2`` in escnn;
     8 channels).
     """
 
@@ -276,7 +330,7 @@ class EquivariantNet(_LifeNet):
         super().__init__(config, metadata)
         gspaces, enn = _e2cnn()
         d4 = config["name"].startswith("d4")
-        self.gspace = gspaces.flipRot2dOnR2(N=4) if d4 else gspaces.Rot2dOnR2(N=4)
+        self.gspace = gspaces.FlipRot2dOnR2(N=4) if d4 else gspaces.Rot2dOnR2(N=4)
         self.in_type = enn.FieldType(self.gspace, [self.gspace.trivial_repr])
         regular = self.gspace.regular_repr
         ftype = enn.FieldType(self.gspace, config["hidden"] * [regular])

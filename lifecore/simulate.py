@@ -31,12 +31,11 @@ from ._boards import (
     BoardError,
     check_boards,
     check_boundary,
-    check_result_size,
     check_steps,
     is_tensor,
 )
-from ._repeat import STOPS, RepeatDetector, Stopped, StopReport
-from ._windowlogic import window_table
+from ._plane import background_flips, simulate_background
+from ._repeat import STOPS, Stopped, StopReport
 from .rules import NEIGHBOURHOODS, as_rule
 
 __all__ = [
@@ -77,75 +76,6 @@ def _boundary(boundary: Any, rule: Any, shape: tuple) -> str:
             f"rule {rule} needs boards of {height} rows x {width} columns, got shape {shape}"
         )
     return "torus" if kind == "T" else "dead"
-
-
-def _background_flips(boundary: Any, rule: Any) -> bool:
-    """True for a Golly ``:P`` plane whose background turns live (a B0 rule): see above."""
-    topology = getattr(rule, "topology", None)
-    return (
-        boundary is None
-        and topology is not None
-        and topology.kind == "P"
-        and (bool(window_table(rule)[0]))
-    )
-
-
-class _Table:
-    """A rule given by its window table alone (the complemented-background step)."""
-
-    family, neighbourhood, topology = "map", "moore", None
-
-    def __init__(self, table: np.ndarray):
-        self.window_table = table
-
-
-def _complement(x: Any) -> Any:
-    return (x == 0).to(x.dtype) if is_tensor(x) else (x == 0).view(np.uint8)
-
-
-def _stack(frames: list) -> Any:
-    if is_tensor(frames[0]):
-        import torch
-
-        return torch.stack(frames, dim=1)
-    return np.stack(frames, axis=1)
-
-
-def _keys(states: Any, background: int) -> np.ndarray:
-    """Repeat-detector keys: the packed cells of each board, then the background."""
-    cells = np.asarray(states.cpu() if is_tensor(states) else states, dtype=np.uint8)
-    packed = np.packbits(cells.reshape(len(cells), -1), axis=1)
-    return np.concatenate([packed, np.full((len(cells), 1), background, np.uint8)], axis=1)
-
-
-def _simulate_background(x, rule, steps, stop, keep, max_bytes, backend):
-    """`simulate` on a Golly plane whose background alternates (B0 rules), step by step.
-
-    While the background is live, the cells outside read 1: the step is then the dead-
-    boundary step of the complemented board under the reversed table
-    (``next = table[511 - index of the complement]``).
-    """
-    table = np.asarray(window_table(rule), dtype=np.uint8)
-    reverse = _Table(table[::-1].copy())
-    frame_bytes = int(np.prod(x.shape)) * (x.element_size() if is_tensor(x) else 1)
-    detector = RepeatDetector(x.shape[0], stop) if stop else None
-    frames, background, t = [x], 0, 0
-    if detector:
-        detector.see(0, _keys(x, 0))
-    for t in range(1, steps + 1):
-        if keep == "all":
-            check_result_size((len(frames) + 1) * frame_bytes, max_bytes)
-        prev = frames[-1]
-        if background:
-            nxt = backend.simulate(_complement(prev), reverse, 1, "dead", None, "last", None)
-        else:
-            nxt = backend.simulate(prev, rule, 1, "dead", None, "last", None)
-        background = int(table[511 * background])
-        frames = frames + [nxt] if keep == "all" else [nxt]
-        if detector and detector.see(t, _keys(nxt, background)):
-            break
-    result = _stack(frames) if keep == "all" else frames[-1]
-    return Stopped(result, detector.report(t + 1)) if detector else result
 
 
 def _prepare(boards: Any, rule: Any, boundary: Any) -> tuple[Any, Any, str]:
@@ -260,7 +190,8 @@ def simulate(
         shaped like ``boards`` (NumPy boards then stay bit-packed throughout: fastest).
     max_bytes : int or None
         Largest result to build; None means `MAX_RESULT_BYTES` (4 GiB). Checked before
-        allocating (with ``stop``, as the trajectory grows).
+        allocating (with ``stop``, as the trajectory grows; with ``stop="cycle"`` it also
+        bounds the record of states seen, 1 bit a cell per generation).
 
     Returns
     -------
@@ -289,8 +220,8 @@ def simulate(
         from . import _bitslice as backend
 
         batch = np.asarray(batch, dtype=np.uint8)
-    if _background_flips(boundary_arg, rule):
-        result = _simulate_background(batch, rule, steps, stop, keep, max_bytes, backend)
+    if background_flips(boundary_arg, rule):
+        result = simulate_background(batch, rule, steps, stop, keep, max_bytes, backend)
     else:
         result = backend.simulate(batch, rule, steps, boundary, stop, keep, max_bytes)
     if stop is None:

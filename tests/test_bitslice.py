@@ -164,9 +164,10 @@ COMPILED_TABLE = (np.random.default_rng(12).random(512) < 0.5).astype(np.uint8)
 
 @pytest.mark.parametrize("shape", [(1, 1, 1), (2, 5, 63), (1, 4, 64), (2, 3, 65), (1, 7, 130)])
 @pytest.mark.parametrize("boundary", ["torus", "dead"])
-def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch):
+def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch, tmp_path):
     """The per-table compiled kernel (long keep='last' runs) against the reference; one
     table, so it compiles once."""
+    monkeypatch.setenv("LIFECORE_KERNEL_CACHE", str(tmp_path))
     x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
     state = x
     for _ in range(3):
@@ -174,3 +175,45 @@ def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch):
     monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)  # compile whatever the size
     got = _bitslice.simulate(x, TableRule(COMPILED_TABLE), 3, boundary, keep="last")
     assert np.array_equal(got, state)
+
+
+@pytest.mark.parametrize("rule", ["B3/S23", "B0/S8", "B13/S012V", "B2/S34H"])
+@pytest.mark.parametrize("shape", [(1, 1, 1), (2, 5, 63), (1, 4, 65), (1, 7, 130)])
+def test_compiled_outer_totalistic_kernel_matches_reference(rule, shape, monkeypatch, tmp_path):
+    """The kernel compiled for an outer-totalistic rule (long keep='last' runs)."""
+    monkeypatch.setenv("LIFECORE_KERNEL_CACHE", str(tmp_path))
+    rule = Rule.parse(rule)
+    x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
+    monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)
+    for boundary in ("torus", "dead"):
+        state = x
+        for _ in range(3):
+            state = naive_step(state, rule, boundary)
+        assert np.array_equal(_bitslice.simulate(x, rule, 3, boundary, keep="last"), state)
+
+
+def test_kernel_source_cache_is_checked_before_use(monkeypatch, tmp_path):
+    """Compiled kernels leave their source in the cache folder (so numba caches the
+    machine code); a source file that does not hold what it should is rewritten."""
+    monkeypatch.setenv("LIFECORE_KERNEL_CACHE", str(tmp_path))
+    from lifecore import _bitcompile
+
+    life = Rule.parse("B3/S23")
+    x = (np.random.default_rng(3).random((1, 9, 70)) < 0.4).astype(np.uint8)
+    want = naive_step(naive_step(x, life, "torus"), life, "torus")
+    _bitcompile._compiled_ot.cache_clear()
+    run = _bitcompile.compiled_run_ot("moore", life.table)
+    (source,) = tmp_path.glob("lifecore_kernel_*.py")
+    text = source.read_text()
+    assert "def run(" in text and "cache=True" in text
+    source.write_text("raise SystemExit('not our kernel')\n")
+    _bitcompile._compiled_ot.cache_clear()
+    run = _bitcompile.compiled_run_ot("moore", life.table)
+    assert source.read_text() == text
+    p = _bitslice._packed(x)  # (run overwrites its input: pack afresh for each call)
+    assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)
+    monkeypatch.setenv("LIFECORE_KERNEL_CACHE", "off")  # in memory only
+    _bitcompile._compiled_ot.cache_clear()
+    run = _bitcompile.compiled_run_ot("moore", life.table)
+    p = _bitslice._packed(x)
+    assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)

@@ -100,8 +100,8 @@ _MARKUP = [
     re.compile(r"\*\*Time to learn\*\*:.*"),  # Project Pythia's reading-time estimate
     re.compile(r"[Cc]hapters? \d+(?:(?:,| and| to| or) \d+)*"),  # cross-references
 ]
-# A number standing on its own: not part of a word such as B3, S23, p4, 5x5 or e2cnn.
-_NUMBER = re.compile(r"(?<![\w.^/-])\d[\d,.]*%?(?![\w^])")
+# A number standing on its own: not part of a word such as B3, S23, p4, 5x5, 3×3 or e2cnn.
+_NUMBER = re.compile(r"(?<![\w.^/×-])\d[\d,.]*%?(?![\w^×])")
 
 
 def prose_numbers(markdown: str) -> list[str]:
@@ -115,7 +115,7 @@ def prose_numbers(markdown: str) -> list[str]:
 
 def test_prose_numbers_finds_what_a_reader_sees():
     assert prose_numbers("cells under 1% of the data, 761 against 977") == ["1%", "761", "977"]
-    assert prose_numbers("B36/S23 on a 5x5 kernel, p4 and D4, in e2cnn") == []
+    assert prose_numbers("B36/S23 on a 5x5 kernel, a 3×3 window, p4 and D4, in e2cnn") == []
     assert prose_numbers("{glue:text}`ch4_exact` of {glue:text}`ch4_runs` runs `seed=0`") == []
     assert prose_numbers("1. first item\n2. second") == []
     assert prose_numbers("chapters 4 and 5 reuse chapter 4's networks") == []
@@ -136,3 +136,16 @@ def test_numbers_in_prose_are_computed(path):
         f"{path.name}: numbers in prose that are neither glued nor allowed "
         f"(markdown cell, number): {found}"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_glue_roles_are_not_inside_code_spans(path):
+    # `{glue:text}`key`` renders as literal text: the role only works outside backticks.
+    nb = json.loads(path.read_text())
+    bad = [
+        m.group(0)
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+        for m in re.finditer(r"(?<!`)`\{glue:[a-z]+\}`[^`]+``", "".join(c["source"]))
+    ]
+    assert not bad, f"{path.name}: glue roles inside code spans: {bad}"

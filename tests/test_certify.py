@@ -184,6 +184,8 @@ def test_an_isotropic_table_that_is_not_outer_totalistic_is_reported_as_such():
     table = _isotropic_table()
     cert = certify(table_net(table), device=CPU)
     assert cert.exact and cert.family == "isotropic" and cert.neighbourhood == "moore"
+    assert "/" in cert.rule and "MAP" not in cert.rule  # Hensel notation
+    np.testing.assert_array_equal(_table_of(cert), table)
     assert not certify(table_net(table), "B3/S23", device=CPU).exact
 
 
@@ -213,12 +215,8 @@ def test_3x3_built_models_certify_as_their_brute_force_table(name):
 
 
 def _table_of(cert) -> np.ndarray:
-    if cert.rule.startswith("MAP"):
-        import base64
-
-        raw = base64.b64decode(cert.rule[3:] + "==")
-        return np.unpackbits(np.frombuffer(raw, np.uint8))[:512]
-    return window_table(lifecore.Rule.parse(cert.rule))
+    """The window table of the rule a certificate names, read back from its string."""
+    return np.asarray(lifecore.rules.as_rule(cert.rule).window_table)
 
 
 @pytest.mark.parametrize("name", ["cnn-tiny", "p4cnn-tiny"])
@@ -300,3 +298,33 @@ def test_cuda_and_cpu_give_the_same_certificate():
     b = certify(model.cuda(), "B3/S23", device="cuda")
     assert a.counterexample_count == b.counterexample_count
     np.testing.assert_array_equal(a.counterexamples[0].patch, b.counterexamples[0].patch)
+
+
+# -- the newer models -----------------------------------------------------------------------
+@pytest.mark.parametrize("name", models.D4_NAMES + models.SK_NAMES)
+def test_d4_and_sk_models_certify_as_their_brute_force_table(name):
+    torch.manual_seed(2)
+    model = models.build(name, kernel_size=3)
+    cert = certify(model, device=CPU)
+    assert cert.exact and cert.inputs == 512
+    np.testing.assert_array_equal(_table_of(cert), brute_force(model, golly_windows()))
+    if name.startswith("d4"):  # a D4-equivariant network can only be an isotropic rule
+        assert cert.family in ("outer-totalistic", "isotropic")
+
+
+def test_hand_set_sk_minimal_is_certified_life():
+    from test_models import sk_life
+
+    cert = certify(sk_life(), device=CPU)
+    assert cert.exact and cert.rule == "B3/S23" and cert.margin == pytest.approx(0.5)
+
+
+def test_d4cnn_5x5_certificate_agrees_with_its_counterexamples():
+    torch.manual_seed(0)
+    model = models.build("d4cnn-tiny")
+    cert = certify(model, "B3/S23", max_counterexamples=3, device=CPU)
+    assert not cert.exact
+    patches = np.stack([c.patch for c in cert.counterexamples])
+    np.testing.assert_array_equal(
+        brute_force(model, patches), [c.network for c in cert.counterexamples]
+    )

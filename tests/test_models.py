@@ -121,6 +121,86 @@ def test_p4_models_are_rotation_equivariant_at_init_and_after_training(name, poo
     assert_equivariant(model, x)
 
 
+def flip(x):
+    return torch.flip(x, dims=(-1,))
+
+
+def d4_images(x):
+    """The 8 images of ``x`` under rotations and reflections, as (name, transform) pairs."""
+    return [
+        (f"rot{k}{'-flip' if f else ''}", (lambda t, k=k, f=f: rot(flip(t) if f else t, k)))
+        for k in range(4)
+        for f in (False, True)
+    ]
+
+
+@pytest.mark.parametrize("pool", ["mean", "max"])
+@pytest.mark.parametrize("name", models.D4_NAMES)
+def test_d4_models_commute_with_rotations_and_reflections(name, pool):
+    torch.manual_seed(0)
+    model = models.build(name, pool=pool)
+    x = boards(2, 10, 14, seed=1)
+    opt = torch.optim.Adam(model.parameters(), lr=0.05)
+    for _ in range(3):  # after a few steps of training too
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(model(x), boards(2, 10, 14))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model.eval()
+    with torch.no_grad():
+        for label, g in d4_images(x):
+            torch.testing.assert_close(model(g(x)), g(model(x)), atol=1e-5, rtol=0, msg=label)
+
+
+@pytest.mark.parametrize("name", P4)
+def test_p4_models_do_not_commute_with_reflections(name):
+    """The reflection check has teeth: p4 models are only rotation-equivariant."""
+    torch.manual_seed(0)
+    model = models.build(name).eval()
+    x = boards(2, 10, 10)
+    with torch.no_grad():
+        assert (model(flip(x)) - flip(model(x))).abs().max() > 1e-4
+
+
+def test_d4_twins_have_the_p4_widths_in_fields():
+    for p4, d4 in zip(P4, models.D4_NAMES):
+        a, b = models.build(p4), models.build(d4)
+        assert a.config["hidden"] == b.config["hidden"]
+        assert b.hidden_type.size == 2 * a.hidden_type.size  # 8 vs 4 channels a field
+
+
+def sk_life():
+    """sk-minimal set by hand to Life: with t = neighbours + centre/2, u1 = relu(t - 2),
+    u2 = relu(t - 3), v = relu(u1 - 2 u2 - 1/4) is positive exactly for 2.5 <= t <= 3.5."""
+    model = models.build("sk-minimal")
+    conv, mid, out = model.body[0], model.body[2], model.body[4]
+    kernel = torch.ones(3, 3)
+    kernel[1, 1] = 0.5
+    with torch.no_grad():
+        conv.weight[:, 0] = kernel
+        conv.bias.copy_(torch.tensor([-2.0, -3.0]))
+        mid.weight[0, :, 0, 0] = torch.tensor([1.0, -2.0])
+        mid.bias.fill_(-0.25)
+        out.weight.fill_(4.0)
+        out.bias.fill_(-0.5)
+    return model
+
+
+def test_sk_minimal_is_the_papers_shape_and_can_be_life():
+    model = models.build("sk-minimal")
+    assert model.config["kernel_size"] == 3
+    # 3x3 conv, 2 filters; 1x1 conv, 1 filter; 1x1 output: 20 + 3 + 2 parameters
+    assert models.count_parameters(model) == 25
+    soup = lifecore.data.soups(30, (11, 13), density=(0.1, 0.9), seed=4)
+    np.testing.assert_array_equal(models.predict(sk_life(), soup), lifecore.step(soup, "B3/S23"))
+
+
+@pytest.mark.parametrize("name, m", list(zip(models.SK_NAMES, (1, 2, 3, 5))))
+def test_overcomplete_sk_networks_multiply_the_filters(name, m):
+    model = models.build(name)
+    assert (model.body[0].out_channels, model.body[2].out_channels) == (2 * m, m)
+
+
 def test_plain_models_are_not_equivariant():
     """The check has teeth: a plain CNN at random init does not commute with rotation."""
     torch.manual_seed(0)

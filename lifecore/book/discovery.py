@@ -21,6 +21,7 @@ __all__ = [
     "compare_strategies",
     "neighbourhood_table",
     "coverage_rows",
+    "unseen_guesses",
 ]
 
 
@@ -156,3 +157,29 @@ def coverage_rows(
             row[f"soups p={d}"] = f"> {max_cells}" if not np.isfinite(median) else int(median)
         rows.append(row)
     return rows
+
+
+def unseen_guesses(discovery, hidden: RuleLike) -> list[dict]:
+    """Where the certified network's guess for classes the data never showed goes wrong.
+
+    ``discovery``: a `Discovery` made with the network route; ``hidden``: the rule that
+    made the data (known in the chapter, not to discovery). One row per unseen class: the
+    network's (certified) answer, the hidden rule's, and whether they agree. Empty when the
+    route did not certify the network or every class was seen.
+    """
+    from ..extract.classes import class_space
+
+    a = discovery.agreement or {}
+    if not a.get("certified") or discovery.rule is None:
+        return []
+    space = class_space(discovery.family, discovery.neighbourhood)
+    truth = dict(zip(space.names, space.table_of(as_rule(hidden)).ravel().tolist()))
+    return [
+        {
+            "class": name,
+            "network (certified)": {1: "alive", 0: "dead", -1: "split"}[guess],
+            "hidden rule": {1: "alive", 0: "dead", -1: "split"}[truth[name]],
+            "right": guess == truth[name],
+        }
+        for name, guess in a["unseen_guess"].items()
+    ]

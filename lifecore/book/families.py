@@ -4,8 +4,8 @@ Every two-state rule on the 3x3 neighbourhood is a table over Golly's 512 window
 (`lifecore.windows`); a family groups those windows into classes that must share a value:
 18 (state, count) classes for outer-totalistic rules, 102 (state, Hensel class) classes for
 isotropic ones, and each of the 512 windows alone for MAP rules. Here: the class of every
-window per family, the windows on a board, a rule read from observed pairs, and how many
-random cells it takes to see every class.
+window per family, the windows on a board, a rule read from observed pairs, and Golly's
+recorded runs as boards.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ __all__ = [
     "class_ids",
     "board_windows",
     "tabulate_windows",
-    "cells_to_cover",
     "golly_case",
 ]
 
@@ -82,24 +81,6 @@ def tabulate_windows(x, y) -> np.ndarray:
     table = np.full(512, -1, dtype=np.int8)
     table[seen > 0] = (ones[seen > 0] > 0).astype(np.int8)
     return table
-
-
-def cells_to_cover(
-    family: str, density: float, size: int = 32, seed: int = 0, max_boards: int = 10_000
-) -> int | None:
-    """Cells of random soups (``size`` x ``size``, one ``density``) looked at, board by
-    board, until every class of ``family`` has been seen; None if ``max_boards`` are not
-    enough (at extreme densities some classes practically never occur)."""
-    classes = class_ids(family)
-    need = np.unique(classes).size
-    seen = np.zeros(need, dtype=bool)
-    rng = np.random.default_rng(np.random.SeedSequence([seed, int(density * 1e6), size]))
-    for n in range(1, max_boards + 1):
-        board = (rng.random((size, size)) < density).astype(np.uint8)
-        seen[np.unique(classes[board_windows(board)])] = True
-        if seen.all():
-            return n * size * size
-    return None
 
 
 def golly_case(before_rle: str, after_rle: str):

@@ -34,16 +34,17 @@ def _read(path: Path) -> dict:
     return data
 
 
-def save_findings(path: Union[str, Path], chapter: str, values: Mapping[str, Any]) -> Path:
+def save_findings(path: Union[str, Path], chapter: str, values: Mapping[str, Any]) -> None:
     """Write (replace) ``chapter``'s section of the findings file at ``path``, atomically.
 
-    ``values`` must be JSON-serialisable (numbers, strings, lists, dicts).
+    ``values`` must be JSON-serialisable (numbers, strings, lists, dicts). Returns nothing,
+    so that a chapter cell ending with this call shows no output.
     """
     path = Path(path)
     data = _read(path)
     data[chapter] = dict(values)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return atomic_write_bytes(path, json.dumps(data, indent=1, sort_keys=True).encode())
+    atomic_write_bytes(path, json.dumps(data, indent=1, sort_keys=True).encode())
 
 
 def load_findings(path: Union[str, Path], chapter: str) -> dict:

@@ -13,8 +13,11 @@ from typing import Any
 __all__ = ["glue_text", "glue_md", "glue_figure", "check"]
 
 
-def glue_text(name: str, value: Any, fmt: str = "{}") -> str:
-    """Glue ``fmt.format(value)`` under ``name`` without displaying it; return the string.
+def glue_text(name: str, value: Any, fmt: str = "{}") -> None:
+    """Glue ``fmt.format(value)`` under ``name`` without displaying it.
+
+    Returns nothing on purpose: a call ending a hidden cell would otherwise show its value
+    as the cell's output.
 
     Parameters
     ----------
@@ -25,26 +28,19 @@ def glue_text(name: str, value: Any, fmt: str = "{}") -> str:
     fmt : str
         A ``str.format`` template, e.g. ``"{:.1%}"`` or ``"{:,}"``.
 
-    Returns
-    -------
-    str
-        The glued text, so a cell can also assert on it or print it.
     """
     from myst_nb import glue
 
-    text = fmt.format(value)
-    glue(name, text, display=False)
-    return text
+    glue(name, fmt.format(value), display=False)
 
 
-def glue_md(name: str, markdown: str) -> str:
+def glue_md(name: str, markdown: str) -> None:
     """Glue inline Markdown (e.g. a list of rules in backticks) under ``name`` for the
-    ``{glue:md}`name``` role, without displaying it; return the Markdown."""
+    ``{glue:md}`name``` role, without displaying it (and returning nothing, as `glue_text`)."""
     from IPython.display import Markdown
     from myst_nb import glue
 
     glue(name, Markdown(markdown), display=False)
-    return markdown
 
 
 def glue_figure(name: str, fig) -> None:

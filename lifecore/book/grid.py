@@ -17,7 +17,8 @@ __all__ = ["exact_key", "outcome", "outcome_grid", "notes_grid", "count_exact"]
 def exact_key(records: Sequence[Mapping]) -> str:
     """``"certified"`` when the records carry certificates (proved exact over every window),
     else ``"exact"`` (validation boards and a rollout right)."""
-    return "certified" if records and all("certified" in r for r in records) else "exact"
+    certified = [r.get("certified") for r in records]
+    return "certified" if certified and all(c is not None for c in certified) else "exact"
 
 
 def outcome(group: Sequence[Mapping], key: str = "exact") -> str:

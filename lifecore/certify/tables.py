@@ -8,8 +8,6 @@ predates that attribute.
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 
 __all__ = ["golly_windows", "window_table", "describe"]
@@ -31,42 +29,6 @@ def window_table(rule) -> np.ndarray:
     return rule.table[cells[:, 1, 1], counts].astype(np.uint8)
 
 
-def _outer_totalistic(table: np.ndarray):
-    """The outer-totalistic `Rule` (Moore, else von Neumann, else hex) with ``table``, or None."""
-    from ..rules import NEIGHBOURHOODS, Rule
-
-    cells = golly_windows()
-    for hood, offsets in NEIGHBOURHOODS.items():
-        counts = sum(cells[:, 1 + dr, 1 + dc].astype(int) for dr, dc in offsets)
-        small = np.full((2, len(offsets) + 1), -1)
-        for state, count, nxt in zip(cells[:, 1, 1], counts, table):
-            if small[state, count] not in (-1, nxt):
-                break
-            small[state, count] = nxt
-        else:
-            return Rule.from_table(small.clip(0, 1), hood)
-    return None
-
-
-def _isotropic(table: np.ndarray) -> bool:
-    """Whether ``table`` is unchanged by the 8 rotations and reflections of the window."""
-    cells = golly_windows()
-    weights = 1 << np.arange(8, -1, -1).reshape(3, 3)
-    for turn in range(4):
-        for flip in (False, True):
-            moved = np.rot90(cells, turn, axes=(1, 2))
-            moved = moved[:, :, ::-1] if flip else moved
-            if not np.array_equal(table[(moved * weights).sum(axis=(1, 2))], table):
-                return False
-    return True
-
-
-def _map_string(table: np.ndarray) -> str:
-    """Golly's ``MAP`` string: base64 of the 512 bits, most significant first, unpadded."""
-    packed = np.packbits(table.astype(np.uint8)).tobytes()
-    return "MAP" + base64.b64encode(packed).decode().rstrip("=")
-
-
 def describe(table: np.ndarray) -> tuple[str, str, str]:
     """``(rule string, family, neighbourhood)`` of the smallest family holding ``table``.
 
@@ -78,11 +40,11 @@ def describe(table: np.ndarray) -> tuple[str, str, str]:
     Returns
     -------
     tuple of str
-        Golly's canonical string, one of "outer-totalistic", "isotropic", "map", and the
-        neighbourhood ("moore" unless an outer-totalistic rule on von Neumann or hex).
+        Golly's canonical string (`lifecore.rules.from_window_table`), one of
+        "outer-totalistic", "isotropic", "map", and the neighbourhood ("moore" unless an
+        outer-totalistic rule on von Neumann or hex).
     """
-    rule = _outer_totalistic(table)
-    if rule is not None:
-        return str(rule), "outer-totalistic", rule.neighbourhood
-    family = "isotropic" if _isotropic(table) else "map"
-    return _map_string(table), family, "moore"
+    from ..rules import from_window_table
+
+    rule = from_window_table(np.asarray(table, dtype=np.uint8))
+    return str(rule), rule.family, rule.neighbourhood

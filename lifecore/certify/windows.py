@@ -3,9 +3,10 @@
 Window ``i`` has its cells in reading order as the bits of ``i``, most significant first.
 The first layer is linear in the cells, so with ``i = a * 2**nb + b`` (``a``: the first
 ``K*K // 2`` cells, ``b``: the rest) its pre-activations are ``pa[a] + pb[b]``, two tables of
-4,096 and 8,192 rows at K=5. Only the per-cell stages run per window: on the CPU in one
-compiled numba loop (add, ReLU, pooling and the matrix-vector products fused, so the hidden
-activations never leave the cache), on CUDA as batched torch operations.
+4,096 and 8,192 rows at K=5. Only the per-cell stages run per window: on the CPU in a
+compiled numba loop over blocks of 64 windows (add, ReLU, pooling, one BLAS product per
+stage; a block's hidden activations stay in the cache; rows in parallel), on CUDA as
+batched torch operations.
 
 Decisions are ``logit > 0`` in float32; a window whose logit lies within the rounding bound
 of zero (`network.error_bound`) is decided again in float64 from its cells.
@@ -53,7 +54,7 @@ def _centre_parts(window: int, na: int, nb: int, dev) -> tuple:
     return ca, cb
 
 
-_LANES = 16  # windows evaluated side by side in the CPU kernel (one AVX-512 register)
+_LANES = 64  # windows evaluated together in the CPU kernel: one BLAS product per stage
 _FAST = {"reassoc", "contract", "nsz", "arcp"}  # fastmath without assuming finite values
 
 
@@ -84,47 +85,35 @@ def _compiled():
             bad[r] += 1
 
     @numba.njit(fastmath=_FAST)
-    def logits(pa, pb, a, b0, wflat, bflat, shapes, relus, pools, buf):
-        """Logits of windows ``(a, b0 .. b0 + _LANES)`` into ``buf[?, 0, :]``; returns which
-        half of ``buf`` holds them. ``buf``: float32 ``(2, widest, _LANES)``."""
-        width, wo, bo, cur = pa.shape[1], 0, 0, 0
-        for j in range(width):
-            for t in range(_LANES):
-                buf[0, j, t] = pa[a, j] + pb[b0 + t, j]
+    def logits(pa_row, pb_block, wflat, bflat, shapes, relus, pools):
+        """Logits ``(L,)`` of the windows ``pa_row + pb_block[i]`` (``pb_block``: ``(L, C)``);
+        stage weights stored transposed, ``(in, out)``, so each stage is one BLAS product."""
+        h = pb_block + pa_row
+        wo, bo = 0, 0
         for s in range(shapes.shape[0]):
-            x, y = buf[cur], buf[1 - cur]
+            n_out, n_in = shapes[s, 0], shapes[s, 1]
             if relus[s]:
-                for j in range(width):
-                    for t in range(_LANES):
-                        x[j, t] = max(x[j, t], np.float32(0))
+                h = np.maximum(h, np.float32(0))
             g = pools[s]
             if g > 1:
-                for j in range(width // g):
-                    for t in range(_LANES):
-                        m = x[j * g, t]
-                        for q in range(1, g):
-                            m = max(m, x[j * g + q, t])
-                        x[j, t] = m
-                width //= g
-            for o in range(shapes[s, 0]):
-                for t in range(_LANES):
-                    y[o, t] = bflat[bo + o]
-                for j in range(width):
-                    w = wflat[wo + o * width + j]
-                    for t in range(_LANES):
-                        y[o, t] += w * x[j, t]
-            wo, bo, width, cur = wo + shapes[s, 0] * width, bo + shapes[s, 0], shapes[s, 0], 1 - cur
-        return cur
+                pooled = np.empty((h.shape[0], h.shape[1] // g), np.float32)
+                for i in range(h.shape[0]):
+                    for j in range(h.shape[1] // g):
+                        pooled[i, j] = h[i, j * g : j * g + g].max()
+                h = pooled
+            w = wflat[wo : wo + n_in * n_out].reshape(n_in, n_out)
+            h = np.dot(h, w) + bflat[bo : bo + n_out]
+            wo, bo = wo + n_in * n_out, bo + n_out
+        return h[:, 0]
 
     @numba.njit(fastmath=_FAST)
     def row(r, pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, cb, table, tol, outs):
-        widest = max(pa.shape[1], shapes[:, 0].max())
-        buf = np.empty((2, widest, _LANES), np.float32)
         outs[5][r] = np.inf
-        for b0 in range(0, pb.shape[0], _LANES):
-            cur = logits(pa, pb, row0 + r, b0, wflat, bflat, shapes, relus, pools, buf)
-            for t in range(_LANES):
-                settle(buf[cur, 0, t], row0 + r, b0 + t, ca, cb, table, tol, r, outs)
+        lanes = min(_LANES, pb.shape[0])
+        for b0 in range(0, pb.shape[0], lanes):
+            z = logits(pa[row0 + r], pb[b0 : b0 + lanes], wflat, bflat, shapes, relus, pools)
+            for t in range(lanes):
+                settle(z[t], row0 + r, b0 + t, ca, cb, table, tol, r, outs)
 
     @numba.njit(parallel=True, cache=True)
     def block(pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, cb, table, tol, outs):
@@ -155,7 +144,7 @@ def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limi
         _KERNEL.append(_compiled())
     stages = net.stages
     weights = (
-        np.concatenate([s.weight.reshape(-1) for s in stages]).astype(np.float32),
+        np.concatenate([s.weight.T.reshape(-1) for s in stages]).astype(np.float32),
         np.concatenate([s.bias for s in stages]).astype(np.float32),
         np.array([s.weight.shape for s in stages], dtype=np.int64),
         np.array([s.relu for s in stages], dtype=np.int64),

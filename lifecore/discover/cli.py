@@ -37,7 +37,21 @@ def _lines(result: Discovery) -> list[str]:
             f"training boards); network's full guess {a['network_rule']} (a guess for unseen "
             "classes, not a result)"
         )
+        lines.append(_certified(a))
     return lines
+
+
+def _certified(a: dict) -> str:
+    """The network's certificate: which rule it is proved to be, and its unseen guesses."""
+    if "certified" not in a:
+        return "network not certified (the route was not run)"
+    if not a["certified"]:
+        return f"network not certified: {a['certificate_reason']}"
+    guess = a.get("unseen_guess") or {}
+    said = " ".join(f"{k}={'alive' if v else 'dead'}" for k, v in guess.items())
+    return f"network certified to be {a['certified_rule']} on all {a['windows']} windows" + (
+        f"; its guess for the unseen classes: {said}" if said else ""
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -56,6 +70,7 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.data}: no {args.family} rule of the allowed neighbourhood(s) explains "
             "these data: classes seen going both ways: "
             + "; ".join(f"{h}: {' '.join(c)}" for h, c in conflicts.items())
+            + ("" if args.boundary == "dead" else " (data from a bounded plane? --boundary dead)")
         )
     print("\n".join(_lines(result)))
     if args.json:

@@ -18,7 +18,7 @@ them.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Optional, Union
 
 import numpy as np
@@ -134,6 +134,14 @@ class _Log:
         if experiment:
             self.experiments.append(experiment)
         self.sizes.append(cands.sizes())
+
+
+def _config(config: Optional[DiscoveryConfig], options: dict) -> DiscoveryConfig:
+    """``config`` (default: the defaults) with ``options`` replacing its fields."""
+    unknown = sorted(set(options) - {f.name for f in fields(DiscoveryConfig)})
+    if unknown:
+        raise DiscoveryError(f"unknown discovery option(s): {', '.join(unknown)}")
+    return replace(config or DiscoveryConfig(), **options)
 
 
 def _black_box(source: Any, boundary: str) -> Optional[BlackBox]:
@@ -288,8 +296,7 @@ def discover(
         Bad options or data.
     """
     t0 = time.perf_counter()
-    cfg = replace(config or DiscoveryConfig(), **options) if options else config
-    cfg = cfg or DiscoveryConfig()
+    cfg = _config(config, options)
     box = _black_box(source, cfg.boundary)
     frames, x, y = (None, None, None) if box is not None else _data_pairs(source)
     log, first = _Log(), {}

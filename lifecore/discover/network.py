@@ -16,7 +16,15 @@ from ..extract._seeds import child_seed
 from ..extract.result import Extraction, class_names
 from ..rules import Rule
 
-__all__ = ["ROUTE_LR", "ROUTE_PATIENCE", "route_model", "train_network", "network_route"]
+__all__ = [
+    "ROUTE_LR",
+    "ROUTE_PATIENCE",
+    "ROUTE_KERNEL",
+    "route_model",
+    "train_network",
+    "certified_guess",
+    "network_route",
+]
 
 #: How the route trains: `lifecore.train.TrainConfig` with its defaults (Adam, batch 8, BCE on
 #: logits) except: a larger epoch budget and patience, because discovery's data are a handful
@@ -26,6 +34,9 @@ __all__ = ["ROUTE_LR", "ROUTE_PATIENCE", "route_model", "train_network", "networ
 #: thread (these networks are tiny; on 2 cores two threads were several times slower).
 ROUTE_LR = 2e-2
 ROUTE_PATIENCE = 100
+#: The route's networks see 3x3 windows: every rule here is a 3x3 rule, and a 3x3 network is
+#: certified over its 512 windows at once (a 5x5 one needs 2**25).
+ROUTE_KERNEL = 3
 
 
 def route_model(model_name: str, hood: str) -> str:
@@ -56,7 +67,7 @@ def train_network(x: np.ndarray, y: np.ndarray, model_name: str, seed: int, epoc
     from ..train import TrainConfig, fit
 
     torch.manual_seed(seed)
-    net = models.build(model_name)
+    net = models.build(model_name, kernel_size=ROUTE_KERNEL)
     data = TransitionData(
         np.ascontiguousarray(x, np.uint8),
         np.ascontiguousarray(y, np.uint8),
@@ -116,6 +127,41 @@ def _density_gap(model: Any, frames: Optional[np.ndarray]) -> Optional[float]:
     return float(np.abs(sim.mean((0, 2, 3)) - frames.mean((0, 2, 3))).max())
 
 
+def certified_guess(model: Any, tab: Extraction) -> dict:
+    """Certify the fitted network to be *some* rule (`lifecore.certify.certify` without a
+    rule) and set its rule against tabulation ``tab``.
+
+    Returns
+    -------
+    dict
+        ``certified``, ``certified_rule`` (Golly's canonical string, or None),
+        ``certificate_reason``, ``margin``, ``windows``; when certified also ``unseen_guess``
+        (``{class: 0/1}``: the network's answer for each class the data never showed, a
+        guess, not a finding) and ``seen_disagree`` (seen classes where the proved rule
+        differs from the data: empty when the network fits every class it saw).
+    """
+    from ..certify import certify
+    from ..extract.classes import class_space
+    from ..rules import as_rule
+
+    cert = certify(model)
+    out = {
+        "certified": bool(cert.exact),
+        "certified_rule": cert.rule,
+        "certificate_reason": cert.reason,
+        "margin": float(cert.margin),
+        "windows": int(cert.inputs),
+    }
+    if cert.exact:
+        space = class_space(tab.family, tab.neighbourhood)
+        proved = space.table_of(as_rule(cert.rule))
+        unseen, seen = tab.table < 0, tab.table >= 0
+        guesses = proved[unseen].tolist()
+        out["unseen_guess"] = dict(zip(space.names_where(unseen), map(int, guesses)))
+        out["seen_disagree"] = space.names_where(seen & (proved != tab.table))
+    return out
+
+
 def network_route(
     x: np.ndarray,
     y: np.ndarray,
@@ -138,7 +184,8 @@ def network_route(
     agreement : dict
         ``classes``/``agree``/``fraction``/``disagree``: seen classes where the reading on
         fresh boards equals tabulation (the network learned the class, not the boards);
-        ``data_*``: its fit to its training pairs; ``density_gap``; training facts.
+        ``data_*``: its fit to its training pairs; ``density_gap``; the certificate's
+        verdict (`certified_guess`); training facts.
     """
     if len(x) > max_pairs:
         pick = np.random.default_rng(child_seed(seed, "route pairs")).choice(
@@ -162,6 +209,7 @@ def network_route(
         "data_exact": bool(res.exact),
         "network_rule": str(guess),
         "density_gap": _density_gap(model, frames),
+        **certified_guess(model, tab),
         "trainer": "lifecore.train.fit",
         "model": model_name,
         "epochs": int(res.epochs),

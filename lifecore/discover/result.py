@@ -17,6 +17,23 @@ class DiscoveryError(LifecoreError):
     """Bad input to discovery (data that are not trajectories, unknown options, bad files)."""
 
 
+def _certified_line(r: dict) -> str:
+    """The certificate's part of a `Discovery.network_report` line (empty without one)."""
+    if "certified" not in r:
+        return ""
+    if not r["certified"]:
+        return f"; not certified ({r['certificate_reason']})"
+    guess = r.get("unseen_guess") or {}
+    alive = [name for name, v in guess.items() if v == 1]
+    wrong = r.get("seen_disagree") or []
+    return (
+        f"; certified to be {r['certified_rule']} on all {r['windows']} windows"
+        + (f", which differs from the data on {' '.join(wrong)}" if wrong else "")
+        + (f", guessing alive for unseen {' '.join(alive)}" if alive else "")
+        + (f", all {len(guess)} unseen classes guessed dead" if guess and not alive else "")
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class Discovery:
     """What the loop found.
@@ -91,7 +108,7 @@ class Discovery:
             "classes agree with tabulation"
             + (f" (not: {' '.join(r['disagree'])})" if r["disagree"] else "")
             + f"; on its training boards {r['data_classes_agree']}/{r['data_classes']}; "
-            f"network's full guess {r['network_rule']}"
+            f"network's full guess {r['network_rule']}" + _certified_line(r)
             for r in self.details.get("network_rounds", [])
         ]
 

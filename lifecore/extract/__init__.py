@@ -1,5 +1,9 @@
 """Reading the rule back: from data, from a certificate, and from a trained network.
 
+A certified network's rule is read from its certificate (a proof over its whole receptive
+field, `certified`); the other methods are estimates, kept for uncertified networks and
+compared against the certificate.
+
 One module per method, each returning an `Extraction` (``result``):
 
 ``classes``       what a class is in each family (outer-totalistic, isotropic, MAP);
@@ -9,6 +13,7 @@ One module per method, each returning an `Extraction` (``result``):
                   the breaking ones grouped by the stencil's symmetry group;
 ``basis``         the notes' method 3: CKA and matched weights against basis networks;
 ``handmade``      an exact network built by hand (an independent truth for tests);
+``certified``     the rule a `lifecore.certify` certificate proves (any family);
 ``reader``        `extract`, the front door; ``cli``: ``python -m lifecore extract``.
 
 Names load on first use, so ``import lifecore.extract`` does not load torch.
@@ -39,7 +44,11 @@ _HOME = {
         "basis",
     ),
     **dict.fromkeys(("ExactNetwork", "exact_network"), "handmade"),
-    **dict.fromkeys(("METHODS", "extract"), "reader"),
+    **dict.fromkeys(("METHODS", "extract", "read_certificate"), "reader"),
+    **dict.fromkeys(
+        ("from_certificate", "certify_reading", "stored_certificate", "compare_with_certificate"),
+        "certified",
+    ),
     "register_cli": "cli",
 }
 #: chapter 5's rows and sentences, moved to `lifecore.book.extraction`; still reachable here

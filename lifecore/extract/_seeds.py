@@ -15,7 +15,17 @@ __all__ = ["child_seed"]
 
 
 def child_seed(seed: int, purpose: str, *keys: Union[int, str]) -> int:
-    """A 32-bit seed for ``purpose`` (and integer or text ``keys``) derived from ``seed``."""
+    """A 32-bit seed for ``purpose`` (and integer or text ``keys``) derived from ``seed``.
+
+    Raises
+    ------
+    ExtractionError
+        For a seed that is not a non-negative integer.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        from .result import ExtractionError
+
+        raise ExtractionError(f"a seed must be a non-negative integer, got {seed!r}")
     entropy = [int(seed), *purpose.encode()]
     for key in keys:
         entropy += [*str(key).encode(), 0] if isinstance(key, str) else [int(key), 0]

@@ -7,13 +7,34 @@ from typing import Any, Optional
 from ._model_info import model_neighbourhood
 from .result import Extraction, ExtractionError
 
-__all__ = ["METHODS", "extract"]
+__all__ = ["METHODS", "extract", "read_certificate"]
 
-METHODS = ("enumerate", "statistics", "basis")
+METHODS = ("certificate", "enumerate", "statistics", "basis")
+
+
+def read_certificate(model: Any, recertify: bool = False) -> Extraction:
+    """The certified reading of ``model``: its stored certificate when that was computed for
+    these weights (unless ``recertify``), else a new ``certify(model)``."""
+    from .certified import certify_reading, stored_certificate
+
+    stored = None if recertify else stored_certificate(model)
+    return stored if stored is not None else certify_reading(model)
+
+
+def _certified_or_enumerated(model: Any, neighbourhood: Optional[str], **options: Any):
+    """The certificate's rule; when the network is certified to be no rule, enumeration's
+    reading (an estimate, ``certified=False``) with the certificate's verdict attached."""
+    from .enumeration import enumerate_neighbourhoods
+
+    proved = read_certificate(model, options.pop("recertify", False))
+    if proved.certified:
+        return proved
+    reading = enumerate_neighbourhoods(model, neighbourhood, **options)
+    return reading.replace(details={**reading.details, "certificate": proved.details})
 
 
 def extract(
-    model: Any, method: str = "enumerate", neighbourhood: Optional[str] = None, **options: Any
+    model: Any, method: str = "certificate", neighbourhood: Optional[str] = None, **options: Any
 ) -> Extraction:
     """Read the rule out of ``model`` by ``method``.
 
@@ -21,7 +42,9 @@ def extract(
     ----------
     model : torch.nn.Module
     method : str
-        "enumerate", "statistics" or "basis".
+        "certificate" (proved over the whole receptive field by `lifecore.certify.certify`,
+        any family, falling back to enumeration when the network computes no 3x3 rule),
+        "enumerate", "statistics" or "basis" (the book's methods, estimates).
     neighbourhood : str, optional
         Default: the checkpoint's ``neighbourhood`` metadata, else found from the network
         (enumeration). A stored rule string is never read.
@@ -43,6 +66,8 @@ def extract(
 
     if method not in METHODS:
         raise ExtractionError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    if method == "certificate":
+        return _certified_or_enumerated(model, neighbourhood, **options)
     if method == "enumerate":
         return enumerate_neighbourhoods(model, neighbourhood, **options)
     hood = model_neighbourhood(model, neighbourhood)

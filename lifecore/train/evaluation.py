@@ -7,8 +7,6 @@ showed. `lifecore.certify` is the proof; the trainer uses these as cheap pre-fil
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Optional
 
 import numpy as np
@@ -16,34 +14,12 @@ import torch
 from torch import nn
 
 from ..data import TransitionData, soups
+from ..models import inference, model_device
 from ..rules import RuleLike, as_rule
 from ..simulate import simulate
 from .config import TrainError
 
 __all__ = ["evaluate", "rollout", "rollout_divergence", "rollout_exact"]
-
-
-def model_device(model: nn.Module) -> torch.device:
-    """The device of ``model``'s first parameter (CPU for a model without parameters)."""
-    try:
-        return next(model.parameters()).device
-    except StopIteration:
-        return torch.device("cpu")
-
-
-@contextmanager
-def evaluating(model: nn.Module) -> Iterator[torch.device]:
-    """Eval mode and no gradients inside the block, the model's mode restored after it.
-
-    Yields the model's device, so callers put their inputs there.
-    """
-    mode = model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            yield model_device(model)
-    finally:
-        model.train(mode)
 
 
 def tensors(data: TransitionData, dev: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
@@ -56,9 +32,9 @@ def tensors(data: TransitionData, dev: torch.device) -> tuple[torch.Tensor, torc
 def evaluate_tensors(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int = 256) -> dict:
     """`evaluate` on tensors already on the model's device (see `tensors`)."""
     loss_sum, wrong_cells, wrong_boards = 0.0, 0, 0
-    with evaluating(model):
+    with inference(model) as run:
         for i in range(0, len(x), batch):
-            logits = model(x[i : i + batch])
+            logits = run(x[i : i + batch])
             yb = y[i : i + batch]
             loss_sum += float(
                 nn.functional.binary_cross_entropy_with_logits(logits, yb, reduction="sum")
@@ -117,10 +93,10 @@ def rollout(model: nn.Module, boards: np.ndarray, steps: int) -> np.ndarray:
         boards = boards[None]
     out = np.empty((len(boards), steps + 1, *boards.shape[1:]), dtype=np.uint8)
     out[:, 0] = boards
-    with evaluating(model) as dev:
-        x = torch.as_tensor(boards, dtype=torch.float32, device=dev)[:, None]
+    with inference(model) as run:
+        x = torch.as_tensor(boards, dtype=torch.float32)[:, None]
         for t in range(1, steps + 1):
-            x = (model(x) > 0).float()
+            x = (run(x) > 0).float()
             out[:, t] = x[:, 0].to("cpu", torch.uint8).numpy()
     return out[0] if single else out
 
@@ -158,10 +134,10 @@ def rollout_divergence(
     rule = as_rule(rule)
     boards = soups(n, size, density, seed=seed)
     truth = simulate(boards, rule, steps, boundary)
-    with evaluating(model) as dev:
-        x = torch.as_tensor(boards, dtype=torch.float32, device=dev)[:, None]
+    with inference(model) as run:
+        x = torch.as_tensor(boards, dtype=torch.float32)[:, None]
         for t in range(1, steps + 1):
-            x = (model(x) > 0).float()
+            x = (run(x) > 0).float()
             if not np.array_equal(x[:, 0].to("cpu", torch.uint8).numpy(), truth[:, t]):
                 return t
     return None

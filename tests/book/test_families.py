@@ -49,13 +49,6 @@ def test_tabulate_windows_refuses_contradictions():
         families.tabulate_windows(x, y)
 
 
-def test_cells_to_cover_grows_with_the_family():
-    ot = families.cells_to_cover("outer-totalistic", 0.5, size=16, seed=1)
-    iso = families.cells_to_cover("isotropic", 0.5, size=16, seed=1)
-    assert ot is not None and iso is not None and ot <= iso
-    assert families.cells_to_cover("map", 0.01, size=8, seed=0, max_boards=3) is None
-
-
 def test_golly_case_places_the_output_on_the_grid():
     before = "x = 4, y = 3, rule = B3/S23:T4,3\n4b$4b$4b!\n"
     # Golly's grid of width 4, height 3 spans x -2..1, y -1..1; one live cell at (0, 0)

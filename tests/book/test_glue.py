@@ -5,9 +5,12 @@ import pytest
 from lifecore.book import glue
 
 
-def test_glue_text_returns_the_formatted_string(capsys):
-    assert glue.glue_text("x", 0.1234, "{:.1%}") == "12.3%"
-    assert capsys.readouterr().out == ""  # glued, not displayed
+def test_glue_text_displays_nothing_and_returns_nothing(capsys, monkeypatch):
+    seen = {}
+    monkeypatch.setattr("myst_nb.glue", lambda name, value, display: seen.update({name: value}))
+    assert glue.glue_text("x", 0.1234, "{:.1%}") is None  # a hidden cell's last line shows nothing
+    assert seen == {"x": "12.3%"}
+    assert capsys.readouterr().out == ""
 
 
 def test_check_fails_with_the_sentence():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from . import checks
-from .conftest import book_pages
+from .conftest import HTML, book_pages
 
 PAGES = book_pages()
 _REPORTS: dict[str, dict[str, list[str]]] = {}
@@ -16,6 +16,8 @@ _REPORTS: dict[str, dict[str, list[str]]] = {}
 
 def _report(driver, book: str, page: str) -> dict[str, list[str]]:
     """Load ``page`` once and run every static check on it."""
+    if not (HTML / page).exists():
+        pytest.fail(f"{page}: listed in _toc.yml but missing from the built book at {HTML}")
     if page not in _REPORTS:
         driver.get_log("browser")  # drain what an earlier page left
         driver.get(f"{book}/{page}")

@@ -53,3 +53,13 @@ def test_known_table():
 def test_config_refuses_bad_options(options, message):
     with pytest.raises(DiscoveryError, match=message):
         DiscoveryConfig(**options)
+
+
+def test_discover_refuses_unknown_options():
+    from lifecore.discover import discover
+
+    with pytest.raises(DiscoveryError, match="unknown discovery option"):
+        discover("B3/S23", round=3)
+    cfg = DiscoveryConfig(rounds=2, use_network=False)
+    d = discover("B3/S23", cfg, seed=1)  # options override the config's fields
+    assert d.details["strategy"] == "design" and str(d.rule) == "B3/S23"

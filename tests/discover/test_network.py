@@ -36,3 +36,24 @@ def test_network_route_on_a_black_box_is_a_cross_check_not_the_answer():
 def test_hex_route_uses_a_plain_network():
     assert D.route_model("p4cnn-small", "hex") == "cnn-small"
     assert D.route_model("p4cnn-small", "moore") == "p4cnn-small"
+
+
+def test_the_route_certifies_its_network_and_shows_its_guess_for_unseen_classes():
+    """HighLife from one sparse soup: B6 never occurs, the data read as B3/S23 with B6
+    undetermined; the fitted network is certified to be one rule, and its answer for B6 is a
+    guess, set beside the hidden rule by the book's rows."""
+    import pytest
+
+    pytest.importorskip("lifecore.certify")
+    from lifecore.book.discovery import unseen_guesses
+
+    frames = simulate(data.soups(1, 16, 0.1, seed=0), "B36/S23", 2)
+    d = D.discover(frames, neighbourhood="moore", max_pairs=8)
+    a = d.agreement
+    assert str(d.rule) == "B3/S23" and "B6" in d.undetermined
+    assert a["certified"] and a["windows"] == 512 and a["certified_rule"]
+    assert set(a["unseen_guess"]) == set(d.undetermined)
+    rows = {r["class"]: r for r in unseen_guesses(d, "B36/S23")}
+    assert rows["B6"]["hidden rule"] == "alive"
+    assert rows["B6"]["right"] == (a["unseen_guess"]["B6"] == 1)
+    assert any("certified to be" in line for line in d.network_report())

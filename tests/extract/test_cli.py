@@ -25,9 +25,11 @@ def test_extract_front_door_and_cli(tmp_path, capsys):
         net, tmp_path / "life.pt", rule="B36/S23", neighbourhood="moore"
     )  # rule string is a decoy
     assert str(E.extract(models.load(path)).rule) == "B3/S23"
-    assert main(["extract", str(path), "--json"]) == 0
-    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert main(["extract", str(path), "--method", "enumerate", "--json"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    last = json.loads(out[-1])
     assert last["rule"] == "B3/S23" and last["undetermined"] == [] and last["method"] == "enumerate"
+    assert not last["certified"] and out[1].startswith("not certified: an estimate")
     assert main(["extract", str(path), "--method", "statistics", "--json"]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["rule"] == "B3/S23"
 

@@ -10,3 +10,13 @@ def test_child_seeds_are_stable_and_distinct():
     # the old arithmetic seed * 1000 + r * 31 + i collided: (0, 1, 0) and (0, 0, 31)
     assert child_seed(0, "menu", 1, 0) != child_seed(0, "menu", 0, 31)
     assert child_seed(0, "menu") != child_seed(0, "basis probe")
+
+
+def test_bad_seeds_are_refused():
+    import pytest
+
+    from lifecore.extract import ExtractionError
+
+    for bad in (-1, 1.5, True, "3"):
+        with pytest.raises(ExtractionError, match="seed"):
+            child_seed(bad, "menu")
