@@ -359,7 +359,7 @@ def plot_basis_scores(basis: dict) -> Figure:
 
 def plot_seconds(cost: dict, ax: Optional[Axes] = None) -> Axes:
     """Horizontal box plots of seconds per network, one per method, log scale.
-    ``cost`` maps a method to its list of seconds (`lifecore.extract.seconds_by_method`)."""
+    ``cost`` maps a method to its list of seconds (`lifecore.book.extraction.seconds_by_method`)."""
     if not cost:
         raise PlotError("no timings to plot")
     if ax is None:
@@ -376,7 +376,7 @@ def plot_candidates(
 ) -> Axes:
     """Candidates left per round, log2 scale: for each strategy the mean over seeds (a line)
     and the range (a band). ``curves`` maps a strategy to a ``(seeds, rounds)`` array (as
-    from `lifecore.discover.compare_strategies`); the first ``max_rounds`` rounds are drawn."""
+    from `lifecore.book.discovery.compare_strategies`); the first ``max_rounds`` rounds are drawn."""
     if not curves:
         raise PlotError("no curves to plot")
     if ax is None:

@@ -29,9 +29,6 @@ _HOME = {
     **dict.fromkeys(("DiscoveryConfig", "discover", "HOODS", "STRATEGIES"), "loop"),
     "register_cli": "cli",
 }
-#: chapter 6's comparisons, moved to `lifecore.book.discovery`; still reachable here so the
-#: chapters keep working until they import them from there.
-_BOOK = ("StrategyComparison", "compare_strategies", "neighbourhood_table")
 
 __all__ = sorted(_HOME)
 
@@ -39,8 +36,6 @@ __all__ = sorted(_HOME)
 def __getattr__(name: str) -> Any:
     if name in _HOME:
         value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
-    elif name in _BOOK:
-        value = getattr(importlib.import_module("lifecore.book.discovery"), name)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
@@ -48,4 +43,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOME) | set(_BOOK))
+    return sorted(set(globals()) | set(_HOME))

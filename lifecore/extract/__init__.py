@@ -51,20 +51,6 @@ _HOME = {
     ),
     "register_cli": "cli",
 }
-#: chapter 5's rows and sentences, moved to `lifecore.book.extraction`; still reachable here
-#: so the chapters keep working until they import them from there.
-_BOOK = (
-    "tabulation_baseline",
-    "black_box_readings",
-    "trainer_exact",
-    "exact_counts",
-    "enumeration_disagreements",
-    "describe_disagreement",
-    "statistics_by_rule",
-    "basis_verdicts",
-    "seconds_by_method",
-    "cost_rows",
-)
 
 __all__ = sorted(_HOME)
 
@@ -72,8 +58,6 @@ __all__ = sorted(_HOME)
 def __getattr__(name: str) -> Any:
     if name in _HOME:
         value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
-    elif name in _BOOK:
-        value = getattr(importlib.import_module("lifecore.book.extraction"), name)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value
@@ -81,4 +65,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOME) | set(_BOOK))
+    return sorted(set(globals()) | set(_HOME))

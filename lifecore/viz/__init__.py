@@ -36,32 +36,14 @@ _HOMES = {
     "TableError": "tables",
 }
 
-# Chapter figures moved to lifecore.book.plots; the names stay importable from here until
-# the chapters import them from there (then delete this map).
-_MOVED_TO_BOOK = (
-    "plot_coverage",
-    "show_sizes",
-    "plot_equivariance",
-    "equivariance_table",
-    "plot_time_to_exact",
-    "plot_learning_curves",
-    "compare_rollouts",
-    "plot_class_probabilities",
-    "plot_basis_scores",
-    "plot_seconds",
-    "plot_candidates",
-)
-
 __all__ = sorted(_HOMES)
 
 
 def __getattr__(name: str):
     if name in _HOMES:
         return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
-    if name in _MOVED_TO_BOOK:
-        return getattr(importlib.import_module("lifecore.book.plots"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOMES, *_MOVED_TO_BOOK])
+    return sorted([*globals(), *_HOMES])

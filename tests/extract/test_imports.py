@@ -28,8 +28,13 @@ def test_every_public_name_resolves():
     import lifecore.extract as E
 
     for module in (E, D):
-        for name in module.__all__ + list(module._BOOK):
+        for name in module.__all__:
             assert getattr(module, name) is not None
-    from lifecore.book import extraction
 
-    assert E.cost_rows is extraction.cost_rows
+
+def test_core_packages_do_not_reach_into_the_book():
+    import lifecore.discover as D
+    import lifecore.extract as E
+
+    for module in (E, D):
+        assert not hasattr(module, "cost_rows") and not hasattr(module, "compare_strategies")
