@@ -376,7 +376,8 @@ def plot_candidates(
 ) -> Axes:
     """Candidates left per round, log2 scale: for each strategy the mean over seeds (a line)
     and the range (a band). ``curves`` maps a strategy to a ``(seeds, rounds)`` array (as
-    from `lifecore.book.discovery.compare_strategies`); the first ``max_rounds`` rounds are drawn."""
+    from `lifecore.book.discovery.compare_strategies`); the first ``max_rounds`` rounds are
+    drawn."""
     if not curves:
         raise PlotError("no curves to plot")
     if ax is None:
