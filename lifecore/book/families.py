@@ -12,13 +12,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import LifecoreError
+
 __all__ = [
+    "FamiliesError",
     "FAMILY_NAMES",
     "class_ids",
     "board_windows",
     "tabulate_windows",
     "golly_case",
 ]
+
+
+class FamiliesError(LifecoreError):
+    """An unknown family, or pairs that no two-state 3x3 rule made."""
+
 
 #: The families, smallest first.
 FAMILY_NAMES = ("outer-totalistic", "isotropic", "map")
@@ -29,7 +37,7 @@ def class_ids(family: str) -> np.ndarray:
 
     Raises
     ------
-    ValueError
+    FamiliesError
         For a family not in `FAMILY_NAMES`.
     """
     from ..hensel import CLASS_OF_WINDOW, HENSEL_CLASSES
@@ -44,21 +52,16 @@ def class_ids(family: str) -> np.ndarray:
         return CLASS_OF_WINDOW + len(HENSEL_CLASSES) * centre
     if family == "outer-totalistic":
         return neighbour_counts_of_windows(NEIGHBOURHOODS["moore"]) + 9 * centre
-    raise ValueError(f"unknown family {family!r}: expected one of {FAMILY_NAMES}")
+    raise FamiliesError(f"unknown family {family!r}: expected one of {FAMILY_NAMES}")
 
 
 def board_windows(boards) -> np.ndarray:
     """Golly's window index of every cell of ``boards`` (``(..., H, W)`` 0/1) on a torus,
-    same shape, int64: the window a rule reads to decide that cell's next state."""
-    from ..windows import WINDOW_WEIGHTS
+    same shape, int64: the window a rule reads to decide that cell's next state
+    (`lifecore.extract.classes.window_indices`)."""
+    from ..extract.classes import window_indices
 
-    b = np.asarray(boards).astype(np.int64)
-    index = np.zeros_like(b)
-    for dr in (-1, 0, 1):
-        for dc in (-1, 0, 1):
-            # the cell at offset (dr, dc) from each cell, brought onto that cell
-            index += WINDOW_WEIGHTS[dr + 1, dc + 1] * np.roll(b, (-dr, -dc), axis=(-2, -1))
-    return index
+    return window_indices(boards)
 
 
 def tabulate_windows(x, y) -> np.ndarray:
@@ -67,19 +70,19 @@ def tabulate_windows(x, y) -> np.ndarray:
 
     Raises
     ------
-    ValueError
+    FamiliesError
         If one window is seen with both next states (no two-state rule of the 3x3
         neighbourhood made these pairs).
     """
-    idx = board_windows(x).ravel()
-    nxt = np.asarray(y).astype(np.int64).ravel()
-    ones = np.bincount(idx, weights=nxt, minlength=512)
-    seen = np.bincount(idx, minlength=512)
-    mixed = (ones > 0) & (ones < seen)
+    from ..extract.classes import window_counts
+
+    counts = window_counts(np.asarray(x, np.uint8), np.asarray(y, np.uint8))  # (512, 2)
+    mixed = (counts > 0).all(axis=1)
     if mixed.any():
-        raise ValueError(f"windows {np.flatnonzero(mixed)[:5].tolist()} have both next states")
+        raise FamiliesError(f"windows {np.flatnonzero(mixed)[:5].tolist()} have both next states")
+    seen = counts.sum(axis=1) > 0
     table = np.full(512, -1, dtype=np.int8)
-    table[seen > 0] = (ones[seen > 0] > 0).astype(np.int8)
+    table[seen] = (counts[seen, 1] > 0).astype(np.int8)
     return table
 
 
@@ -97,7 +100,7 @@ def golly_case(before_rle: str, after_rle: str):
     start, end = rle.loads(before_rle), rle.loads(after_rle)
     top = start.topology
     if top is None or end.position is None or end.generation is None:
-        raise ValueError("a Golly case needs a bounded grid and the output's Pos= and Gen=")
+        raise FamiliesError("a Golly case needs a bounded grid and the output's Pos= and Gen=")
     h, w = top.height, top.width
     before = np.zeros((h, w), np.uint8)
     before[: start.cells.shape[0], : start.cells.shape[1]] = start.cells

@@ -45,7 +45,7 @@ def test_tabulate_windows_refuses_contradictions():
     x = np.zeros((2, 4, 4), np.uint8)
     y = np.zeros_like(x)
     y[1, 0, 0] = 1  # the all-dead window goes both ways
-    with pytest.raises(ValueError, match="both next states"):
+    with pytest.raises(families.FamiliesError, match="both next states"):
         families.tabulate_windows(x, y)
 
 
