@@ -14,8 +14,7 @@ Names load on first use, so ``import lifecore.discover`` does not load torch.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .._lazy import front_door
 
 #: public name -> module that defines it
 _HOME = {
@@ -33,14 +32,4 @@ _HOME = {
 __all__ = sorted(_HOME)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
-    else:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOME))
+__getattr__, __dir__ = front_door(__name__, _HOME, globals())

@@ -14,7 +14,7 @@ so ``import lifecore.viz`` loads neither matplotlib nor ipywidgets.
 
 from __future__ import annotations
 
-import importlib
+from .._lazy import front_door
 
 _HOMES = {
     "CMAP": "boards",
@@ -39,11 +39,4 @@ _HOMES = {
 __all__ = sorted(_HOMES)
 
 
-def __getattr__(name: str):
-    if name in _HOMES:
-        return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOMES])
+__getattr__, __dir__ = front_door(__name__, _HOMES, globals())
