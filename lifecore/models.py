@@ -85,6 +85,7 @@ __all__ = [
     "MODEL_NAMES",
     "D4_NAMES",
     "SK_NAMES",
+    "default_kernel",
     "ALL_MODEL_NAMES",
     "NOTES_SIZES",
     "ModelError",
@@ -145,6 +146,13 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
 }
 #: Kernel side each model is built with when none is given (the SK networks are 3x3).
 _KERNEL = {name: 3 for name in SK_NAMES}
+
+
+def default_kernel(name: str) -> int:
+    """The kernel side `build` uses for model ``name`` when none is given (5; 3 for SK)."""
+    return _KERNEL.get(name, 5)
+
+
 _POOLS = ("mean", "max")
 _BASES = ("full", "bandlimited")
 
@@ -432,7 +440,7 @@ def build(
         Unknown name or option, or an option out of range (checked before any allocation).
     """
     if kernel_size is None:
-        kernel_size = _KERNEL.get(name, 5) if isinstance(name, str) else 5
+        kernel_size = default_kernel(name) if isinstance(name, str) else 5
     opts = _options(name, kernel_size, options)
     config = {"name": name, "kernel_size": int(kernel_size), **opts}
     if name[:2] in ("p4", "d4"):

@@ -39,6 +39,8 @@ def _options(args: argparse.Namespace):
     }
     config = TrainConfig(seed=seed, **{k: v for k, v in overrides.items() if v is not None})
     k, largest = args.kernel_size, config.data_size - 1
+    if k is None:  # the model's own side: 5, or 3 for the SK networks
+        k = models.default_kernel(args.model)
     if config.certify:
         from ..certify import MAX_WINDOW
 
@@ -92,7 +94,9 @@ def register_cli(subparsers) -> None:
     p.add_argument("--model", default="cnn-small", help="model name (lifecore.models.MODEL_NAMES)")
     p.add_argument("--seed", type=int, default=0, help="0 to 2**63 - 1")
     p.add_argument("--out", required=True, help="checkpoint path (lifecore.models.load reads it)")
-    p.add_argument("--kernel-size", type=int, default=5)
+    p.add_argument(
+        "--kernel-size", type=int, help="kernel side (default: the model's own, 5 or 3 for sk-*)"
+    )
     p.add_argument("--max-epochs", type=int)
     p.add_argument("--batch-size", type=int)
     p.add_argument("--lr", type=float)

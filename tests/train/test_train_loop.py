@@ -186,3 +186,15 @@ def test_cli_train_writes_loadable_checkpoint(tmp_path, capsys):
         == 2
     )
     assert cli.main(["train", "--rule", "B99/S", "--out", str(tmp_path / "y.pt")]) == 2
+
+
+@pytest.mark.parametrize("model, side", [("sk-minimal", 3), ("cnn-tiny", 5)])
+def test_cli_train_builds_each_model_at_its_own_kernel(tmp_path, capsys, model, side):
+    """Without --kernel-size the CLI uses the model's own side: an SK network is 3x3, so its
+    proof enumerates 2**9 windows, not 2**25 (a 5x5 SK network is not Springer & Kenyon's)."""
+    out = tmp_path / "net.pt"
+    argv = ["train", "--rule", "B3/S23", "--model", model, "--out", str(out)]
+    assert cli.main([*argv, "--max-epochs", "1", "--quiet"]) == 0
+    net = models.load(out)
+    assert net.config["kernel_size"] == side
+    assert net.metadata["certificate"]["inputs"] == 2 ** (side * side)
