@@ -54,78 +54,6 @@ def _centre_parts(window: int, na: int, nb: int, dev) -> tuple:
     return ca, cb
 
 
-_LANES = 64  # windows evaluated together in the CPU kernel: one BLAS product per stage
-_FAST = {"reassoc", "contract", "nsz", "arcp"}  # fastmath without assuming finite values
-
-
-def _compiled():
-    """The fused CPU kernel (compiled on first use, cached on disk).
-
-    Per row ``r`` of ``a`` and every ``b``: the logit ``z`` (into ``z_out``); windows with
-    ``|z| <= tol`` are left to the caller (counted in ``near``); the others add their decision
-    to ``ones[r, centre]`` and, where ``table[centre] >= 0`` disagrees, to ``bad[r]``, the
-    first ones' ``b`` kept in ``first[r]``; ``zmin[r]`` is their smallest ``|z|``.
-    """
-    import numba
-
-    @numba.njit(fastmath=_FAST)
-    def settle(z, a, b, ca, cb, table, tol, r, outs):
-        z_out, ones, bad, first, near, zmin = outs
-        z_out[r, b] = z
-        if abs(z) <= tol:
-            near[r] += 1
-            return
-        zmin[r] = min(zmin[r], abs(z))
-        decision = 1 if z > 0 else 0
-        centre = ca[a] | cb[b]
-        ones[r, centre] += decision
-        if table[centre] >= 0 and table[centre] != decision:
-            if bad[r] < first.shape[1]:
-                first[r, bad[r]] = b
-            bad[r] += 1
-
-    @numba.njit(fastmath=_FAST)
-    def logits(pa_row, pb_block, wflat, bflat, shapes, relus, pools):
-        """Logits ``(L,)`` of the windows ``pa_row + pb_block[i]`` (``pb_block``: ``(L, C)``);
-        stage weights stored transposed, ``(in, out)``, so each stage is one BLAS product."""
-        h = pb_block + pa_row
-        wo, bo = 0, 0
-        for s in range(shapes.shape[0]):
-            n_out, n_in = shapes[s, 0], shapes[s, 1]
-            if relus[s]:
-                h = np.maximum(h, np.float32(0))
-            g = pools[s]
-            if g > 1:
-                pooled = np.empty((h.shape[0], h.shape[1] // g), np.float32)
-                for i in range(h.shape[0]):
-                    for j in range(h.shape[1] // g):
-                        pooled[i, j] = h[i, j * g : j * g + g].max()
-                h = pooled
-            w = wflat[wo : wo + n_in * n_out].reshape(n_in, n_out)
-            h = np.dot(h, w) + bflat[bo : bo + n_out]
-            wo, bo = wo + n_in * n_out, bo + n_out
-        return h[:, 0]
-
-    @numba.njit(fastmath=_FAST)
-    def row(r, pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, cb, table, tol, outs):
-        outs[5][r] = np.inf
-        lanes = min(_LANES, pb.shape[0])
-        for b0 in range(0, pb.shape[0], lanes):
-            z = logits(pa[row0 + r], pb[b0 : b0 + lanes], wflat, bflat, shapes, relus, pools)
-            for t in range(lanes):
-                settle(z[t], row0 + r, b0 + t, ca, cb, table, tol, r, outs)
-
-    @numba.njit(parallel=True, cache=True)
-    def block(pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, cb, table, tol, outs):
-        for r in numba.prange(outs[0].shape[0]):
-            row(r, pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, cb, table, tol, outs)
-
-    return block
-
-
-_KERNEL: list = []
-
-
 @dataclass
 class _Chunk:
     """One chunk's findings, float32-decided windows only; ``near``: the other windows'
@@ -140,8 +68,8 @@ class _Chunk:
 
 def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limit: int):
     """Yield ``(first row, rows, _Chunk)`` from the numba kernel."""
-    if not _KERNEL:
-        _KERNEL.append(_compiled())
+    from ._kernel import block
+
     stages = net.stages
     weights = (
         np.concatenate([s.weight.T.reshape(-1) for s in stages]).astype(np.float32),
@@ -162,7 +90,7 @@ def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limi
             np.zeros(rows, np.int64),
             np.empty(rows, np.float32),
         )
-        _KERNEL[0](pa, pb, a0, *weights, ca, cb, table, np.float32(tol), outs)
+        block(pa, pb, a0, *weights, ca, cb, table, np.float32(tol), outs)
         z, ones, bad, first, near, zmin = outs
         kept = [
             (a0 + r) * nb + int(first[r, j]) for r in range(rows) for j in range(min(bad[r], limit))
