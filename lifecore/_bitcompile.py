@@ -8,10 +8,7 @@ generation loops around it: the values then live in registers and the loop over 
 vectorised. Compiling takes about a second, so `lifecore._bitslice` only asks for it when
 the run is long enough to repay it; kernels are kept per table for the session, and their
 source goes to a cache folder (see `_cache_folder`) so that numba's on-disk cache skips
-the compilation in later sessions. The
-same is done for outer-totalistic rules, whose birth/survival table becomes a few
-operations on the count planes (the generic kernel evaluates it through 18 masks). The
-same is done for outer-totalistic rules, whose birth/survival table becomes a few
+the compilation in later sessions. The same is done for outer-totalistic rules, whose birth/survival table becomes a few
 operations on the count planes (the generic kernel evaluates it through 18 masks).
 """
 
@@ -20,9 +17,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import types
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 import numpy as np
 
@@ -30,7 +28,16 @@ from ._windowlogic import AND, ANDN, MUX, NOT, OR, ORN, Program, compile_functio
 from .errors import LifecoreError
 from .files import atomic_write_bytes, sha256
 
-__all__ = ["compiled_run", "compiled_run_ot"]
+__all__ = ["Kernels", "compiled_run", "compiled_run_ot"]
+
+
+class Kernels(NamedTuple):
+    """A rule's compiled runs, both ``(src, dst, steps, torus, w) -> packed state``:
+    ``serial``, and ``parallel`` (rows shared among numba's threads each generation; it pays
+    only on large boards, where a generation's work dwarfs the cost of a parallel region)."""
+
+    serial: Callable
+    parallel: Callable
 
 _OPS = {
     MUX: "r{d} = r{b} ^ ((r{a} ^ r{b}) & r{v})",
@@ -76,6 +83,15 @@ def row(xu, xm, xd, mu, md, out, top, torus):
     out[last] &= ONES >> (s63 - top)
 
 
+@numba.njit(inline="always")
+def board_row(a, c, b, r, h, top, torus):
+    ru = r - 1 if r > 0 else h - 1
+    rd = r + 1 if r < h - 1 else 0
+    mu = ONES if (r > 0 or torus) else np.uint64(0)
+    md = ONES if (r < h - 1 or torus) else np.uint64(0)
+    row(a[b, ru], a[b, r], a[b, rd], mu, md, c[b, r], top, torus)
+
+
 @numba.njit
 def run(src, dst, steps, torus, w):
     n, h, nw = src.shape
@@ -85,11 +101,21 @@ def run(src, dst, steps, torus, w):
     for s in range(steps):
         for b in range(n):
             for r in range(h):
-                ru = r - 1 if r > 0 else h - 1
-                rd = r + 1 if r < h - 1 else 0
-                mu = ONES if (r > 0 or torus) else np.uint64(0)
-                md = ONES if (r < h - 1 or torus) else np.uint64(0)
-                row(a[b, ru], a[b, r], a[b, rd], mu, md, c[b, r], top, torus)
+                board_row(a, c, b, r, h, top, torus)
+        a, c = c, a
+    return a
+
+
+@numba.njit(parallel=True)
+def run_parallel(src, dst, steps, torus, w):
+    n, h, nw = src.shape
+    top = np.uint64((w - 1) % 64)
+    a = src
+    c = dst
+    for s in range(steps):
+        for b in range(n):
+            for r in numba.prange(h):
+                board_row(a, c, b, r, h, top, torus)
         a, c = c, a
     return a
 """
@@ -170,9 +196,9 @@ def _cache_folder() -> Optional[Path]:
     return Path(folder) if folder else Path.home() / ".cache" / "lifecore" / "kernels"
 
 
-def _from_file(text: str) -> Optional[Callable]:
-    """Import the kernel from a source file named by its hash, written if missing, so the
-    ``cache=True`` of its ``run`` keeps the compiled code on disk; None if not possible."""
+def _from_file(text: str) -> Optional[types.ModuleType]:
+    """Import the kernel module from a source file named by its hash, written if missing, so
+    the ``cache=True`` of its runs keeps the compiled code on disk; None if not possible."""
     folder = _cache_folder()
     if folder is None:
         return None
@@ -188,18 +214,19 @@ def _from_file(text: str) -> Optional[Callable]:
         spec.loader.exec_module(module)
     except (OSError, LifecoreError):
         return None
-    return module.run
+    return module
 
 
-def _exec(text: str, name: str) -> Callable:
-    """The ``run`` function of kernel source ``text``: from the disk cache, else in memory."""
+def _exec(text: str, name: str) -> Kernels:
+    """The ``run`` functions of kernel source ``text``: from the disk cache, else in memory."""
     text = _HEADER + text
-    run = _from_file(text.replace("@numba.njit\ndef run(", "@numba.njit(cache=True)\ndef run("))
-    if run is not None:
-        return run
-    namespace: dict = {}
-    exec(compile(text, f"<lifecore kernel {name}>", "exec"), namespace)
-    return namespace["run"]
+    cached = text.replace("@numba.njit\ndef run(", "@numba.njit(cache=True)\ndef run(")
+    cached = cached.replace("(parallel=True)\ndef run_", "(parallel=True, cache=True)\ndef run_")
+    module = _from_file(cached)
+    if module is None:
+        module = types.SimpleNamespace()
+        exec(compile(text, f"<lifecore kernel {name}>", "exec"), module.__dict__)
+    return Kernels(module.run, module.run_parallel)
 
 
 @lru_cache(maxsize=32)
@@ -216,12 +243,12 @@ def _compiled_ot(neighbourhood: str, table_bytes: bytes):
     return _exec(source(compile_function(truth), neighbourhood), f"{neighbourhood}")
 
 
-def compiled_run(table: np.ndarray):
-    """``run(src, dst, steps, torus, w) -> packed state`` compiled for this window table."""
+def compiled_run(table: np.ndarray) -> Kernels:
+    """The runs ``(src, dst, steps, torus, w) -> packed state`` compiled for this table."""
     return _compiled(np.ascontiguousarray(table, dtype=np.uint8).tobytes())
 
 
-def compiled_run_ot(neighbourhood: str, table: np.ndarray):
+def compiled_run_ot(neighbourhood: str, table: np.ndarray) -> Kernels:
     """`compiled_run` for an outer-totalistic rule: its adders, then its ``(2, size + 1)``
     table as a bitwise function of the state and count planes (Life: 4 operations)."""
     return _compiled_ot(neighbourhood, np.ascontiguousarray(table, dtype=np.uint8).tobytes())

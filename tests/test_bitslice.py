@@ -1,5 +1,7 @@
 """The bit-sliced numba kernels against a per-cell reference written from the definition."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -173,8 +175,10 @@ def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch, tmp_pat
     for _ in range(3):
         state = naive_table_step(state, COMPILED_TABLE, boundary)
     monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)  # compile whatever the size
-    got = _bitslice.simulate(x, TableRule(COMPILED_TABLE), 3, boundary, keep="last")
-    assert np.array_equal(got, state)
+    for parallel_at in (2**40, 0):  # the serial run, then the one sharing rows among threads
+        monkeypatch.setattr(_bitslice, "PARALLEL_AT", parallel_at)
+        got = _bitslice.simulate(x, TableRule(COMPILED_TABLE), 3, boundary, keep="last")
+        assert np.array_equal(got, state)
 
 
 @pytest.mark.parametrize("rule", ["B3/S23", "B0/S8", "B13/S012V", "B2/S34H"])
@@ -185,7 +189,8 @@ def test_compiled_outer_totalistic_kernel_matches_reference(rule, shape, monkeyp
     rule = Rule.parse(rule)
     x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
     monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)
-    for boundary in ("torus", "dead"):
+    for boundary, parallel_at in itertools.product(("torus", "dead"), (2**40, 0)):
+        monkeypatch.setattr(_bitslice, "PARALLEL_AT", parallel_at)
         state = x
         for _ in range(3):
             state = naive_step(state, rule, boundary)
@@ -202,18 +207,19 @@ def test_kernel_source_cache_is_checked_before_use(monkeypatch, tmp_path):
     x = (np.random.default_rng(3).random((1, 9, 70)) < 0.4).astype(np.uint8)
     want = naive_step(naive_step(x, life, "torus"), life, "torus")
     _bitcompile._compiled_ot.cache_clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table)
+    run = _bitcompile.compiled_run_ot("moore", life.table).serial
     (source,) = tmp_path.glob("lifecore_kernel_*.py")
     text = source.read_text()
-    assert "def run(" in text and "cache=True" in text
+    assert "def run(" in text and "def run_parallel(" in text
+    assert text.count("cache=True") == 2
     source.write_text("raise SystemExit('not our kernel')\n")
     _bitcompile._compiled_ot.cache_clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table)
+    run = _bitcompile.compiled_run_ot("moore", life.table).parallel
     assert source.read_text() == text
     p = _bitslice._packed(x)  # (run overwrites its input: pack afresh for each call)
     assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)
     monkeypatch.setenv("LIFECORE_KERNEL_CACHE", "off")  # in memory only
     _bitcompile._compiled_ot.cache_clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table)
+    run = _bitcompile.compiled_run_ot("moore", life.table).serial
     p = _bitslice._packed(x)
     assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)
