@@ -4,7 +4,9 @@ model certified, and how long does a run take?
 Runs ``python -m lifecore train --rule R --model M --seed S`` (one process per run, so the
 wall time includes starting Python and importing torch) for the notes' eight rules and a
 few rules the project never names, and writes a Markdown table (rewritten after every run,
-so an interrupted benchmark keeps what it measured).
+so an interrupted benchmark keeps what it measured). Each run's figures also go to a JSON
+file beside the table; a second call skips the runs already there (``--fresh`` starts over),
+so an interrupted benchmark resumes.
 
     python benchmarks/bench_train_certified.py --seeds 0 1 2
 
@@ -14,6 +16,7 @@ Timings depend on the machine's load; the table records the CPU count and load a
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -26,7 +29,7 @@ from pathlib import Path
 from lifecore.rules import NOTES_RULES
 from lifecore.train import ALLOCATOR_ENV
 
-MODELS = ("cnn-small", "mcnn", "p4cnn-small", "p4mcnn")
+MODELS = ("cnn-small", "mcnn", "p4cnn-small", "p4mcnn", "d4cnn-small", "d4mcnn")
 #: Rules never named in the project: Moore, von Neumann, hex.
 NEW_RULES = ("B36/S245", "B13/S012V", "B245/S3H")
 
@@ -59,12 +62,13 @@ def run_one(rule: str, model: str, seed: int, folder: Path, threads: int | None)
     }
 
 
-def table(records: list[dict], started: str) -> str:
+def table(records: list[dict], started: str, load_start: float) -> str:
     lines = [
         "# Certified training with default settings (`python -m lifecore train`)",
         "",
-        f"Measured {started} on {os.cpu_count()} CPU cores shared with other jobs (load average"
-        f" at the end: {os.getloadavg()[0]:.1f}); timings are noisy under that load.",
+        f"Measured from {started} on {os.cpu_count()} CPU cores (one-minute load average"
+        f" {load_start:.1f} before the first run, {os.getloadavg()[0]:.1f} after the last; a"
+        " load above the core count means other jobs shared the cores).",
         "`seconds` is the trainer's own time (epochs and proofs); `wall` the whole command",
         "(Python start, torch import, data, training, proof, checkpoint).",
         "",
@@ -104,14 +108,23 @@ def main() -> None:
     p.add_argument("--models", nargs="+", default=list(MODELS))
     p.add_argument("--threads", type=int)
     p.add_argument("--out", default="benchmarks/results/train_certified.md")
+    p.add_argument("--fresh", action="store_true", help="forget the runs of an earlier call")
     args = p.parse_args()
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    records: list[dict] = []
     out = Path(args.out)
+    saved = out.with_suffix(".json")
+    state = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "records": []}
+    state["load"] = os.getloadavg()[0]
+    if saved.exists() and not args.fresh:
+        state = json.loads(saved.read_text())
+    records = state["records"]
+    done = {(r["rule"], r["model"], r["seed"]) for r in records}
+    out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seeds:  # seed-major: a cut-short run still covers every rule and model
             for rule in args.rules:
                 for model in args.models:
+                    if (rule, model, seed) in done:
+                        continue
                     records.append(run_one(rule, model, seed, Path(tmp), args.threads))
                     r = records[-1]
                     print(
@@ -119,8 +132,8 @@ def main() -> None:
                         f"wall={r['wall_seconds']:.1f}",
                         flush=True,
                     )
-                    out.parent.mkdir(parents=True, exist_ok=True)
-                    out.write_text(table(records, started))
+                    saved.write_text(json.dumps(state, indent=1))
+                    out.write_text(table(records, state["started"], state["load"]))
 
 
 if __name__ == "__main__":

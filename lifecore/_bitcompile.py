@@ -8,8 +8,9 @@ generation loops around it: the values then live in registers and the loop over 
 vectorised. Compiling takes about a second, so `lifecore._bitslice` only asks for it when
 the run is long enough to repay it; kernels are kept per table for the session, and their
 source goes to a cache folder (see `_cache_folder`) so that numba's on-disk cache skips
-the compilation in later sessions. The same is done for outer-totalistic rules, whose birth/survival table becomes a few
-operations on the count planes (the generic kernel evaluates it through 18 masks).
+the compilation in later sessions. The same is done for outer-totalistic rules, whose
+birth/survival table becomes a few operations on the count planes (the generic kernel
+evaluates it through 18 masks).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Kernels(NamedTuple):
 
     serial: Callable
     parallel: Callable
+
 
 _OPS = {
     MUX: "r{d} = r{b} ^ ((r{a} ^ r{b}) & r{v})",
