@@ -86,6 +86,7 @@ __all__ = [
     "D4_NAMES",
     "SK_NAMES",
     "default_kernel",
+    "model_group",
     "ALL_MODEL_NAMES",
     "NOTES_SIZES",
     "ModelError",
@@ -146,6 +147,15 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
 }
 #: Kernel side each model is built with when none is given (the SK networks are 3x3).
 _KERNEL = {name: 3 for name in SK_NAMES}
+
+
+def model_group(name: str) -> Optional[str]:
+    """The symmetry group a model is invariant under, from its name: ``"p4"`` for
+    ``p4...``, ``"d4"`` for ``d4...``, None for the plain and SK networks."""
+    for group in ("p4", "d4"):
+        if name.startswith(group):
+            return group
+    return None
 
 
 def default_kernel(name: str) -> int:

@@ -471,3 +471,23 @@ def test_predict_runs_every_model_kind(name):
 
 def test_device():
     assert models.device().type in ("cpu", "cuda")
+
+
+@pytest.mark.parametrize(
+    "name, group",
+    [
+        ("cnn-small", None),
+        ("p4cnn-tiny", "p4"),
+        ("d4mcnn", "d4"),
+        ("mcnn", None),
+        ("sk-minimal", None),
+    ],
+)
+def test_model_group(name, group):
+    assert models.model_group(name) == group
+
+
+def test_default_kernel_is_what_build_uses():
+    for name in models.ALL_MODEL_NAMES:
+        assert models.build(name).config["kernel_size"] == models.default_kernel(name)
+    assert models.default_kernel("sk-minimal") == 3 and models.default_kernel("p4mcnn") == 5

@@ -17,6 +17,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from ..models import model_group
 from ..rules import AnyRule, RuleLike, as_rule, from_window_table
 from ..symmetry import lower_bound, window_orbits
 from ..windows import ALL_WINDOWS
@@ -27,7 +28,6 @@ __all__ = [
     "chiral_rule",
     "north_wind_rule",
     "PriorRun",
-    "model_group",
     "prior_runs",
     "prior_grid",
     "bound_rows",
@@ -83,15 +83,6 @@ def north_wind_rule() -> AnyRule:
     neighbours = cells.sum(axis=(1, 2)) - cells[:, 1, 1]
     table[dead & (neighbours == 2) & (cells[:, 0, 1] == 1)] = 1
     return from_window_table(table)
-
-
-def model_group(model_name: str) -> Optional[str]:
-    """The symmetry group a model of `lifecore.models` is invariant under, from its name:
-    ``"p4"`` for ``p4...``, ``"d4"`` for ``d4...``, None for the plain ones."""
-    for group in ("p4", "d4"):
-        if model_name.startswith(group):
-            return group
-    return None
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@
 - `grid`: `run_one`, `run_grid` (joblib; a Dask cluster with ``scheduler=``), `trained`.
 - `summaries`: `success_table`, `time_to_exact`, `compare_with_notes`, `markdown_table`.
 - `ablation`: which of the notes' conditions makes exactness possible (`ablation`).
+- `sample_size`: how many training boards a model needs to be certified (`boards_needed`).
 
 Worker processes get one torch thread each and `lifecore.train.ALLOCATOR_ENV` (glibc
 malloc settings that made these tiny networks several times faster).
@@ -34,9 +35,14 @@ from .records import (
     run_config_hash,
     save_records,
 )
+from .sample_size import LADDER, BoardsNeeded, boards_needed, boards_table
 from .summaries import compare_with_notes, markdown_table, success_table, time_to_exact
 
 __all__ = [
+    "LADDER",
+    "BoardsNeeded",
+    "boards_needed",
+    "boards_table",
     "NOTES_RULES",
     "NOTES_MODELS",
     "NOTES_TABLE",

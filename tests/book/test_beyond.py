@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 from lifecore.book import beyond
 from lifecore.patterns import pattern
@@ -54,13 +53,6 @@ def test_bound_rows():
     assert rows["chiral"]["p4 must miss"] == 0 and rows["chiral"]["d4 must miss"] == 4
     # 7 windows expect 1 where every other image of them under the group expects 0
     assert rows["wind"]["p4 must miss"] == rows["wind"]["d4 must miss"] == 7
-
-
-@pytest.mark.parametrize(
-    "name, group", [("cnn-small", None), ("p4cnn-tiny", "p4"), ("d4mcnn", "d4"), ("mcnn", None)]
-)
-def test_model_group(name, group):
-    assert beyond.model_group(name) == group
 
 
 def _run(model, group, seed, certified, wrong, bound):
