@@ -59,6 +59,9 @@ bench: setup
 	$(PY) benchmarks/bench_simulate.py
 	$(PY) benchmarks/bench_experiments.py
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_certify.py
+	$(PY) benchmarks/bench_train_certified.py
+	$(PY) benchmarks/bench_sample_size.py
 
 clean:
 	rm -rf _build chapters/_artifacts .pytest_cache .hypothesis
