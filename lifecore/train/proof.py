@@ -2,57 +2,52 @@
 cannot exist when the network's symmetry forbids the rule.
 
 A p4-equivariant network (the ``p4*`` models) computes the same function on a window and
-on its quarter turns, so it cannot represent a rule that distinguishes them (Golly's hex
-rules on the square grid, for instance). Certification then fails whatever the training;
-`prove` adds that reason to the certificate.
+on its quarter turns; a D4 network (``d4*``) also on its mirror images. So neither can
+represent a rule that tells them apart (Golly's hex rules on the square grid, a chiral
+rule, most MAP rules). Certification then fails whatever the training; `prove` adds that
+reason, with the fewest windows such a network must get wrong
+(`lifecore.symmetry.lower_bound`), to the certificate.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
 
-import numpy as np
 from torch import nn
 
+from ..models import model_group
 from ..rules import RuleLike, as_rule
-from ..simulate import step
+from ..symmetry import is_invariant, lower_bound
 
-__all__ = ["prove", "quarter_turn_invariant"]
+__all__ = ["prove", "quarter_turn_invariant", "why_unprovable"]
 
-
-def _all_windows() -> np.ndarray:
-    """Every 3x3 0/1 window, uint8 ``(512, 3, 3)``."""
-    index = np.arange(512)[:, None] >> np.arange(8, -1, -1)
-    return (index & 1).astype(np.uint8).reshape(512, 3, 3)
-
-
-@lru_cache(maxsize=256)
-def _invariant(rule_text: str) -> bool:
-    windows = _all_windows()
-    # on a 3x3 torus every neighbour offset of the three neighbourhoods is a distinct cell
-    centre = step(windows, as_rule(rule_text), "torus")[:, 1, 1]
-    turned = step(np.ascontiguousarray(np.rot90(windows, 1, axes=(1, 2))), rule_text, "torus")
-    return bool(np.array_equal(centre, turned[:, 1, 1]))
+_SYMMETRIES = {"p4": "quarter turns", "d4": "rotations and reflections"}
 
 
 def quarter_turn_invariant(rule: RuleLike) -> bool:
-    """Whether ``rule`` gives the same next state on every 3x3 window and its quarter turn.
-
-    Computed with the simulator on all 512 windows, so it holds for any rule it runs.
-    """
-    return _invariant(str(as_rule(rule)))
+    """Whether ``rule`` gives the same next state on every 3x3 window and its quarter turn."""
+    return is_invariant(rule, "p4")
 
 
-def _quarter_turn_equivariant(model: nn.Module) -> bool:
+def why_unprovable(model: nn.Module, rule: RuleLike) -> str:
+    """Why no weights of ``model`` can compute ``rule`` ("" when its symmetry allows it)."""
     config = getattr(model, "config", None) or {}
-    return str(config.get("name", "")).startswith("p4")
+    group = model_group(str(config.get("name", "")))
+    if group is None or is_invariant(rule, group):
+        return ""
+    window = int(config.get("kernel_size", 3))
+    bound = lower_bound(rule, group, max(window, 3))
+    return (
+        f"{as_rule(rule)} is not invariant under {_SYMMETRIES[group]}, which a "
+        f"{group}-equivariant network cannot break: any such network gets at least "
+        f"{bound.wrong_windows} of the {bound.windows} windows wrong"
+    )
 
 
 def prove(model: nn.Module, rule: RuleLike, counterexamples: int = 16):
     """`lifecore.certify.certify` of ``model`` against ``rule``, keeping ``counterexamples``
-    disagreeing windows; a p4-equivariant model on a rule without the quarter-turn symmetry
-    gets that reason added to its certificate.
+    disagreeing windows; a symmetric model on a rule without its symmetry gets that reason
+    (`why_unprovable`) added to its certificate.
 
     Returns
     -------
@@ -61,13 +56,8 @@ def prove(model: nn.Module, rule: RuleLike, counterexamples: int = 16):
     from ..certify import certify
 
     certificate = certify(model, rule, max_counterexamples=counterexamples)
-    if certificate.exact or not _quarter_turn_equivariant(model):
+    why = "" if certificate.exact else why_unprovable(model, rule)
+    if not why:
         return certificate
-    if quarter_turn_invariant(rule):
-        return certificate
-    why = (
-        f"{as_rule(rule)} is not invariant under quarter turns, which a p4-equivariant "
-        "network cannot break"
-    )
     reason = f"{certificate.reason}; {why}" if certificate.reason else why
     return dataclasses.replace(certificate, reason=reason)

@@ -7,12 +7,14 @@ import pytest
 import torch
 
 from lifecore import models
+from lifecore.book.beyond import chiral_rule
 from lifecore.data import TransitionData, make_dataset
 from lifecore.rules import Rule
 from lifecore.simulate import step
+from lifecore.symmetry import lower_bound
 from lifecore.train import TrainConfig, fit, state_path, train_rule
 from lifecore.train import loop as train_loop
-from lifecore.train.proof import quarter_turn_invariant
+from lifecore.train.proof import quarter_turn_invariant, why_unprovable
 
 SMALL = dict(data_n=160, data_size=12, max_epochs=40, patience=40, rollout_steps=20)
 
@@ -121,7 +123,22 @@ def test_p4_network_on_a_hex_rule_ends_uncertified_saying_why():
     )
     assert not res.exact and res.stopped in ("early", "max_epochs")
     assert "quarter turns" in res.certificate.reason
-    assert res.certificate.counterexample_count > 0
+    bound = lower_bound(hexrule, "p4", 3)
+    assert f"at least {bound.wrong_windows} of the 512 windows" in res.certificate.reason
+    assert res.certificate.counterexample_count >= bound.wrong_windows > 0
+
+
+def test_d4_network_on_a_chiral_rule_is_unprovable_and_a_p4_one_is_not():
+    """The chiral rule (p4- but not D4-invariant): the reason names the D4 bound, computed
+    independently here from the rule's table; a p4 network gets no such reason."""
+    chiral = chiral_rule()
+    d4 = models.build("d4cnn-tiny", kernel_size=3)
+    why = why_unprovable(d4, chiral)
+    assert "rotations and reflections" in why
+    assert f"at least {lower_bound(chiral, 'd4', 3).wrong_windows} of the 512" in why
+    assert why_unprovable(models.build("p4cnn-tiny", kernel_size=3), chiral) == ""
+    assert why_unprovable(models.build("cnn-tiny", kernel_size=3), "B2/S34H") == ""
+    assert why_unprovable(d4, "B2-a/S12") == ""  # isotropic: D4-invariant
 
 
 def test_without_a_rule_the_samples_decide():
