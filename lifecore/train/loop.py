@@ -193,7 +193,7 @@ def _train_epoch(run: _Run) -> float:
     """
     config, (xt, yt) = run.config, run.train
     for group in run.optimizer.param_groups:
-        group["lr"] = config.lr * config.lr_decay**run.state.epoch
+        group["lr"] = config.lr * config.lr_decay**run.state.epoch * 0.1**run.state.drops
     run.model.train()
     n = len(xt)
     perm = torch.randperm(n, generator=run.generator)
@@ -302,7 +302,9 @@ def _decide(run: _Run, record: dict) -> None:
         st.best_state = {k: v.detach().cpu().clone() for k, v in run.model.state_dict().items()}
     else:
         st.bad_epochs += 1
-        if st.bad_epochs >= config.patience:
+        if st.bad_epochs >= config.patience and st.drops < config.lr_drops:
+            st.drops, st.bad_epochs = st.drops + 1, 0  # a smaller step, patience anew
+        elif st.bad_epochs >= config.patience:
             st.stopped = "early"
     if st.stopped is None and st.epoch >= config.max_epochs:
         st.stopped = "max_epochs"
@@ -321,6 +323,7 @@ def _epoch(run: _Run) -> dict:
         "val_cell_accuracy": ev["cell_accuracy"],
         "val_board_accuracy": ev["board_accuracy"],
         "rollout_exact": None,
+        "lr": run.optimizer.param_groups[0]["lr"],
     }
     run.state.rollout_ok = None
     _decide(run, record)

@@ -133,7 +133,7 @@ class TrainerState:
 
     ``extra_x``/``extra_y``: uint8 ``(M, H, W)`` boards made around counterexample windows
     (added to the training pairs); ``windows``: counterexample windows they came from;
-    ``proofs``: proofs tried.
+    ``proofs``: proofs tried; ``drops``: tenfold learning-rate drops taken on plateaus.
     """
 
     epoch: int = 0
@@ -147,6 +147,7 @@ class TrainerState:
     extra_y: Optional[np.ndarray] = None
     windows: int = 0
     proofs: int = 0
+    drops: int = 0
 
     def save(
         self,
@@ -174,6 +175,7 @@ class TrainerState:
             "extra_y": _tensor(self.extra_y),
             "windows": self.windows,
             "proofs": self.proofs,
+            "drops": self.drops,
             "rng": {
                 "torch": torch.get_rng_state(),
                 "generator": generator.get_state(),
@@ -225,6 +227,7 @@ class TrainerState:
             extra_y=_array(state["extra_y"]),
             windows=int(state.get("windows", 0)),
             proofs=int(state.get("proofs", 0)),
+            drops=int(state.get("drops", 0)),
         )
 
 

@@ -107,6 +107,24 @@ def test_early_stopping_with_patience_one():
     assert res.val_loss == pytest.approx(min(h["val_loss"] for h in res.history), rel=1e-5)
 
 
+def test_plateaus_drop_the_learning_rate_before_stopping_early():
+    """No epoch after the first beats the best loss by min_delta: after each ``patience``
+    epochs the rate drops tenfold, ``lr_drops`` times, and only then does the run stop."""
+    train, val = _data("B3/S23")
+    torch.manual_seed(0)
+    config = TrainConfig(
+        max_epochs=50, patience=2, lr_drops=2, lr=1e-9, min_delta=1.0, rollout_steps=0
+    )
+    res = fit(models.build("cnn-tiny", hidden=1), train, val, config, progress=False)
+    assert res.stopped == "early" and res.epochs == 1 + 3 * 2
+    rates = [h["lr"] for h in res.history]
+    assert rates == pytest.approx([1e-9] * 3 + [1e-10] * 2 + [1e-11] * 2)
+    config = TrainConfig(**{**config.to_dict(), "lr_drops": 0})
+    assert fit(models.build("cnn-tiny", hidden=1), train, val, config, progress=False).epochs == 3
+    with pytest.raises(ValueError, match="lr_drops"):
+        TrainConfig(lr_drops=-1)
+
+
 def test_untrained_model_rollout_not_exact():
     torch.manual_seed(0)
     assert not rollout_exact(models.build("cnn-small"), "B3/S23", steps=10)
