@@ -26,12 +26,20 @@ import tempfile
 import time
 from pathlib import Path
 
+from lifecore.models import model_group
 from lifecore.rules import NOTES_RULES
+from lifecore.symmetry import is_invariant
 from lifecore.train import ALLOCATOR_ENV
 
 MODELS = ("cnn-small", "mcnn", "p4cnn-small", "p4mcnn", "d4cnn-small", "d4mcnn")
 #: Rules never named in the project: Moore, von Neumann, hex.
 NEW_RULES = ("B36/S245", "B13/S012V", "B245/S3H")
+
+
+def representable(rule: str, model: str) -> bool:
+    """Whether the model's symmetry group (if any) leaves the rule learnable."""
+    group = model_group(model)
+    return group is None or is_invariant(rule, group)
 
 
 def run_one(rule: str, model: str, seed: int, folder: Path, threads: int | None) -> dict:
@@ -90,6 +98,13 @@ def table(records: list[dict], started: str, load_start: float) -> str:
             f"Runs: {len(records)}; certified: {len(ok)}; wall seconds median "
             f"{statistics.median(walls):.1f}, max {max(walls):.1f}.",
         ]
+        able = [r for r in records if representable(r["rule"], r["model"])]
+        lines.append(
+            f"Where the model's symmetry allows the rule: {sum(r['certified'] for r in able)} of"
+            f" {len(able)} certified. Where it does not (a p4 or D4 model on a hex rule): "
+            f"{sum(not r['certified'] for r in records if r not in able)} of "
+            f"{len(records) - len(able)} uncertified, as they must be."
+        )
         for model in MODELS:
             mine = [r for r in records if r["model"] == model]
             if mine:
