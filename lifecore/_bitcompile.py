@@ -123,20 +123,101 @@ def run_parallel(src, dst, steps, torus, w):
 """
 
 
-# Bitwise adders from the 9 neighbour words (uw uc ue / mw mc me / dw dc de) to the count
-# planes c0..c3 of each neighbourhood (as in `lifecore._bitslice._word`), then the state
-# and counts in the registers an outer-totalistic program reads: r0 = state, r1..r4 =
-# c3..c0 (index = 16 * state + count).
-_MOORE = """
-    tu = uw ^ uc
-    su = tu ^ ue
-    cu = (uw & uc) | (ue & tu)
-    td = dw ^ dc
-    sd = td ^ de
-    cd = (dw & dc) | (de & td)
-    sm = mw ^ me
-    cm = mw & me
+# Moore rules: each row's horizontal sums of three (west, centre, east) are made once and
+# used by the rows above and below (rolling buffers of three rows per block of rows), and
+# the rule reads the total of all nine cells with the state. About half the operations of
+# the generic loops, which add the eight neighbours afresh for every row.
+_LOOPS_MOORE = """
+@numba.njit(inline="always")
+def row_sums(x, s_out, c_out, top, torus):
+    nw = x.shape[0]
+    last = nw - 1
+    one = np.uint64(1)
+    s63 = np.uint64(63)
+    zero = np.uint64(0)
+    ww = ((x[last] >> top) & one) if torus else zero
+    ee = ((x[0] & one) << top) if torus else zero
+    for k in range(nw):
+        c = x[k]
+        p = (x[k - 1] >> s63) if k > 0 else ww
+        n = (x[k + 1] << s63) if k < last else ee
+        w = (c << one) | p
+        e = (c >> one) | n
+        t = w ^ c
+        s_out[k] = t ^ e
+        c_out[k] = (w & c) | (e & t)
+
+
+@numba.njit(inline="always")
+def sums_of(a, b, r, h, top, torus, slot):
+    if 0 <= r < h:
+        row_sums(a[b, r], slot[0], slot[1], top, torus)
+    elif torus:
+        row_sums(a[b, (r + h) % h], slot[0], slot[1], top, torus)
+    else:
+        slot[:] = 0
+
+
+@numba.njit(inline="always")
+def rows(a, c, b, r0, r1, h, top, torus, sums):
+    nw = a.shape[2]
+    lastmask = ONES >> (np.uint64(63) - top)
+    sums_of(a, b, r0 - 1, h, top, torus, sums[(r0 + 2) % 3])
+    sums_of(a, b, r0, h, top, torus, sums[r0 % 3])
+    for r in range(r0, r1):
+        sums_of(a, b, r + 1, h, top, torus, sums[(r + 1) % 3])
+        u = sums[(r + 2) % 3]
+        m = sums[r % 3]
+        d = sums[(r + 1) % 3]
+        xm = a[b, r]
+        out = c[b, r]
+        for k in range(nw):
+            out[k] = word(xm[k], u[0, k], u[1, k], m[0, k], m[1, k], d[0, k], d[1, k])
+        out[nw - 1] &= lastmask
+
+
+@numba.njit
+def run(src, dst, steps, torus, w):
+    n, h, nw = src.shape
+    top = np.uint64((w - 1) % 64)
+    sums = np.empty((3, 2, nw), np.uint64)
+    a = src
+    c = dst
+    for s in range(steps):
+        for b in range(n):
+            rows(a, c, b, 0, h, h, top, torus, sums)
+        a, c = c, a
+    return a
+
+
+def run_parallel(src, dst, steps, torus, w):
+    return _run_parallel(src, dst, steps, torus, w, numba.get_num_threads())
+
+
+@numba.njit(parallel=True)
+def _run_parallel(src, dst, steps, torus, w, parts):
+    n, h, nw = src.shape
+    top = np.uint64((w - 1) % 64)
+    size = (h + parts - 1) // parts
+    sums = np.empty((parts, 3, 2, nw), np.uint64)
+    a = src
+    c = dst
+    for s in range(steps):
+        for b in range(n):
+            for p in numba.prange(parts):
+                r0 = p * size
+                r1 = min(h, r0 + size)
+                if r0 < r1:
+                    rows(a, c, b, r0, r1, h, top, torus, sums[p])
+        a, c = c, a
+    return a
 """
+
+
+# Bitwise adders from the 9 neighbour words (uw uc ue / mw mc me / dw dc de) to the count
+# planes c0..c3 of the hex and von Neumann neighbourhoods (Moore: `_LOOPS_MOORE`), then the
+# state and counts in the registers an outer-totalistic program reads: r0 = state, r1..r4 =
+# c3..c0 (index = 16 * state + count).
 _HEX = """
     su = uw ^ uc
     cu = uw & uc
@@ -167,7 +248,7 @@ _VONNEUMANN = """
     c2 = k1 & k
     c3 = np.uint64(0)
 """
-_ADDERS = {"moore": _MOORE + _COMBINE, "hex": _HEX + _COMBINE, "vonneumann": _VONNEUMANN}
+_ADDERS = {"hex": _HEX + _COMBINE, "vonneumann": _VONNEUMANN}
 
 
 def source(program: Program, neighbourhood: str = "") -> str:
@@ -177,13 +258,18 @@ def source(program: Program, neighbourhood: str = "") -> str:
     with one, it reads the state and the count planes that neighbourhood's adders make.
     """
     body = ["    " + _OPS[int(op)].format(v=v, a=a, b=b, d=d) for op, v, a, b, d in program.code]
-    if neighbourhood:
+    loops = _LOOPS
+    if neighbourhood == "moore":  # row sums made once; the program reads the 9-cell total
+        head = ["def word(mc, su, cu, sm, cm, sd, cd):", _COMBINE]
+        head += ["    r0, r1, r2, r3, r4 = mc, c3, c2, c1, c0"]
+        loops = _LOOPS_MOORE
+    elif neighbourhood:
         head = ["def word(uw, uc, ue, mw, mc, me, dw, dc, de):", _ADDERS[neighbourhood]]
         head += ["    r0, r1, r2, r3, r4 = mc, c3, c2, c1, c0"]
     else:
         head = ["def word(r0, r1, r2, r3, r4, r5, r6, r7, r8):"]
     head = ['@numba.njit(inline="always")'] + head + ["    r9 = np.uint64(0)", "    r10 = ONES"]
-    return "\n".join(head + body + [f"    return r{program.out}", _LOOPS])
+    return "\n".join(head + body + [f"    return r{program.out}", loops])
 
 
 _HEADER = "import numba\nimport numpy as np\n\nONES = np.uint64(0xFFFFFFFFFFFFFFFF)\n\n"
@@ -223,7 +309,10 @@ def _exec(text: str, name: str) -> Kernels:
     """The ``run`` functions of kernel source ``text``: from the disk cache, else in memory."""
     text = _HEADER + text
     cached = text.replace("@numba.njit\ndef run(", "@numba.njit(cache=True)\ndef run(")
-    cached = cached.replace("(parallel=True)\ndef run_", "(parallel=True, cache=True)\ndef run_")
+    for name in ("run_parallel", "_run_parallel"):  # generic loops; Moore loops
+        cached = cached.replace(
+            f"(parallel=True)\ndef {name}(", f"(parallel=True, cache=True)\ndef {name}("
+        )
     module = _from_file(cached)
     if module is None:
         module = types.SimpleNamespace()
@@ -241,7 +330,9 @@ def _compiled(table_bytes: bytes):
 def _compiled_ot(neighbourhood: str, table_bytes: bytes):
     table = np.frombuffer(table_bytes, dtype=np.uint8).reshape(2, -1)
     truth = np.zeros(32, dtype=np.uint8)  # counts the neighbourhood cannot reach: 0
-    truth[: table.shape[1]], truth[16 : 16 + table.shape[1]] = table[0], table[1]
+    # index 16 * state + count; on Moore the count is the total of all 9 cells
+    live = 1 if neighbourhood == "moore" else 0
+    truth[: table.shape[1]], truth[16 + live : 16 + live + table.shape[1]] = table[0], table[1]
     return _exec(source(compile_function(truth), neighbourhood), f"{neighbourhood}")
 
 

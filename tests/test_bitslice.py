@@ -211,7 +211,7 @@ def test_kernel_source_cache_is_checked_before_use(monkeypatch, tmp_path):
     (source,) = tmp_path.glob("lifecore_kernel_*.py")
     text = source.read_text()
     assert "def run(" in text and "def run_parallel(" in text
-    assert text.count("cache=True") == 2
+    assert text.count("cache=True") == 2  # the serial and the parallel loops
     source.write_text("raise SystemExit('not our kernel')\n")
     _bitcompile._compiled_ot.cache_clear()
     run = _bitcompile.compiled_run_ot("moore", life.table).parallel
