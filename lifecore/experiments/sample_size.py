@@ -77,7 +77,10 @@ def boards_needed(
     """Train ``model`` on ``rule`` with ``n`` boards for each ``n`` of ``ladder`` in turn,
     until a run ends certified (`lifecore.train.train_rule`, ``certify`` forced on).
 
-    ``config``: a `lifecore.train.TrainConfig` whose ``data_n`` is replaced by each rung.
+    ``config``: a `lifecore.train.TrainConfig` whose ``data_n`` is replaced by each rung;
+    its ``max_epochs`` and ``patience`` are for the largest rung and are scaled up for the
+    smaller ones (by largest / n), so that every rung gets at least as many optimiser steps
+    and a rung fails for want of boards, not of steps.
     ``kernel_size``: the first layer's side, the receptive field (3: the rule's window).
     """
     from ..train import TrainConfig, train_rule
@@ -89,7 +92,9 @@ def boards_needed(
     start, tried, found, added = time.perf_counter(), [], None, 0
     base = (config or TrainConfig()).to_dict()
     for n in rungs if bound == 0 else ():
-        cfg = TrainConfig(**{**base, "data_n": n, "certify": True})
+        scale = -(-rungs[-1] // n)  # as many optimiser steps as the largest rung, or more
+        budget = {"max_epochs": base["max_epochs"] * scale, "patience": base["patience"] * scale}
+        cfg = TrainConfig(**{**base, **budget, "data_n": n, "certify": True})
         result = train_rule(
             rule, model, seed=seed, config=cfg, progress=False, kernel_size=kernel_size
         )

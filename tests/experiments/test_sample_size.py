@@ -45,3 +45,21 @@ def test_boards_table_by_hand():
     assert row["median windows added"] == 4
     (never,) = boards_table([_row(0, None, bound=7)])
     assert never["median boards"] == "never" and never["windows a symmetric network must miss"] == 7
+
+
+def test_smaller_rungs_get_as_many_optimiser_steps(monkeypatch):
+    """Epochs and patience scale with largest / n, so 4 boards train 8x the epochs of 32."""
+    from lifecore import train
+
+    seen = []
+
+    def never_certified(rule, model, seed, config, progress, kernel_size):
+        seen.append(config)
+        return type("R", (), {"certificate": None, "counterexample_windows": 0})()
+
+    monkeypatch.setattr(train, "train_rule", never_certified)
+    got = boards_needed("B3/S23", "cnn-small", ladder=(4, 8, 32), config=FAST)
+    assert got.boards is None and got.tried == (4, 8, 32)
+    assert [c.data_n for c in seen] == [4, 8, 32]
+    assert [c.max_epochs for c in seen] == [40 * 8, 40 * 4, 40]
+    assert [c.patience for c in seen] == [10 * 8, 10 * 4, 10]
