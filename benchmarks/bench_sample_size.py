@@ -59,7 +59,8 @@ def report(answers: list[BoardsNeeded], started: str, load: float) -> str:
         f"{', '.join(map(str, LADDER))} soups of {CONFIG.data_size}x{CONFIG.data_size} cells "
         f"(a quarter held out for validation); at most {CONFIG.max_epochs} epochs, patience "
         f"{CONFIG.patience}; 3x3 first layer; proofs over all 512 windows, whose "
-        "counterexamples join the training data.\n\n"
+        "counterexamples join the training data (proof feedback), or one proof at the end, "
+        "learned from by nothing (no feedback: the boards alone).\n\n"
         + markdown(rows)
         + f"\n\nRuns: {len(answers)}; training and proofs took "
         f"{sum(a.seconds for a in answers):.0f} s in all.\n"
@@ -80,19 +81,19 @@ def main() -> None:
     if saved.exists() and not args.fresh:
         state = json.loads(saved.read_text())
     answers = [BoardsNeeded(**{**a, "tried": tuple(a["tried"])}) for a in state["answers"]]
-    done = {(a.rule, a.model, a.seed) for a in answers}
+    done = {(a.rule, a.model, a.seed, a.feedback) for a in answers}
     out.parent.mkdir(parents=True, exist_ok=True)
-    for seed in args.seeds:
-        for rule in RULES.values():
-            for model in args.models:
-                if (rule, model, seed) in done:
-                    continue
-                answers.append(boards_needed(rule, model, seed, config=CONFIG))
-                a = answers[-1]
-                print(f"{rule[:24]} {model} s{seed}: boards={a.boards} tried={a.tried}", flush=True)
-                state["answers"] = [x.to_dict() for x in answers]
-                saved.write_text(json.dumps(state, indent=1))
-                out.write_text(report(answers, state["started"], state["load"]))
+    runs = [(f, s, r, m) for f in (True, False) for s in args.seeds for r in RULES.values()
+            for m in args.models]  # fmt: skip
+    for feedback, seed, rule, model in runs:
+        if (rule, model, seed, feedback) in done:
+            continue
+        answers.append(boards_needed(rule, model, seed, config=CONFIG, feedback=feedback))
+        a = answers[-1]
+        print(f"{rule[:24]} {model} s{seed} feedback={feedback}: boards={a.boards}", flush=True)
+        state["answers"] = [x.to_dict() for x in answers]
+        saved.write_text(json.dumps(state, indent=1))
+        out.write_text(report(answers, state["started"], state["load"]))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ the soups.
 
 A model invariant under a group the rule is not invariant under can never be certified
 (`lifecore.symmetry.lower_bound` counts the windows it must get wrong); `boards_needed`
-says so without training.
+says so without training. With ``feedback=False`` the run gets one proof at the end and
+learns nothing from it: the boards alone must carry the rule.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from .records import ExperimentError
 
 __all__ = ["LADDER", "BoardsNeeded", "boards_needed", "boards_table"]
 
-#: Training-set sizes tried, smallest first (boards of 16x16 cells by default).
-LADDER = (4, 8, 16, 32, 64, 128, 256)
+#: Training-set sizes tried, smallest first (boards of 16x16 cells by default; a quarter
+#: of them, at least one, is held out for validation).
+LADDER = (2, 4, 8, 16, 32, 64, 128, 256)
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class BoardsNeeded:
     else no rung up to ``tried[-1]`` was certified).
 
     ``added_windows``: counterexample windows the proofs added on the certified rung;
-    ``seconds``: all rungs tried, training and proofs.
+    ``feedback``: whether failed proofs' windows were learned; ``seconds``: all rungs
+    tried, training and proofs.
     """
 
     rule: str
@@ -48,6 +51,7 @@ class BoardsNeeded:
     seed: int
     boards: Optional[int]
     added_windows: int
+    feedback: bool
     bound: int
     tried: tuple
     seconds: float
@@ -73,6 +77,7 @@ def boards_needed(
     ladder: Sequence[int] = LADDER,
     config=None,
     kernel_size: int = 3,
+    feedback: bool = True,
 ) -> BoardsNeeded:
     """Train ``model`` on ``rule`` with ``n`` boards for each ``n`` of ``ladder`` in turn,
     until a run ends certified (`lifecore.train.train_rule`, ``certify`` forced on).
@@ -80,7 +85,8 @@ def boards_needed(
     ``config``: a `lifecore.train.TrainConfig` whose ``data_n`` is replaced by each rung;
     its ``max_epochs`` and ``patience`` are for the largest rung and are scaled up for the
     smaller ones (by largest / n), so that every rung gets at least as many optimiser steps
-    and a rung fails for want of boards, not of steps.
+    and a rung fails for want of boards, not of steps. ``feedback=False``: one proof, at
+    the end (``max_proofs=1``), whose counterexamples are not learned.
     ``kernel_size``: the first layer's side, the receptive field (3: the rule's window).
     """
     from ..train import TrainConfig, train_rule
@@ -94,6 +100,8 @@ def boards_needed(
     for n in rungs if bound == 0 else ():
         scale = -(-rungs[-1] // n)  # as many optimiser steps as the largest rung, or more
         budget = {"max_epochs": base["max_epochs"] * scale, "patience": base["patience"] * scale}
+        if not feedback:
+            budget["max_proofs"] = 1
         cfg = TrainConfig(**{**base, **budget, "data_n": n, "certify": True})
         result = train_rule(
             rule, model, seed=seed, config=cfg, progress=False, kernel_size=kernel_size
@@ -109,6 +117,7 @@ def boards_needed(
         seed=int(seed),
         boards=found,
         added_windows=added,
+        feedback=bool(feedback),
         bound=int(bound),
         tried=tuple(tried),
         seconds=time.perf_counter() - start,
@@ -116,11 +125,12 @@ def boards_needed(
 
 
 def boards_table(rows: Sequence[BoardsNeeded]) -> list[dict]:
-    """One row per (rule, model): seeds certified, and the median and largest board count
-    over the certified seeds ("never" where the symmetry bound rules the model out)."""
+    """One row per (rule, model, feedback): seeds certified, and the median and largest
+    board count over the certified seeds ("never" where the symmetry bound rules the model
+    out)."""
     out = []
-    for key in dict.fromkeys((r.rule, r.model) for r in rows):
-        mine = [r for r in rows if (r.rule, r.model) == key]
+    for key in dict.fromkeys((r.rule, r.model, r.feedback) for r in rows):
+        mine = [r for r in rows if (r.rule, r.model, r.feedback) == key]
         ok = [r.boards for r in mine if r.boards is not None]
         ruled_out = mine[0].bound > 0
         out.append(
@@ -128,6 +138,7 @@ def boards_table(rows: Sequence[BoardsNeeded]) -> list[dict]:
                 "rule": key[0],
                 "family": mine[0].family,
                 "model": key[1],
+                "proof feedback": "yes" if key[2] else "no",
                 "certified": f"{len(ok)} of {len(mine)}",
                 "median boards": "never" if ruled_out else (statistics.median(ok) if ok else "-"),
                 "most boards": "never" if ruled_out else (max(ok) if ok else "-"),

@@ -35,7 +35,9 @@ def test_bad_ladder_is_refused(ladder):
 
 def _row(seed, boards, bound=0, added=0):
     tried = () if bound else ((4, 8) if boards == 8 else (4,))
-    return BoardsNeeded("B3/S23", "outer-totalistic", "m", seed, boards, added, bound, tried, 1.0)
+    return BoardsNeeded(
+        "B3/S23", "outer-totalistic", "m", seed, boards, added, True, bound, tried, 1.0
+    )
 
 
 def test_boards_table_by_hand():
@@ -63,3 +65,7 @@ def test_smaller_rungs_get_as_many_optimiser_steps(monkeypatch):
     assert [c.data_n for c in seen] == [4, 8, 32]
     assert [c.max_epochs for c in seen] == [40 * 8, 40 * 4, 40]
     assert [c.patience for c in seen] == [10 * 8, 10 * 4, 10]
+    assert {c.max_proofs for c in seen} == {FAST.max_proofs}
+    seen.clear()
+    boards_needed("B3/S23", "cnn-small", ladder=(4, 8), config=FAST, feedback=False)
+    assert [c.max_proofs for c in seen] == [1, 1]  # one proof at the end, nothing learned
