@@ -33,6 +33,7 @@ __all__ = [
     "bound_rows",
     "orbit_answers",
     "orbit_figure",
+    "boards_cell",
 ]
 
 #: Named isotropic rules of LifeWiki (Hensel notation, as Golly writes them).
@@ -257,3 +258,14 @@ def orbit_figure(rule: RuleLike, index: int, group: str = "d4"):
         ax.set_title(f"→ {answer}")
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.8, wspace=0.15)
     return fig
+
+
+def boards_cell(answer) -> str:
+    """One cell of the boards-needed grid, from a `lifecore.experiments.BoardsNeeded`: the
+    board count; "never (N windows)" when the model's symmetry rules the rule out (N: the
+    windows it must get wrong); "> M" when no rung up to M was certified."""
+    if answer.boards is not None:
+        return str(answer.boards)
+    if answer.bound > 0:
+        return f"never ({answer.bound} windows)"
+    return f"> {answer.tried[-1]}" if answer.tried else "-"

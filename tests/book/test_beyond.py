@@ -101,3 +101,14 @@ def test_orbit_figure_has_one_panel_per_window():
     fig = beyond.orbit_figure(beyond.chiral_rule(), 384)
     assert len(fig.axes) == 8 and fig.axes[0].get_title() == "→ 1"
     assert fig.axes[-1].get_title() == "→ 0"
+
+
+def test_boards_cell_by_hand():
+    from lifecore.experiments import BoardsNeeded
+
+    def answer(boards, bound, tried):
+        return BoardsNeeded("B3/S23", "map", "m", 0, boards, 0, False, bound, tried, 0.0)
+
+    assert beyond.boards_cell(answer(8, 0, (2, 4, 8))) == "8"
+    assert beyond.boards_cell(answer(None, 7, ())) == "never (7 windows)"
+    assert beyond.boards_cell(answer(None, 0, (2, 4, 256))) == "> 256"
