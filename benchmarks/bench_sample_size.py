@@ -17,8 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 from pathlib import Path
+
+from _resume import load_state
 
 from lifecore.book.beyond import north_wind_rule
 from lifecore.experiments import LADDER, BoardsNeeded, boards_needed, boards_table
@@ -75,11 +76,7 @@ def main() -> None:
     p.add_argument("--fresh", action="store_true", help="forget the answers of an earlier call")
     args = p.parse_args()
     out = Path(args.out)
-    saved = out.with_suffix(".json")
-    state = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "answers": []}
-    state["load"] = os.getloadavg()[0]
-    if saved.exists() and not args.fresh:
-        state = json.loads(saved.read_text())
+    saved, state = load_state(out, "answers", args.fresh)
     answers = [BoardsNeeded(**{**a, "tried": tuple(a["tried"])}) for a in state["answers"]]
     done = {(a.rule, a.model, a.seed, a.feedback) for a in answers}
     out.parent.mkdir(parents=True, exist_ok=True)

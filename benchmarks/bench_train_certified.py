@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _resume import load_state
+
 from lifecore.models import model_group
 from lifecore.rules import NOTES_RULES
 from lifecore.symmetry import is_invariant
@@ -126,11 +128,7 @@ def main() -> None:
     p.add_argument("--fresh", action="store_true", help="forget the runs of an earlier call")
     args = p.parse_args()
     out = Path(args.out)
-    saved = out.with_suffix(".json")
-    state = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "records": []}
-    state["load"] = os.getloadavg()[0]
-    if saved.exists() and not args.fresh:
-        state = json.loads(saved.read_text())
+    saved, state = load_state(out, "records", args.fresh)
     records = state["records"]
     done = {(r["rule"], r["model"], r["seed"]) for r in records}
     out.parent.mkdir(parents=True, exist_ok=True)
