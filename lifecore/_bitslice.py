@@ -41,7 +41,11 @@ keep="last"
     and nothing is unpacked until the end.
 
 Threads
-    The kernels are serial on purpose. On the 2-core machine this was tuned on, with
+    The generic kernels are serial on purpose; only the kernels compiled for one rule
+    (long ``keep="last"`` runs) share each generation's rows among numba's threads, on
+    boards of `PARALLEL_AT` cells or more, where a generation's work dwarfs the cost of a
+    parallel region (measured idle: about 1.3 to 2x on 2 cores, see
+    ``benchmarks/results/simulate_last.md``). On the 2-core machine this was tuned on, with
     other work sharing the cores, a ``prange`` version gained nothing measurable, and
     under numba's OpenMP threading layer each parallel region then cost ~8 ms: more
     than a whole serial step of a 2048x2048 board (~1 ms). Measured again for the
