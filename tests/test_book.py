@@ -138,6 +138,19 @@ def test_numbers_in_prose_are_computed(path):
     )
 
 
+@pytest.mark.parametrize("path", BOOK_PROSE, ids=lambda p: p.name)
+def test_no_math_markup_in_prose(path):
+    # Sphinx renders $...$ with MathJax, which it loads from a CDN: the static book must
+    # work with no network (the browser test refuses other hosts), so prose has no math.
+    text = path.read_text()
+    if path.suffix == ".ipynb":
+        nb = json.loads(text)
+        text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    text = re.sub(r"```.*?```|`[^`]*`", " ", text, flags=re.S)
+    found = re.findall(r"\$[^$\n]+\$|\{math\}|```\{math\}", text)
+    assert not found, f"{path.name}: math markup would load MathJax from a CDN: {found[:3]}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_glue_roles_are_not_inside_code_spans(path):
     # `{glue:text}`key`` renders as literal text: the role only works outside backticks.
