@@ -8,7 +8,7 @@ import json
 from ..simulate import BOUNDARIES
 from .candidates import FAMILY_CHOICES
 from .loop import HOODS, discover
-from .result import Discovery, DiscoveryError
+from .result import Discovery, DiscoveryError, certificate_phrase
 from .trajectories import load_trajectories
 
 __all__ = ["register_cli"]
@@ -37,21 +37,10 @@ def _lines(result: Discovery) -> list[str]:
             f"training boards); network's full guess {a['network_rule']} (a guess for unseen "
             "classes, not a result)"
         )
-        lines.append(_certified(a))
+        lines.append(
+            "network " + (certificate_phrase(a) or "not certified (the route was not run)")
+        )
     return lines
-
-
-def _certified(a: dict) -> str:
-    """The network's certificate: which rule it is proved to be, and its unseen guesses."""
-    if "certified" not in a:
-        return "network not certified (the route was not run)"
-    if not a["certified"]:
-        return f"network not certified: {a['certificate_reason']}"
-    guess = a.get("unseen_guess") or {}
-    said = " ".join(f"{k}={'alive' if v else 'dead'}" for k, v in guess.items())
-    return f"network certified to be {a['certified_rule']} on all {a['windows']} windows" + (
-        f"; its guess for the unseen classes: {said}" if said else ""
-    )
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -17,21 +17,27 @@ class DiscoveryError(LifecoreError):
     """Bad input to discovery (data that are not trajectories, unknown options, bad files)."""
 
 
-def _certified_line(r: dict) -> str:
-    """The certificate's part of a `Discovery.network_report` line (empty without one)."""
+def certificate_phrase(r: dict) -> str:
+    """What the network route's certificate says, from a round's (or the agreement's) dict:
+    "" without one, else "not certified (why)" or "certified to be RULE on all N windows",
+    then where it differs from the data and its guesses for the unseen classes."""
     if "certified" not in r:
         return ""
     if not r["certified"]:
-        return f"; not certified ({r['certificate_reason']})"
+        return f"not certified ({r['certificate_reason']})"
     guess = r.get("unseen_guess") or {}
     alive = [name for name, v in guess.items() if v == 1]
     wrong = r.get("seen_disagree") or []
     return (
-        f"; certified to be {r['certified_rule']} on all {r['windows']} windows"
+        f"certified to be {r['certified_rule']} on all {r['windows']} windows"
         + (f", which differs from the data on {' '.join(wrong)}" if wrong else "")
         + (f", guessing alive for unseen {' '.join(alive)}" if alive else "")
         + (f", all {len(guess)} unseen classes guessed dead" if guess and not alive else "")
     )
+
+
+def _after(phrase: str) -> str:
+    return f"; {phrase}" if phrase else ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,7 +114,7 @@ class Discovery:
             "classes agree with tabulation"
             + (f" (not: {' '.join(r['disagree'])})" if r["disagree"] else "")
             + f"; on its training boards {r['data_classes_agree']}/{r['data_classes']}; "
-            f"network's full guess {r['network_rule']}" + _certified_line(r)
+            f"network's full guess {r['network_rule']}" + _after(certificate_phrase(r))
             for r in self.details.get("network_rounds", [])
         ]
 

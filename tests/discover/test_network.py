@@ -57,3 +57,20 @@ def test_the_route_certifies_its_network_and_shows_its_guess_for_unseen_classes(
     assert rows["B6"]["hidden rule"] == "alive"
     assert rows["B6"]["right"] == (a["unseen_guess"]["B6"] == 1)
     assert any("certified to be" in line for line in d.network_report())
+
+
+def test_certificate_phrase_by_hand():
+    from lifecore.discover.result import certificate_phrase
+
+    assert certificate_phrase({}) == ""
+    assert certificate_phrase({"certified": False, "certificate_reason": "3 windows"}) == (
+        "not certified (3 windows)"
+    )
+    r = {"certified": True, "certified_rule": "B3/S23", "windows": 512}
+    assert certificate_phrase({**r, "unseen_guess": {"B6": 1, "S8": 0}}) == (
+        "certified to be B3/S23 on all 512 windows, guessing alive for unseen B6"
+    )
+    assert certificate_phrase({**r, "seen_disagree": ["S2"], "unseen_guess": {"B6": 0}}) == (
+        "certified to be B3/S23 on all 512 windows, which differs from the data on S2, "
+        "all 1 unseen classes guessed dead"
+    )
