@@ -14,18 +14,6 @@ from lifecore.rules import MapRule
 pytest.importorskip("lifecore.certify")
 
 
-def _as_cnn_tiny(rule):
-    """A cnn-tiny (3x3) carrying the hand-made exact network's weights for ``rule``."""
-    exact = E.exact_network(rule)
-    net = models.build("cnn-tiny", kernel_size=3, hidden=exact.conv.out_channels)
-    with torch.no_grad():
-        net.body[0].weight.copy_(exact.conv.weight)
-        net.body[0].bias.copy_(exact.conv.bias)
-        net.body[2].weight.copy_(exact.head.weight)
-        net.body[2].bias.copy_(exact.head.bias)
-    return net
-
-
 RANDOM_MAP = MapRule.from_window_table(
     (np.random.default_rng(0).random(512) < 0.5).astype(np.uint8)
 )
@@ -41,15 +29,15 @@ RANDOM_MAP = MapRule.from_window_table(
         (str(RANDOM_MAP), "map"),
     ],
 )
-def test_extract_reads_the_certified_rule_in_canonical_notation(rule, family):
-    ex = E.extract(_as_cnn_tiny(rule))
+def test_extract_reads_the_certified_rule_in_canonical_notation(rule, family, exact_cnn_tiny):
+    ex = E.extract(exact_cnn_tiny(rule))
     assert ex.certified and ex.method == "certificate" and ex.family == family
     assert str(ex.rule) == str(Rule.parse(rule)) and ex.matches(rule)
     assert ex.details["inputs"] == 512 and ex.details["source"] == "certified now"
 
 
-def test_cli_prints_the_certified_hensel_string(tmp_path, capsys):
-    path = models.save(_as_cnn_tiny("B2-a/S12"), tmp_path / "jf.pt", rule="B3/S23")  # decoy
+def test_cli_prints_the_certified_hensel_string(tmp_path, capsys, exact_cnn_tiny):
+    path = models.save(exact_cnn_tiny("B2-a/S12"), tmp_path / "jf.pt", rule="B3/S23")  # decoy
     assert main(["extract", str(path), "--json"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out[0] == "certificate: B2-a/S12"
@@ -58,10 +46,10 @@ def test_cli_prints_the_certified_hensel_string(tmp_path, capsys):
     assert last["rule"] == "B2-a/S12" and last["certified"] and last["family"] == "isotropic"
 
 
-def test_a_stored_certificate_is_used_only_for_the_weights_it_was_computed_for():
+def test_a_stored_certificate_is_used_only_for_the_weights_it_was_computed_for(exact_cnn_tiny):
     from lifecore.certify import certify
 
-    net = _as_cnn_tiny("B36/S23")
+    net = exact_cnn_tiny("B36/S23")
     net.metadata = {"certificate": certify(net).to_dict()}
     assert E.extract(net).details["source"] == "stored in the checkpoint"
     with torch.no_grad():
@@ -70,8 +58,8 @@ def test_a_stored_certificate_is_used_only_for_the_weights_it_was_computed_for()
     assert ex.details["source"] == "certified now" and str(ex.rule) == "B/S"
 
 
-def test_methods_are_compared_against_the_certificate():
-    net = _as_cnn_tiny("B2-a/S12")
+def test_methods_are_compared_against_the_certificate(exact_cnn_tiny):
+    net = exact_cnn_tiny("B2-a/S12")
     proved = E.extract(net)
     stats = E.extract(net, "statistics", n=16, size=32)
     assert not stats.certified

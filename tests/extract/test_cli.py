@@ -2,25 +2,14 @@
 
 import json
 
-import torch
-
 from lifecore import extract as E
 from lifecore.cli import main
 
 
-def test_extract_front_door_and_cli(tmp_path, capsys):
+def test_extract_front_door_and_cli(tmp_path, capsys, exact_cnn_tiny):
     from lifecore import models
 
-    net = models.build("cnn-tiny", kernel_size=3)
-    # overwrite a cnn-tiny-shaped net is not possible (needs 54 hidden); save an exact net's
-    # weights in a cnn-tiny of the right width instead
-    exact = E.exact_network("B3/S23")
-    net = models.build("cnn-tiny", kernel_size=3, hidden=exact.conv.out_channels)
-    with torch.no_grad():
-        net.body[0].weight.copy_(exact.conv.weight)
-        net.body[0].bias.copy_(exact.conv.bias)
-        net.body[2].weight.copy_(exact.head.weight)
-        net.body[2].bias.copy_(exact.head.bias)
+    net = exact_cnn_tiny("B3/S23")
     path = models.save(
         net, tmp_path / "life.pt", rule="B36/S23", neighbourhood="moore"
     )  # rule string is a decoy
