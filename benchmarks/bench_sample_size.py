@@ -60,8 +60,8 @@ def report(answers: list[BoardsNeeded], started: str, load: float) -> str:
         f"{', '.join(map(str, LADDER))} soups of {CONFIG.data_size}x{CONFIG.data_size} cells "
         f"(a quarter held out for validation); at most {CONFIG.max_epochs} epochs, patience "
         f"{CONFIG.patience}; 3x3 first layer; proofs over all 512 windows, whose "
-        "counterexamples join the training data (proof feedback), or one proof at the end, "
-        "learned from by nothing (no feedback: the boards alone).\n\n"
+        "counterexamples join the training data (proof feedback), or a single proof whose "
+        "counterexamples are not learned (no feedback: the boards alone).\n\n"
         + markdown(rows)
         + f"\n\nRuns: {len(answers)}; training and proofs took "
         f"{sum(a.seconds for a in answers):.0f} s in all.\n"

@@ -11,8 +11,8 @@ the soups.
 
 A model invariant under a group the rule is not invariant under can never be certified
 (`lifecore.symmetry.lower_bound` counts the windows it must get wrong); `boards_needed`
-says so without training. With ``feedback=False`` the run gets one proof at the end and
-learns nothing from it: the boards alone must carry the rule.
+says so without training. With ``feedback=False`` the run gets a single proof (``max_proofs=1``:
+a failed proof ends it) and learns nothing from it: the boards alone must carry the rule.
 """
 
 from __future__ import annotations
@@ -85,8 +85,8 @@ def boards_needed(
     ``config``: a `lifecore.train.TrainConfig` whose ``data_n`` is replaced by each rung;
     its ``max_epochs`` and ``patience`` are for the largest rung and are scaled up for the
     smaller ones (by largest / n), so that every rung gets at least as many optimiser steps
-    and a rung fails for want of boards, not of steps. ``feedback=False``: one proof, at
-    the end (``max_proofs=1``), whose counterexamples are not learned.
+    and a rung fails for want of boards, not of steps. ``feedback=False``: a single proof
+    (``max_proofs=1``), whose counterexamples are not learned.
     ``kernel_size``: the first layer's side, the receptive field (3: the rule's window).
     """
     from ..train import TrainConfig, train_rule
