@@ -42,8 +42,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lifecore import _bitslice  # noqa: E402
 from lifecore.rules import MapRule, as_rule  # noqa: E402
+from lifecore.simulate import _bitslice  # noqa: E402
 
 STEPS = 20
 RULES = {

@@ -30,7 +30,7 @@ from _resume import load_state
 
 from lifecore.models import model_group
 from lifecore.rules import NOTES_RULES
-from lifecore.symmetry import is_invariant
+from lifecore.rules.symmetry import is_invariant
 from lifecore.train import ALLOCATOR_ENV
 
 MODELS = ("cnn-small", "mcnn", "p4cnn-small", "p4mcnn", "d4cnn-small", "d4mcnn")

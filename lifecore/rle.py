@@ -36,8 +36,8 @@ import numpy as np
 
 from .errors import LifecoreError
 from .files import atomic_write_bytes
-from .rulebase import Topology, parse_topology, shorten
 from .rules import AnyRule, RuleError, RuleLike, as_rule
+from .rules.base import Topology, parse_topology, shorten
 
 __all__ = [
     "Pattern",

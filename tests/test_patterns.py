@@ -164,7 +164,7 @@ def test_settle_errors_and_simple_cases():
 def _plane_generations(cells, rule, n):
     """``n`` generations on the unbounded plane by the rule's window table (independent of
     the simulator): a list of n + 1 boards padded by n + 1 cells."""
-    from lifecore.windows import WINDOW_WEIGHTS
+    from lifecore.rules.windows import WINDOW_WEIGHTS
 
     table = rule.window_table
     board = np.pad(cells, n + 1)

@@ -5,7 +5,7 @@ outer-totalistic rules to the isotropic and MAP families (`lifecore.book.familie
 family sizes, Golly cases and tabulation). Here: a spaceship check for the named rules, a
 chiral and an asymmetric rule, and the symmetry-prior experiment (plain, p4 and d4 networks
 trained with `lifecore.train`, which ends each run with a `lifecore.certify` certificate,
-beside the lower bound of `lifecore.symmetry`) with the rules read back from certified
+beside the lower bound of `lifecore.rules.symmetry`) with the rules read back from certified
 networks.
 """
 
@@ -19,8 +19,8 @@ import numpy as np
 
 from ..models import model_group
 from ..rules import AnyRule, RuleLike, as_rule, from_window_table
-from ..symmetry import lower_bound, window_orbits
-from ..windows import ALL_WINDOWS
+from ..rules.symmetry import lower_bound, window_orbits
+from ..rules.windows import ALL_WINDOWS
 
 __all__ = [
     "NAMED_ISOTROPIC",
@@ -92,7 +92,7 @@ class PriorRun:
 
     ``counterexamples``: windows of the receptive field the certified network gets wrong
     (0 when ``certified``); ``bound``: the fewest wrong windows any network invariant under
-    the model's group must have (`lifecore.symmetry.lower_bound`; 0 for plain models);
+    the model's group must have (`lifecore.rules.symmetry.lower_bound`; 0 for plain models);
     ``read_back``: the rule the certificate reads from the network alone, in its smallest
     family's Golly form (only when certified); ``added_windows``: counterexample windows
     that failed proofs added to the training data before the run ended.
@@ -207,7 +207,7 @@ def prior_grid(runs: Sequence[PriorRun]) -> list[dict]:
 
 def bound_rows(rules: dict[str, RuleLike], window: int = 3) -> list[dict]:
     """Per rule: whether it is p4- and d4-invariant, and the fewest ``window`` x ``window``
-    windows a p4- or d4-invariant network must get wrong (`lifecore.symmetry`)."""
+    windows a p4- or d4-invariant network must get wrong (`lifecore.rules.symmetry`)."""
     rows = []
     for name, rule in rules.items():
         rule = as_rule(rule)
@@ -229,7 +229,7 @@ def bound_rows(rules: dict[str, RuleLike], window: int = 3) -> list[dict]:
 def orbit_answers(rule: RuleLike, index: int, group: str = "d4") -> list[tuple[int, int]]:
     """The windows of the ``group`` orbit of window ``index`` with the rule's answer on
     each: ``[(window index, next state), ...]``, the answers equal to 1 first."""
-    from ..symmetry import group_permutations
+    from ..rules.symmetry import group_permutations
 
     table = as_rule(rule).window_table
     members = sorted({int(i) for i in group_permutations(group)[:, index]})

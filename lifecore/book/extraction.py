@@ -206,7 +206,7 @@ def statistics_on_isotropic(
     """
     from ..extract.classes import class_space
     from ..extract.handmade import exact_network
-    from ..hensel import HENSEL_CLASSES
+    from ..rules.hensel import HENSEL_CLASSES
 
     ot, iso = class_space("outer-totalistic"), class_space("isotropic")
     rows = []

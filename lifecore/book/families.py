@@ -1,7 +1,7 @@
 """The "Beyond Life-like rules" chapter's measurements on the three rule families.
 
 Every two-state rule on the 3x3 neighbourhood is a table over Golly's 512 window indices
-(`lifecore.windows`); a family groups those windows into classes that must share a value:
+(`lifecore.rules.windows`); a family groups those windows into classes that must share a value:
 18 (state, count) classes for outer-totalistic rules, 102 (state, Hensel class) classes for
 isotropic ones, and each of the 512 windows alone for MAP rules. Here: the class of every
 window per family, the windows on a board, a rule read from observed pairs, and Golly's
@@ -40,9 +40,9 @@ def class_ids(family: str) -> np.ndarray:
     FamiliesError
         For a family not in `FAMILY_NAMES`.
     """
-    from ..hensel import CLASS_OF_WINDOW, HENSEL_CLASSES
     from ..rules import NEIGHBOURHOODS
-    from ..windows import CENTRE_BIT, neighbour_counts_of_windows
+    from ..rules.hensel import CLASS_OF_WINDOW, HENSEL_CLASSES
+    from ..rules.windows import CENTRE_BIT, neighbour_counts_of_windows
 
     index = np.arange(512)
     centre = (index & CENTRE_BIT) != 0

@@ -10,7 +10,7 @@ says how many such windows were added on the certified rung: data the proof supp
 the soups.
 
 A model invariant under a group the rule is not invariant under can never be certified
-(`lifecore.symmetry.lower_bound` counts the windows it must get wrong); `boards_needed`
+(`lifecore.rules.symmetry.lower_bound` counts the windows it must get wrong); `boards_needed`
 says so without training. With ``feedback=False`` the run gets a single proof (``max_proofs=1``:
 a failed proof ends it) and learns nothing from it: the boards alone must carry the rule.
 """
@@ -24,7 +24,7 @@ from typing import Optional, Sequence
 
 from ..models import model_group
 from ..rules import RuleLike, as_rule
-from ..symmetry import lower_bound
+from ..rules.symmetry import lower_bound
 from .records import ExperimentError
 
 __all__ = ["LADDER", "BoardsNeeded", "boards_needed", "boards_table"]

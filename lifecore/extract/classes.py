@@ -1,6 +1,6 @@
 """Class spaces: what a "class" is in each rule family, and tallies of data over windows.
 
-A rule of any family is a function of the 3x3 window (`lifecore.windows`); a family groups
+A rule of any family is a function of the 3x3 window (`lifecore.rules.windows`); a family groups
 the 512 windows into classes on which its rules are constant:
 
 - outer-totalistic on a neighbourhood: (state, live-neighbour count), ``B3``, ``S8``
@@ -19,9 +19,9 @@ from functools import cache
 
 import numpy as np
 
-from ..hensel import CLASS_OF_WINDOW, HENSEL_CLASSES, isotropic_class_name
 from ..rules import FAMILIES, NEIGHBOURHOODS, Rule, from_window_table
-from ..windows import CENTRE_BIT, WINDOW_WEIGHTS, neighbour_counts_of_windows
+from ..rules.hensel import CLASS_OF_WINDOW, HENSEL_CLASSES, isotropic_class_name
+from ..rules.windows import CENTRE_BIT, WINDOW_WEIGHTS, neighbour_counts_of_windows
 from .result import ExtractionError
 
 __all__ = ["ClassSpace", "class_space", "window_indices", "window_counts", "FAMILIES"]

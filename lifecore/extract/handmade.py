@@ -22,7 +22,7 @@ class ExactNetwork(nn.Module):
     table entry ``k`` build the hat function ``[v == k] = relu(v-k+1) - 2 relu(v-k) +
     relu(v-k-1)`` and a 1x1 layer sums ``±4`` times the hats, so the logit is +4 for "alive
     next" and -4 otherwise. For any other rule (isotropic, MAP) the convolution computes
-    Golly's window index ``v`` (weights `lifecore.windows.WINDOW_WEIGHTS`) and there is one
+    Golly's window index ``v`` (weights `lifecore.rules.windows.WINDOW_WEIGHTS`) and there is one
     hat per window that comes alive, summed with weight 8 over a bias of -4.
 
     Parameters
@@ -70,7 +70,7 @@ class ExactNetwork(nn.Module):
 
     def _build_windows(self, rule) -> None:
         """Window-index convolution and one hat per window that comes alive."""
-        from ..windows import WINDOW_WEIGHTS
+        from ..rules.windows import WINDOW_WEIGHTS
 
         alive = np.flatnonzero(rule.window_table).astype(np.float32)
         n = max(len(alive), 1)

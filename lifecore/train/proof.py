@@ -6,7 +6,7 @@ on its quarter turns; a D4 network (``d4*``) also on its mirror images. So neith
 represent a rule that tells them apart (Golly's hex rules on the square grid, a chiral
 rule, most MAP rules). Certification then fails whatever the training; `prove` adds that
 reason, with the fewest windows such a network must get wrong
-(`lifecore.symmetry.lower_bound`), to the certificate.
+(`lifecore.rules.symmetry.lower_bound`), to the certificate.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from torch import nn
 
 from ..models import model_group
 from ..rules import RuleLike, as_rule
-from ..symmetry import is_invariant, lower_bound
+from ..rules.symmetry import is_invariant, lower_bound
 
 __all__ = ["prove", "quarter_turn_invariant", "why_unprovable"]
 

@@ -19,7 +19,8 @@ from functools import cache
 import numpy as np
 
 from ..errors import LifecoreError
-from ..rules import NAMED_RULES, Rule, RuleLike, _name_key, as_rule
+from ..rules import NAMED_RULES, Rule, RuleLike, as_rule
+from ..rules.named import name_key
 from ..simulate import simulate
 from .assets import asset
 
@@ -136,7 +137,7 @@ class TrajectoryViewer:
             steps=int(steps),
             boundary=boundary,
             interval=int(interval),
-            names={_name_key(k): v for k, v in NAMED_RULES.items()},
+            names={name_key(k): v for k, v in NAMED_RULES.items()},
             options=options,
         )
 

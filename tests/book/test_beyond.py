@@ -3,8 +3,8 @@ import numpy as np
 from lifecore.book import beyond
 from lifecore.patterns import pattern
 from lifecore.rules import as_rule
-from lifecore.symmetry import is_invariant
-from lifecore.windows import ALL_WINDOWS
+from lifecore.rules.symmetry import is_invariant
+from lifecore.rules.windows import ALL_WINDOWS
 
 
 def _on_board(cells: np.ndarray, size: int = 16) -> np.ndarray:

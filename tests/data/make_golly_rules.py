@@ -2,7 +2,7 @@
 
 For each rule string, bgolly reads it, writes back its canonical form in the output RLE
 header, and runs one generation of a random pattern on an unbounded plane. The answers go
-to ``golly_rules.json``, which ``tests/test_golly_rules.py`` checks the library against.
+to ``golly_rules.json``, which ``tests/rules/test_golly_rules.py`` checks the library against.
 
 Build bgolly from Golly's source (github:jimblandy/golly): ``cd gui-wx && make -f
 makefile-gtk bgolly``, then ``python tests/data/make_golly_rules.py /path/to/bgolly``.
@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from lifecore import rle
-from lifecore.hensel import HENSEL_CLASSES, LETTERS_BY_COUNT
-from lifecore.maprule import BASE64
 from lifecore.rules import IsotropicRule, MapRule
+from lifecore.rules.hensel import HENSEL_CLASSES, LETTERS_BY_COUNT
+from lifecore.rules.maprule import BASE64
 
 OUT = Path(__file__).with_name("golly_rules.json")
 

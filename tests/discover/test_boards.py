@@ -7,8 +7,8 @@ from lifecore import step
 from lifecore.discover import DiscoveryError, design_board
 from lifecore.discover.boards import de_bruijn_sequence, de_bruijn_torus, search_cover
 from lifecore.extract import tabulate
-from lifecore.hensel import HENSEL_CLASSES
-from lifecore.windows import window_index
+from lifecore.rules.hensel import HENSEL_CLASSES
+from lifecore.rules.windows import window_index
 
 
 def _windows(board):
@@ -48,7 +48,7 @@ def test_de_bruijn_sequences():
 )
 def test_board_shows_every_class(family, hood, side, classes):
     from lifecore.rules import NEIGHBOURHOODS
-    from lifecore.windows import ALL_WINDOWS
+    from lifecore.rules.windows import ALL_WINDOWS
 
     board = design_board(family, hood)
     assert board.shape[0] <= side and board.shape[1] <= side
@@ -56,7 +56,7 @@ def test_board_shows_every_class(family, hood, side, classes):
     for index in _windows(board):
         win = ALL_WINDOWS[index]
         if family == "isotropic":
-            from lifecore.hensel import CLASS_OF_WINDOW
+            from lifecore.rules.hensel import CLASS_OF_WINDOW
 
             seen.add((int(win[1, 1]), HENSEL_CLASSES[CLASS_OF_WINDOW[index]]))
         else:

@@ -4,7 +4,7 @@ import pytest
 
 from lifecore.book.beyond import north_wind_rule
 from lifecore.experiments import BoardsNeeded, ExperimentError, boards_needed, boards_table
-from lifecore.symmetry import lower_bound
+from lifecore.rules.symmetry import lower_bound
 from lifecore.train import TrainConfig
 
 FAST = TrainConfig(max_epochs=40, patience=10, rollout_steps=0, threads=1)

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lifecore.hensel import HENSEL_CLASSES
 from lifecore.rules import (
     IsotropicRule,
     MapRule,
@@ -17,6 +16,7 @@ from lifecore.rules import (
     from_window_table,
     parse_rule,
 )
+from lifecore.rules.hensel import HENSEL_CLASSES
 
 
 @pytest.mark.parametrize("bad", [2, 0.5, -1, math.nan, math.inf])

@@ -10,8 +10,8 @@ from lifecore import models
 from lifecore.book.beyond import chiral_rule
 from lifecore.data import TransitionData, make_dataset
 from lifecore.rules import Rule
+from lifecore.rules.symmetry import lower_bound
 from lifecore.simulate import step
-from lifecore.symmetry import lower_bound
 from lifecore.train import TrainConfig, fit, state_path, train_rule
 from lifecore.train import loop as train_loop
 from lifecore.train.proof import quarter_turn_invariant, why_unprovable

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from lifecore import NAMED_RULES, NEIGHBOURHOODS, Rule, as_rule, simulate
-from lifecore.rules import _name_key
+from lifecore.rules.named import name_key
 from lifecore.viz.viewer import viewer_soup
 
 NODE = shutil.which("node")
@@ -189,7 +189,7 @@ PARSE = [
 
 @pytest.mark.parametrize("text", PARSE)
 def test_rules_read_as_lifecore_reads_them(text):
-    names = {_name_key(k): v for k, v in NAMED_RULES.items()}
+    names = {name_key(k): v for k, v in NAMED_RULES.items()}
     (got,) = run_js([{"kind": "parse", "rule": text, "names": names}])
     try:
         rule = as_rule(text)

@@ -64,7 +64,7 @@ NAMED_RULES: dict[str, str] = {
 }
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower().replace("&", "and"))
 
 
@@ -81,7 +81,7 @@ NOTES_RULES: tuple[str, ...] = (
 )
 
 
-_NAME_INDEX = {_name_key(k): v for k, v in NAMED_RULES.items()}
+_NAME_INDEX = {name_key(k): v for k, v in NAMED_RULES.items()}
 
 
 def rule_for_name(name: str) -> Optional[str]:
@@ -97,4 +97,4 @@ def rule_for_name(name: str) -> Optional[str]:
     str or None
         A rule string from `NAMED_RULES`.
     """
-    return _NAME_INDEX.get(_name_key(name))
+    return _NAME_INDEX.get(name_key(name))

@@ -27,8 +27,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .errors import LifecoreError
-from .rules import AnyRule, RuleLike, as_rule
+from ..errors import LifecoreError
+from .rule import AnyRule, RuleLike, as_rule
 from .windows import SYMMETRIES, WINDOW_WEIGHTS
 
 __all__ = [
@@ -42,7 +42,7 @@ __all__ = [
     "explicit_lower_bound",
 ]
 
-#: Each group as rows of `lifecore.windows.SYMMETRIES`: the quarter turns (p4), and the
+#: Each group as rows of `lifecore.rules.windows.SYMMETRIES`: the quarter turns (p4), and the
 #: quarter turns with and without a mirror (d4).
 GROUPS: dict[str, tuple[int, ...]] = {"p4": (0, 1, 2, 3), "d4": tuple(range(8))}
 

@@ -73,7 +73,7 @@ def _keys(x: torch.Tensor) -> np.ndarray:
 def simulate(x, rule, steps, boundary, stop=None, keep="all", max_bytes=None):
     """Trajectory ``(N, steps + 1, H, W)`` of a batch ``x`` ``(N, H, W)``, dtype of ``x``.
 
-    Same contract as `lifecore._bitslice.simulate`. The output is allocated once, after
+    Same contract as `lifecore.simulate._bitslice.simulate`. The output is allocated once, after
     its size is checked, and filled in place: peak memory is the result plus a few
     boards, not a list of frames stacked at the end.
     """

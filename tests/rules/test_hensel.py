@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lifecore.hensel import (
+from lifecore.rules import RuleError
+from lifecore.rules.hensel import (
     CLASS_OF_WINDOW,
     HENSEL_CLASSES,
     ISOTROPIC_CLASSES,
@@ -14,8 +15,7 @@ from lifecore.hensel import (
     isotropic_class_name,
     parse_hensel_part,
 )
-from lifecore.rules import RuleError
-from lifecore.windows import SYMMETRIES, window_index
+from lifecore.rules.windows import SYMMETRIES, window_index
 
 
 def test_classes_per_count_as_lifewiki():

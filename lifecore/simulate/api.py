@@ -4,10 +4,10 @@ Rules: outer-totalistic (Life-like, Moore / von Neumann / hex), isotropic non-to
 (Hensel) and MAP rules, anything `lifecore.rules.as_rule` reads, or any object with a
 512-entry ``window_table`` (Golly's MAP index order).
 
-NumPy boards go through a bit-sliced numba kernel (`lifecore._bitslice`): 64 cells per
+NumPy boards go through a bit-sliced numba kernel (`lifecore.simulate._bitslice`): 64 cells per
 machine word, an adder network for outer-totalistic rules, a compiled decision diagram of
 the window table for every other rule. Torch tensors stay torch (any device, CUDA
-included) and use a window-index table lookup (`lifecore._torchsim`, imported only when a
+included) and use a window-index table lookup (`lifecore.simulate._torchsim`, imported only when a
 tensor is passed: the NumPy path never loads torch).
 
 Boundaries: ``"torus"`` wraps, ``"dead"`` reads cells outside as 0. ``boundary=None`` uses
@@ -25,6 +25,7 @@ from typing import Any, Literal, Optional, Union
 
 import numpy as np
 
+from ..rules import NEIGHBOURHOODS, as_rule
 from ._boards import (
     BOUNDARIES,
     MAX_RESULT_BYTES,
@@ -36,7 +37,6 @@ from ._boards import (
 )
 from ._plane import background_flips, simulate_background
 from ._repeat import STOPS, Stopped, StopReport
-from .rules import NEIGHBOURHOODS, as_rule
 
 __all__ = [
     "step",

@@ -3,7 +3,7 @@
 ``MAP`` is followed by the next state of every neighbourhood configuration, index 0 first,
 packed most significant bit first and base64-encoded (RFC 4648 alphabet). On the Moore
 neighbourhood that is 512 bits, 86 characters (85 of 6 bits and one holding the last 2 bits
-in its top bits), indexed like `lifecore.windows.window_index`. Golly also reads 22
+in its top bits), indexed like `lifecore.rules.windows.window_index`. Golly also reads 22
 characters (128 bits) as a hexagonal rule and 6 characters (32 bits) as a von Neumann
 one, and accepts ``==`` padding after any of them. Conway's Life, for instance, is
 ``MAPARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA``
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rulebase import RuleError, shorten
+from .base import RuleError, shorten
 
 __all__ = ["BASE64", "MAP_LENGTH", "decode_map", "encode_map"]
 

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .errors import LifecoreError
+from ..errors import LifecoreError
 
 __all__ = [
     "BoardError",

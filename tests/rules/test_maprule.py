@@ -4,8 +4,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from lifecore.maprule import decode_map, encode_map
 from lifecore.rules import RuleError
+from lifecore.rules.maprule import decode_map, encode_map
 
 # Conway's Life as a MAP rule, from Golly's help (Algorithms/QuickLife.html).
 LIFE_MAP = "ARYXfhZofugWaH7oaIDogBZofuhogOiAaIDogIAAgAAWaH7oaIDogGiA6ICAAIAAaIDogIAAgACAAIAAAAAAAA"

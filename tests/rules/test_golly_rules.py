@@ -15,9 +15,9 @@ import pytest
 
 from lifecore import rle
 from lifecore.rules import Rule
-from lifecore.windows import WINDOW_WEIGHTS
+from lifecore.rules.windows import WINDOW_WEIGHTS
 
-CASES = json.loads((Path(__file__).parent / "data" / "golly_rules.json").read_text())
+CASES = json.loads((Path(__file__).parents[1] / "data" / "golly_rules.json").read_text())
 
 
 def _one_generation(cells: np.ndarray, table: np.ndarray) -> np.ndarray:

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lifecore.families import window_classes
 from lifecore.rules import HENSEL_CLASSES, IsotropicRule, Rule, RuleError
+from lifecore.rules.families import window_classes
 
 
 @pytest.mark.parametrize(

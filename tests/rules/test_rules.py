@@ -14,7 +14,7 @@ from lifecore.rules import (
     isotropic_class,
     window_index,
 )
-from lifecore.windows import ALL_WINDOWS, SYMMETRIES
+from lifecore.rules.windows import ALL_WINDOWS, SYMMETRIES
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,12 @@ Three nested families, smallest first:
   suffix: the Moore cells minus up-right and down-left, 6 cells). 2^18 rules on Moore.
 - `IsotropicRule`, *isotropic non-totalistic*: the next state depends on the cell and its
   8 neighbours up to the 8 symmetries of the square. Hensel notation, ``B2-a/S12``
-  (`lifecore.hensel`); Moore only, as in Golly. 2^102 rules.
-- `MapRule`: any function of the 3x3 window, Golly's ``MAP`` + base64 (`lifecore.maprule`).
+  (`lifecore.rules.hensel`); Moore only, as in Golly. 2^102 rules.
+- `MapRule`: any function of the 3x3 window, Golly's ``MAP`` + base64 (`lifecore.rules.maprule`).
   2^512 rules.
 
 Every rule has ``window_table`` (the next state of each of the 512 windows, numbered as
-`lifecore.windows.window_index`), ``family``, ``neighbourhood`` and ``topology`` (a Golly
+`lifecore.rules.windows.window_index`), ``family``, ``neighbourhood`` and ``topology`` (a Golly
 bounded-grid suffix such as ``:T64,64``, or None). `Rule.parse`, `as_rule` and
 `from_window_table` return the smallest family that holds the rule, and ``str(rule)`` is
 Golly's canonical string for it.
@@ -29,6 +29,7 @@ from typing import Iterable, Optional, Union
 
 import numpy as np
 
+from .base import RuleError, Topology, parse_topology, shorten
 from .hensel import (
     CLASS_OF_WINDOW,
     HENSEL_CLASSES,
@@ -41,8 +42,7 @@ from .hensel import (
     parse_hensel_part,
 )
 from .maprule import decode_map, encode_map
-from .named_rules import NAMED_RULES, NOTES_RULES, _name_key, rule_for_name  # noqa: F401
-from .rulebase import RuleError, Topology, parse_topology, shorten
+from .named import NAMED_RULES, NOTES_RULES, name_key, rule_for_name  # noqa: F401
 from .windows import CENTRE_BIT, neighbour_counts_of_windows, window_index
 
 __all__ = [
@@ -182,7 +182,7 @@ class _RuleMethods:
         Raises
         ------
         RuleError
-            For a suffix `lifecore.rulebase.parse_topology` refuses.
+            For a suffix `lifecore.rules.base.parse_topology` refuses.
         """
         return dataclasses.replace(self, topology=topology)
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .base import RuleError
 from .hensel import CLASS_OF_WINDOW, HENSEL_CLASSES
-from .rulebase import RuleError
-from .rules import (
+from .rule import (
     FAMILIES,
     NEIGHBOURHOODS,
     AnyRule,

@@ -30,11 +30,11 @@ Rule and neighbourhoods
     same 4 count planes; the rule reaches the kernel as two ``(10,)`` arrays of all-ones /
     zero word masks (birth / survival per count). Any other rule (isotropic, MAP) is its
     512-entry window table as a Boolean function of the 9 neighbour planes, compiled to a
-    short bitwise program (`lifecore._windowlogic`: a reduced decision diagram) that
-    `lifecore._bittable` interprets over blocks of rows. No rule, neighbourhood or board
+    short bitwise program (`lifecore.simulate._windowlogic`: a reduced decision diagram) that
+    `lifecore.simulate._bittable` interprets over blocks of rows. No rule, neighbourhood or board
     size triggers a new compilation, and compiled code is cached on disk (``cache=True``);
     only long ``keep="last"`` runs of a non-outer-totalistic table compile a kernel for
-    that table (`lifecore._bitcompile`, when the run has `COMPILE_AT` cell updates).
+    that table (`lifecore.simulate._bitcompile`, when the run has `COMPILE_AT` cell updates).
 
 keep="last"
     Without frames to fill, the state stays packed from the first generation to the last
@@ -73,7 +73,7 @@ __all__ = ["step", "simulate"]
 
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 #: Cell updates (boards x cells x steps) from which ``keep="last"`` compiles a kernel for
-#: the rule (`lifecore._bitcompile`: ~1-4 s once per rule and session, then roughly 8x
+#: the rule (`lifecore.simulate._bitcompile`: ~1-4 s once per rule and session, then roughly 8x
 #: the interpreted speed for a window table, 1.5x the generic adder kernel for an
 #: outer-totalistic rule).
 COMPILE_AT = 2**30

@@ -1,11 +1,11 @@
 """A kernel compiled for one window table: the program as straight-line register code.
 
-`lifecore._bittable` interprets a rule's `lifecore._windowlogic.Program` one instruction
+`lifecore.simulate._bittable` interprets a rule's `_windowlogic.Program` one instruction
 at a time over a row of words, so every instruction loads and stores its operands. For
 long runs this module writes the program out as Python source, one assignment per
 instruction, inside a word function, and lets numba compile it with the row and
 generation loops around it: the values then live in registers and the loop over words is
-vectorised. Compiling takes about a second, so `lifecore._bitslice` only asks for it when
+vectorised. Compiling takes about a second, so `lifecore.simulate._bitslice` only asks for it when
 the run is long enough to repay it; kernels are kept per table for the session, and their
 source goes to a cache folder (see `_cache_folder`) so that numba's on-disk cache skips
 the compilation in later sessions. The same is done for outer-totalistic rules, whose
@@ -25,9 +25,9 @@ from typing import Callable, NamedTuple, Optional
 
 import numpy as np
 
+from ..errors import LifecoreError
+from ..files import atomic_write_bytes, sha256
 from ._windowlogic import AND, ANDN, MUX, NOT, OR, ORN, Program, compile_function, compile_table
-from .errors import LifecoreError
-from .files import atomic_write_bytes, sha256
 
 __all__ = ["Kernels", "compiled_run", "compiled_run_ot"]
 
@@ -51,7 +51,7 @@ _OPS = {
 }
 
 # The row and generation loops around the word function (same layout and boundary rules
-# as `lifecore._bitslice._run`: rows above/below masked to 0 outside a dead boundary,
+# as `lifecore.simulate._bitslice._run`: rows above/below masked to 0 outside a dead boundary,
 # the horizontal wrap carried explicitly, bits past W cleared in the last word).
 _LOOPS = """
 @numba.njit(inline="always")

@@ -209,7 +209,7 @@ def test_input_is_not_modified():
 
 
 # -- any window table ------------------------------------------------------------------
-FIXTURES = Path(__file__).parent / "fixtures" / "golly"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "golly"
 
 
 def read_golly_rle(path: Path) -> tuple[str, list[tuple[int, int]], tuple[int, int]]:
@@ -398,7 +398,7 @@ def test_light_import():
         "lifecore.simulate(b, 'B3/S23', 3, keep='last', stop='cycle')\n"
         "print(sorted(m for m in ('torch', 'e2cnn', 'matplotlib') if m in sys.modules))\n"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True

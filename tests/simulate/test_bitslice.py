@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import TableRule, naive_step, naive_table_step
 
-from lifecore import _bitslice
-from lifecore._repeat import RepeatDetector
 from lifecore.rules import NEIGHBOURHOODS, Rule
+from lifecore.simulate import _bitslice
+from lifecore.simulate._repeat import RepeatDetector
 
 FAST = settings(max_examples=50, deadline=None)
 
@@ -201,7 +201,7 @@ def test_kernel_source_cache_is_checked_before_use(monkeypatch, tmp_path):
     """Compiled kernels leave their source in the cache folder (so numba caches the
     machine code); a source file that does not hold what it should is rewritten."""
     monkeypatch.setenv("LIFECORE_KERNEL_CACHE", str(tmp_path))
-    from lifecore import _bitcompile
+    from lifecore.simulate import _bitcompile
 
     life = Rule.parse("B3/S23")
     x = (np.random.default_rng(3).random((1, 9, 70)) < 0.4).astype(np.uint8)

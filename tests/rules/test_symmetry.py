@@ -3,9 +3,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lifecore.families import window_classes
 from lifecore.rules import from_window_table
-from lifecore.symmetry import (
+from lifecore.rules.families import window_classes
+from lifecore.rules.symmetry import (
     SymmetryError,
     explicit_lower_bound,
     group_permutations,
@@ -13,7 +13,7 @@ from lifecore.symmetry import (
     lower_bound,
     window_orbits,
 )
-from lifecore.windows import window_index
+from lifecore.rules.windows import window_index
 
 NW_N = window_index(np.array([[1, 1, 0], [0, 0, 0], [0, 0, 0]]))  # 384
 N_NE = window_index(np.array([[0, 1, 1], [0, 0, 0], [0, 0, 0]]))  # its mirror image, 192

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from numbers import Integral
 from typing import Optional
 
-from .errors import LifecoreError
+from ..errors import LifecoreError
 
 __all__ = ["RuleError", "Topology", "parse_topology", "shorten"]
 

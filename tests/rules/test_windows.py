@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from lifecore.rules import RuleError
-from lifecore.windows import ALL_WINDOWS, SYMMETRIES, window_cells, window_index
+from lifecore.rules.windows import ALL_WINDOWS, SYMMETRIES, window_cells, window_index
 
 
 def _window(*cells):

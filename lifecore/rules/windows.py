@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .rulebase import RuleError
+from .base import RuleError
 
 __all__ = [
     "WINDOW_WEIGHTS",

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .rulebase import RuleError, shorten
+from .base import RuleError, shorten
 from .windows import CENTRE_BIT, SYMMETRIES
 
 __all__ = [
@@ -111,7 +111,7 @@ def isotropic_class(index: int) -> str:
     Parameters
     ----------
     index : int
-        Golly window index, 0..511 (`lifecore.windows.window_index`).
+        Golly window index, 0..511 (`lifecore.rules.windows.window_index`).
 
     Returns
     -------

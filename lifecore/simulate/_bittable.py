@@ -1,6 +1,6 @@
 """Bit-sliced evaluation of any rule on the 3x3 window (isotropic, MAP, ...).
 
-The rule arrives as a `lifecore._windowlogic.Program`: bitwise instructions over
+The rule arrives as a `lifecore.simulate._windowlogic.Program`: bitwise instructions over
 registers, registers 0..8 holding the planes NW, N, NE, W, C, E, SW, S, SE. Each
 instruction runs over a whole row of words at once (a short loop LLVM vectorises), so the
 interpretation costs one dispatch per instruction per block of rows, not per word (see

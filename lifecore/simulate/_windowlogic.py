@@ -1,6 +1,6 @@
 """A rule's 512-entry window table as a Boolean function of the 9 window bits.
 
-The bit-sliced kernel (`lifecore._bitslice`) evaluates the next state of 64 cells at once
+The bit-sliced kernel (`lifecore.simulate._bitslice`) evaluates the next state of 64 cells at once
 from 9 *bit-planes*: the words holding each cell's NW, N, NE, W, C, E, SW, S, SE neighbour.
 Any rule on the 3x3 window is a Boolean function of those 9 planes. This module turns the
 table into a short straight-line program of bitwise instructions that the kernel
@@ -30,7 +30,7 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
-from .rules import NEIGHBOURHOODS, RuleError
+from ..rules import NEIGHBOURHOODS, RuleError
 
 __all__ = [
     "window_table",
