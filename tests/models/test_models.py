@@ -9,7 +9,7 @@ import torch
 
 import lifecore
 from lifecore import models
-from lifecore.models import MODEL_NAMES, ModelError
+from lifecore.models import MODEL_NAMES, ModelError, checkpoint
 
 P4 = [n for n in MODEL_NAMES if n.startswith("p4")]
 PLAIN = [n for n in MODEL_NAMES if not n.startswith("p4")]
@@ -327,7 +327,7 @@ def test_load_rejects_what_is_not_ours(tmp_path):
 
 def resign(path, payload):
     """Write a crafted payload with a *valid* checksum: what a hostile author could do."""
-    payload["checksum"] = models._checksum(
+    payload["checksum"] = checkpoint._checksum(
         payload["config"], payload["state_dict"], payload["metadata"]
     )
     torch.save(payload, path)
