@@ -493,6 +493,12 @@ def dumps(
     pattern = Pattern(
         _board(cells), rule, name, tuple(comments), author, None, position, generation
     )
+    return "\n".join(_header(pattern, generation) + _body(pattern.cells)) + "\n"
+
+
+def _header(pattern: Pattern, generation: Optional[int]) -> list[str]:
+    """The RLE lines before the body: position and generation, name, author, comments and
+    the ``x = W, y = H, rule = R`` line."""
     out: list[str] = []
     if pattern.position is not None or generation is not None:
         x, y = pattern.position or (0, 0)
@@ -505,7 +511,7 @@ def dumps(
     height, width = pattern.shape
     head = f"x = {width}, y = {height}"
     out.append(head if pattern.rule is None else f"{head}, rule = {pattern.rule}")
-    return "\n".join(out + _body(pattern.cells)) + "\n"
+    return out
 
 
 def dumps_plaintext(cells: Union[np.ndarray, Pattern], name: Optional[str] = None) -> str:

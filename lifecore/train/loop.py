@@ -409,6 +409,37 @@ def _progress_bar(total: int, initial: int, enabled: bool, desc: str):
     )
 
 
+def _check_fit_inputs(
+    config: Optional[TrainConfig], train: TransitionData, val: TransitionData
+) -> TrainConfig:
+    """The settings (defaults when None), refusing another type or an empty data set."""
+    config = config or TrainConfig()
+    if not isinstance(config, TrainConfig):
+        raise TrainError(f"config must be a TrainConfig, got {type(config).__name__}")
+    if len(train) == 0 or len(val) == 0:
+        raise TrainError("training and validation sets must both be non-empty")
+    return config
+
+
+def _run_epochs(run: _Run, progress: bool, callback: Optional[Callable[[dict], None]]) -> None:
+    """Epochs until the run stops or reaches ``max_epochs``, behind a progress bar."""
+    config = run.config
+    desc = f"{getattr(run.model, 'name', 'model')} {run.rule or ''}"
+    bar = _progress_bar(config.max_epochs, min(run.state.epoch, config.max_epochs),
+                        progress and run.state.stopped is None, desc)  # fmt: skip
+    try:
+        while run.state.stopped is None and run.state.epoch < config.max_epochs:
+            record = _epoch(run)
+            bar.update(1)
+            bar.set_postfix(
+                loss=f"{record['val_loss']:.4f}", acc=f"{record['val_cell_accuracy']:.4%}"
+            )
+            if callback is not None:
+                callback(record)
+    finally:
+        bar.close()
+
+
 def fit(
     model: nn.Module,
     train: TransitionData,
@@ -447,48 +478,22 @@ def fit(
         atomically beside it (`state_path`) after every epoch, and a later call resumes from
         it (same numbers as an uninterrupted run; a larger ``max_epochs`` continues a run
         that ran out of epochs) when it holds the same run.
-    progress
-        Show a tqdm bar.
-    callback
-        ``callback(epoch_record)`` after each epoch, once its state is written.
+    progress, callback
+        Show a tqdm bar; call ``callback(epoch_record)`` after each epoch, once saved.
     rule
         The rule the pairs follow (default: the data's ``meta["rule"]``).
     fresh
         Start over even when ``checkpoint`` or its state holds another run (overwritten).
 
-    Returns
-    -------
-    TrainResult
-        ``exact`` is True only for certified weights when the rule is known.
-
-    Raises
-    ------
-    TrainError
-        Bad settings or data; a checkpoint of another run (unless ``fresh``); an unwritable
-        checkpoint path (checked before training); a diverged run (non-finite loss).
+    Returns ``TrainResult``, ``exact`` only for certified weights when the rule is known.
+    Raises `TrainError`: bad settings or data; a checkpoint of another run (unless ``fresh``);
+    an unwritable checkpoint path (checked before training); a diverged run (non-finite loss).
     """
-    config = config or TrainConfig()
-    if not isinstance(config, TrainConfig):
-        raise TrainError(f"config must be a TrainConfig, got {type(config).__name__}")
-    if len(train) == 0 or len(val) == 0:
-        raise TrainError("training and validation sets must both be non-empty")
+    config = _check_fit_inputs(config, train, val)
     rule = as_rule(rule) if rule is not None else (train.rule or val.rule)
     checkpoint = None if checkpoint is None else Path(checkpoint)
     run = _start(model, train, val, config, rule, checkpoint, fresh)
-    desc = f"{getattr(model, 'name', 'model')} {rule or ''}"
-    bar = _progress_bar(config.max_epochs, min(run.state.epoch, config.max_epochs),
-                        progress and run.state.stopped is None, desc)  # fmt: skip
-    try:
-        while run.state.stopped is None and run.state.epoch < config.max_epochs:
-            record = _epoch(run)
-            bar.update(1)
-            bar.set_postfix(
-                loss=f"{record['val_loss']:.4f}", acc=f"{record['val_cell_accuracy']:.4%}"
-            )
-            if callback is not None:
-                callback(record)
-    finally:
-        bar.close()
+    _run_epochs(run, progress, callback)
     return _finish(run, checkpoint)
 
 
