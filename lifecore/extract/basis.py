@@ -20,9 +20,9 @@ from torch import nn
 from .. import models
 from ..data import COVERING, soups
 from ..rules import NEIGHBOURHOODS, Rule, RuleLike, as_rule
+from ..seeds import child_seed
 from ..simulate import step
 from ._model_info import model_neighbourhood
-from ._seeds import child_seed
 from .result import Extraction, ExtractionError, check_neighbourhood, rule_from_table
 
 __all__ = [
