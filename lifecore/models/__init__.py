@@ -93,7 +93,7 @@ from .inference import (
     rotation_pair,
 )
 from .plain import PlainNet
-from .size import count_parameters, flops, size_table
+from .size import ModelSize, count_parameters, flops, size_table
 
 __all__ = [
     "MODEL_NAMES",
@@ -108,6 +108,7 @@ __all__ = [
     "count_parameters",
     "flops",
     "size_table",
+    "ModelSize",
     "save",
     "load",
     "atomic_save",

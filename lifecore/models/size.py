@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 from torch import nn
 
@@ -54,20 +56,32 @@ def flops(model: nn.Module, size: tuple[int, int] = (32, 32)) -> int:
     return 2 * total[0]
 
 
-def size_table(size: tuple[int, int] = (32, 32), kernel_size: int = 5) -> list[dict]:
-    """Per model: our parameters and FLOPs (for ``size`` boards) next to the notes' figures."""
+@dataclass(frozen=True)
+class ModelSize:
+    """One model's size beside the notes' figures (``flops`` for the stated board size)."""
+
+    name: str
+    params: int
+    flops: int
+    notes_params: int
+    notes_flops_m: float
+    notes_lowest_accuracy: float
+
+
+def size_table(size: tuple[int, int] = (32, 32), kernel_size: int = 5) -> list[ModelSize]:
+    """Per model of the notes: our parameters and FLOPs (for ``size`` boards) next to theirs."""
     rows = []
     for name in MODEL_NAMES:
         model = build(name, kernel_size)
         notes = NOTES_SIZES[name]
         rows.append(
-            {
-                "name": name,
-                "params": count_parameters(model),
-                "flops": flops(model, size),
-                "notes_params": notes["params"],
-                "notes_flops_m": notes["flops_m"],
-                "notes_lowest_accuracy": notes["lowest_accuracy"],
-            }
+            ModelSize(
+                name=name,
+                params=count_parameters(model),
+                flops=flops(model, size),
+                notes_params=int(notes["params"]),
+                notes_flops_m=float(notes["flops_m"]),
+                notes_lowest_accuracy=float(notes["lowest_accuracy"]),
+            )
         )
     return rows

@@ -251,7 +251,7 @@ def _counterexamples_learned(run: _Run) -> bool:
         return True
     xs = torch.as_tensor(x, dtype=torch.float32, device=run.device)[:, None]
     ys = torch.as_tensor(y, dtype=torch.float32, device=run.device)[:, None]
-    return evaluate_tensors(run.model, xs, ys)["board_accuracy"] == 1.0
+    return evaluate_tensors(run.model, xs, ys).board_accuracy == 1.0
 
 
 def _learn_counterexamples(run: _Run, certificate) -> None:
@@ -319,9 +319,9 @@ def _epoch(run: _Run) -> dict:
     record = {
         "epoch": run.state.epoch,
         "train_loss": train_loss,
-        "val_loss": ev["loss"],
-        "val_cell_accuracy": ev["cell_accuracy"],
-        "val_board_accuracy": ev["board_accuracy"],
+        "val_loss": ev.loss,
+        "val_cell_accuracy": ev.cell_accuracy,
+        "val_board_accuracy": ev.board_accuracy,
         "rollout_exact": None,
         "lr": run.optimizer.param_groups[0]["lr"],
     }
@@ -348,7 +348,7 @@ def _finish(run: _Run, checkpoint: Optional[Path]) -> TrainResult:
     if st.stopped == "early" and st.best_state:
         run.model.load_state_dict(st.best_state)
     ev = evaluate_tensors(run.model, *run.val)
-    val_exact = ev["board_accuracy"] == 1.0
+    val_exact = ev.board_accuracy == 1.0
     if st.stopped not in ("exact", "certified"):
         st.rollout_ok = _rollout_ok(run) if val_exact else False
     certificate = None
@@ -364,9 +364,9 @@ def _finish(run: _Run, checkpoint: Optional[Path]) -> TrainResult:
         model=run.model,
         history=st.history,
         train_loss=st.history[-1]["train_loss"] if st.history else float("nan"),
-        val_loss=ev["loss"],
-        val_cell_accuracy=ev["cell_accuracy"],
-        val_board_accuracy=ev["board_accuracy"],
+        val_loss=ev.loss,
+        val_cell_accuracy=ev.cell_accuracy,
+        val_board_accuracy=ev.board_accuracy,
         rollout_exact=st.rollout_ok,
         exact=exact,
         epochs=st.epoch,

@@ -1,5 +1,6 @@
 """lifecore.models: the six networks, their symmetry, size, checkpoints and inference."""
 
+import dataclasses
 import json
 import warnings
 
@@ -276,11 +277,13 @@ def test_flops_by_hand_for_cnn_tiny():
 
 def test_size_table():
     rows = models.size_table(size=(16, 16))
-    assert [r["name"] for r in rows] == list(MODEL_NAMES)
-    assert rows[0]["notes_params"] == 133
+    assert [r.name for r in rows] == list(MODEL_NAMES)
+    assert rows[0].notes_params == 133
     for r in rows:
-        assert r["params"] > 0 and r["flops"] > 0 and 0 < r["notes_lowest_accuracy"] <= 100
-    json.dumps(rows)
+        assert r.params > 0 and r.flops > 0 and 0 < r.notes_lowest_accuracy <= 100
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rows[0].params = 1
+    json.dumps([dataclasses.asdict(r) for r in rows])
 
 
 # -- checkpoints --------------------------------------------------------------------------
