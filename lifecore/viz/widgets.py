@@ -14,23 +14,13 @@ from __future__ import annotations
 import html
 from typing import Optional, Sequence
 
-from ..rules import Rule, as_rule
+from ..rules import NOTES_RULES, Rule, as_rule
 from .assets import asset
 
 __all__ = ["StaticFallback", "RulePicker", "rule_picker"]
 
-#: The rules chapter 6 offers by default.
-PICKER_RULES = (
-    "B3/S23",
-    "B36/S23",
-    "B3678/S34678",
-    "B35678/S5678",
-    "B2/S",
-    "B345/S5",
-    "B13/S012V",
-    "B2/S013V",
-    "B2/S34H",
-)
+#: The rules chapter 6 offers by default: the notes' eight and a hexagonal one.
+PICKER_RULES = (*NOTES_RULES, "B2/S34H")
 
 
 class StaticFallback:
