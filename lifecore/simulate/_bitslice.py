@@ -63,6 +63,7 @@ from typing import Any, Callable, NamedTuple, Optional, Union
 import numba
 import numpy as np
 
+from ._adders import hex_counts, moore_counts, vonneumann_counts
 from ._bitcompile import compiled_run, compiled_run_ot
 from ._bittable import block_rows, table_rows
 from ._boards import check_result_size
@@ -128,43 +129,14 @@ def _rule_word(c0, c1, c2, c3, s, bm, sm):
 
 
 @numba.njit(inline="always")
-def _combine(su, cu, sm_, cm, sd, cd):
-    """Add three 2-bit bit-sliced numbers (s = ones bit, c = twos bit) into c0..c3."""
-    t = su ^ sm_
-    c0 = t ^ sd
-    k1 = (su & sm_) | (sd & t)  # carry into the twos
-    u = cu ^ cm
-    x = u ^ cd
-    y = (cu & cm) | (cd & u)  # weight 4
-    c1 = x ^ k1
-    z = x & k1  # weight 4
-    c2 = y ^ z
-    c3 = y & z
-    return c0, c1, c2, c3
-
-
-@numba.njit(inline="always")
 def _word(nb, uw, uc, ue, mw, mc, me, dw, dc, de, bm, sm):
     """Next state of one word given the 9 shifted words around it."""
-    if nb == 0:  # Moore: full adders on the outer rows, half adder in the middle
-        tu = uw ^ uc
-        su = tu ^ ue
-        cu = (uw & uc) | (ue & tu)
-        td = dw ^ dc
-        sd = td ^ de
-        cd = (dw & dc) | (de & td)
-        c0, c1, c2, c3 = _combine(su, cu, mw ^ me, mw & me, sd, cd)
-    elif nb == 2:  # hex: up-left, up, left, right, down, down-right
-        c0, c1, c2, c3 = _combine(uw ^ uc, uw & uc, mw ^ me, mw & me, dc ^ de, dc & de)
-    else:  # von Neumann: up, left, right, down
-        t = uc ^ mw
-        s1 = t ^ me
-        k1 = (uc & mw) | (me & t)
-        c0 = s1 ^ dc
-        k = s1 & dc
-        c1 = k1 ^ k
-        c2 = k1 & k
-        c3 = np.uint64(0)
+    if nb == 0:
+        c0, c1, c2, c3 = moore_counts(uw, uc, ue, mw, me, dw, dc, de)
+    elif nb == 2:
+        c0, c1, c2, c3 = hex_counts(uw, uc, mw, me, dc, de)
+    else:
+        c0, c1, c2, c3 = vonneumann_counts(uc, mw, me, dc)
     return _rule_word(c0, c1, c2, c3, mc, bm, sm)
 
 
@@ -386,7 +358,9 @@ class _Kernel(NamedTuple):
     code: np.ndarray
     out: int
     registers: int
-    compile: Callable[[], Callable]  # the kernel compiled for this rule (long runs)
+    #: ``(parallel, compile) -> run or None``: the kernel compiled for this rule
+    #: (`lifecore.simulate._bitcompile.compiled_run`)
+    compiled: Callable[[bool, bool], Optional[Callable]]
 
 
 _NO_MASKS = np.zeros(10, dtype=np.uint64)
@@ -472,10 +446,11 @@ def simulate(
     if stop is not None:
         return _simulate_until_repeat(x, kernel, steps, torus, stop, keep, max_bytes)
     if keep == "last":
-        if n * h * w * steps >= COMPILE_AT:
+        # The rule's own kernel if compiled before (this session or, cached on disk, an
+        # earlier one), or if the run is long enough to repay compiling it.
+        run = kernel.compiled(_shared(h, w), n * h * w * steps >= COMPILE_AT)
+        if run is not None:
             state = _packed(x)
-            runs = kernel.compile()
-            run = runs.parallel if _shared(h, w) else runs.serial
             return _unpacked(run(state, np.empty_like(state), steps, torus, w), w)
         final = _advance(_packed(x), _no_frames(x), 0, steps, torus, kernel, False)
         return _unpacked(final, w)

@@ -206,20 +206,20 @@ def test_kernel_source_cache_is_checked_before_use(monkeypatch, tmp_path):
     life = Rule.parse("B3/S23")
     x = (np.random.default_rng(3).random((1, 9, 70)) < 0.4).astype(np.uint8)
     want = naive_step(naive_step(x, life, "torus"), life, "torus")
-    _bitcompile._compiled_ot.cache_clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table).serial
+    _bitcompile._READY.clear()
+    run = _bitcompile.compiled_run_ot("moore", life.table, False, True)
     (source,) = tmp_path.glob("lifecore_kernel_*.py")
     text = source.read_text()
     assert "def run(" in text and "def run_parallel(" in text
     assert text.count("cache=True") == 2  # the serial and the parallel loops
     source.write_text("raise SystemExit('not our kernel')\n")
-    _bitcompile._compiled_ot.cache_clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table).parallel
+    _bitcompile._READY.clear()
+    run = _bitcompile.compiled_run_ot("moore", life.table, True, True)
     assert source.read_text() == text
     p = _bitslice._packed(x)  # (run overwrites its input: pack afresh for each call)
     assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)
     monkeypatch.setenv("LIFECORE_KERNEL_CACHE", "off")  # in memory only
-    _bitcompile._compiled_ot.cache_clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table).serial
+    assert _bitcompile.compiled_run_ot("moore", life.table, False, False) is None
+    run = _bitcompile.compiled_run_ot("moore", life.table, False, True)
     p = _bitslice._packed(x)
     assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)
