@@ -31,10 +31,19 @@ Rule and neighbourhoods
     zero word masks (birth / survival per count). Any other rule (isotropic, MAP) is its
     512-entry window table as a Boolean function of the 9 neighbour planes, compiled to a
     short bitwise program (`lifecore.simulate._windowlogic`: a reduced decision diagram) that
-    `lifecore.simulate._bittable` interprets over blocks of rows. No rule, neighbourhood or board
-    size triggers a new compilation, and compiled code is cached on disk (``cache=True``);
-    only long ``keep="last"`` runs of a non-outer-totalistic table compile a kernel for
-    that table (`lifecore.simulate._bitcompile`, when the run has `COMPILE_AT` cell updates).
+    `lifecore.simulate._bittable` interprets over blocks of rows. These generic kernels
+    serve every rule without a compilation per rule (their machine code is cached on disk,
+    ``cache=True``).
+
+Kernels compiled for one rule (``keep="last"``)
+    A ``keep="last"`` run uses the kernel compiled for its rule (`lifecore.simulate.
+    _bitcompile`: several times the interpreted speed for a window table, about 1.5 to 4x
+    the generic adders for an outer-totalistic rule) whenever that kernel exists: compiled
+    earlier in this session, or cached on disk by an earlier one, so a short call on a rule
+    seen before runs at the speed of a long one. A rule never seen is compiled only for a
+    run of `COMPILE_AT` cell updates or more (compiling costs seconds); shorter runs take
+    the generic kernels. Every compiled kernel, from memory or from disk, was first checked
+    on all 512 windows, so the cache cannot serve another table's code.
 
 keep="last"
     Without frames to fill, the state stays packed from the first generation to the last
@@ -42,9 +51,9 @@ keep="last"
 
 Threads
     The generic kernels are serial on purpose; only the kernels compiled for one rule
-    (long ``keep="last"`` runs) share each generation's rows among numba's threads, on
-    boards of `PARALLEL_AT` cells or more, where a generation's work dwarfs the cost of a
-    parallel region (measured idle: about 1.3 to 2x on 2 cores, see
+    share each generation's rows among numba's threads, on boards of `PARALLEL_AT` cells
+    or more when the load average is below `LOAD_LIMIT`, where a generation's work dwarfs
+    the cost of a parallel region (measured idle: about 1.3 to 2x on 2 cores, see
     ``benchmarks/results/simulate_last.md``). On the 2-core machine this was tuned on, with
     other work sharing the cores, a ``prange`` version gained nothing measurable, and
     under numba's OpenMP threading layer each parallel region then cost ~8 ms: more
@@ -57,6 +66,7 @@ Threads
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from typing import Any, Callable, NamedTuple, Optional, Union
 
@@ -74,14 +84,18 @@ __all__ = ["step", "simulate"]
 
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 #: Cell updates (boards x cells x steps) from which ``keep="last"`` compiles a kernel for
-#: the rule (`lifecore.simulate._bitcompile`: ~1-4 s once per rule and session, then roughly 8x
-#: the interpreted speed for a window table, 1.5x the generic adder kernel for an
-#: outer-totalistic rule).
+#: a rule whose kernel is neither in memory nor on disk (`lifecore.simulate._bitcompile`:
+#: ~1-3 s for one thread, 3-10 s with threads, once per rule and machine).
 COMPILE_AT = 2**30
 #: Board cells from which a compiled run shares each generation's rows among threads
 #: (about 40 us of work per thread per generation at 19 Gcell/s: far above the cost of
 #: starting a parallel region on an idle machine).
 PARALLEL_AT = 2**20
+#: Load average (1 minute) from which compiled runs keep to one thread: with the cores
+#: already busy, a thread waiting for the other at each generation's end loses more than
+#: the second thread brings (measured at load 9 on 2 cores: a 2-thread Life run 0.3 to 0.5
+#: times the speed of one thread). The default is the number of cores plus one half.
+LOAD_LIMIT = (os.cpu_count() or 1) + 0.5
 _NB_CODE = {"moore": 0, "vonneumann": 1, "hex": 2}
 # _LUT[v]: the 8 bits of byte v spread into the 8 bytes of a word (little-endian order).
 _LUT = np.array(
@@ -414,8 +428,11 @@ def step(x: np.ndarray, rule: Any, boundary: str) -> np.ndarray:
 
 def _shared(h: int, w: int) -> bool:
     """Whether a compiled run shares each generation's rows among numba's threads: on a
-    board of `PARALLEL_AT` cells or more, when there is more than one thread."""
-    return h * w >= PARALLEL_AT and numba.get_num_threads() > 1
+    board of `PARALLEL_AT` cells or more, when there is more than one thread and the
+    machine is not already busy (`LOAD_LIMIT`)."""
+    if h * w < PARALLEL_AT or numba.get_num_threads() < 2:
+        return False
+    return os.getloadavg()[0] < LOAD_LIMIT if hasattr(os, "getloadavg") else True
 
 
 def _no_frames(x: np.ndarray) -> np.ndarray:
