@@ -2,8 +2,8 @@
 
 Run ``.venv/bin/python benchmarks/bench_simulate.py`` (a few minutes on 2 busy cores) or
 with ``--quick`` (1024x1024 instead of 2048x2048, fewer repeats). ``--json PATH`` also
-writes the figures. Times are warm (after JIT compilation) and the median of several
-repeats; every result is first checked to be identical to the baseline's.
+writes the figures. Times are warm (after JIT compilation); every result is first
+checked to be identical to the baseline's (or the trajectory path's).
 
 The baseline is the usual NumPy simulator for a rule on the 3x3 window: each cell's
 9-bit Golly window index is built from ``np.roll`` copies of the board, and the next state
@@ -14,17 +14,15 @@ Two tables are printed:
 1. ratios: ``step`` and ``simulate(steps)`` (whole trajectory, every frame unpacked) of
    ours against the baseline, in the same process, for outer-totalistic, isotropic and MAP
    rules;
-2. throughput of ``simulate(..., keep="last")`` on one square torus, where the boards stay
-   bit-packed from the first step to the last, in Gcell-updates/s of wall time and per
-   CPU-second of this process (the interpreted and adder kernels are serial; the compiled
-   ones share each generation's rows among numba's threads on boards of
-   ``_bitslice.PARALLEL_AT`` cells or more, so there the wall figure is the one to compare
-   with the goal: 30 for outer-totalistic rules, 8 for isotropic and MAP). For isotropic and MAP
-   rules both kernels are shown: the interpreted decision diagram (short runs) and the
-   kernel compiled for the table (runs of ``COMPILE_AT`` cell updates or more; its
-   one-off compile time, paid once per rule and machine thanks to the kernel cache, is
-   the "first call"); for outer-totalistic rules the generic adder kernel and the one
-   compiled for the rule.
+2. ``simulate(..., keep="last")`` on one 2048x2048 torus (boards bit-packed from the
+   first step to the last), short (200 steps) and long (2,000) calls, for Life, a random
+   outer-totalistic rule, an isotropic rule and a random MAP rule: the first call of a rule
+   never seen (empty kernel cache: generic kernels, or a compilation for a long run), the
+   first call of a rule whose compiled kernel is on disk only (as in a new process), and a
+   seen rule; beside the NumPy baseline and the hand-written SWAR Life kernel
+   (`swar_life.py`, the faster of its 1- and 2-thread runs), timed just after each row so
+   that both see the same load. Times there are the fastest of 3 calls (the machine is
+   shared; the least disturbed call is the best estimate).
 """
 
 from __future__ import annotations
@@ -178,6 +176,13 @@ def min_time(fn: Callable[[], object], repeats: int) -> float:
     return min(times)
 
 
+def _threads(x: np.ndarray) -> int:
+    """Threads a compiled keep='last' run of board ``x`` uses now (see `LOAD_LIMIT`)."""
+    import numba
+
+    return numba.get_num_threads() if _bitslice._shared(*x.shape[-2:]) else 1
+
+
 def _swar(board: np.ndarray, steps: int, threads: bool = True) -> np.ndarray:
     return swar_life.unpack(swar_life.life_run(swar_life.pack(board), steps, threads))
 
@@ -234,13 +239,13 @@ def last_rows(x: np.ndarray, steps_list, repeats: int) -> list[dict]:
                     _bitcompile._READY.clear()  # the compiled kernel is left on disk only
                     disk = median_time(runs[steps], 1)
                     seen = min_time(runs[steps], repeats)
+                    threads = _threads(x)
                     swar = _swar_best(x[0], steps, repeats)  # in the same minute as ours
                     small = _bitslice.simulate(x[:, :64, :128], rule, 3, "torus", keep="last")
                     if not np.array_equal(small, want):
                         raise SystemExit(f"MISMATCH: keep='last' {text}")
-                    rows.append(
-                        _last_row(family, text, rule, x.size, steps, new[steps], disk, seen, swar)
-                    )
+                    row = _last_row(family, text, rule, x.size, steps, new[steps], disk, seen, swar)
+                    rows.append(row | {"threads": threads})
             os.environ.pop("LIFECORE_KERNEL_CACHE")
     return rows
 
@@ -293,12 +298,13 @@ def _print(ratios: list, reference: list, last: list, side: int) -> None:
         print(f"| {r['kernel']} | {r['rule']} | {r['steps']} | {r['seconds']:.3f} | "
               f"{r['gcell_updates_per_s']:.2f} |")  # fmt: skip
     print(
-        "\n| family | rule | steps | new rule s | on disk s | seen s | seen Gcell/s "
-        "| seen vs SWAR |\n|---|---|---:|---:|---:|---:|---:|---:|"
+        "\n| family | rule | steps | new rule s | on disk s | seen s | threads | seen Gcell/s "
+        "| SWAR s | seen vs SWAR |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     for r in last:
         print(f"| {r['family']} | {r['rule']} | {r['steps']} | {r['new_rule_s']:.3f} | "
-              f"{r['on_disk_s']:.3f} | {r['seen_s']:.3f} | {r['seen_gcell_updates_per_s']:.2f} | "
+              f"{r['on_disk_s']:.3f} | {r['seen_s']:.3f} | {r.get('threads', '')} | "
+              f"{r['seen_gcell_updates_per_s']:.2f} | "
               f"{r['swar_s']:.3f} | {r['vs_swar']:.2f}x |")  # fmt: skip
 
 
