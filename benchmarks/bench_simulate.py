@@ -2,8 +2,8 @@
 
 Run ``.venv/bin/python benchmarks/bench_simulate.py`` (a few minutes on 2 busy cores) or
 with ``--quick`` (1024x1024 instead of 2048x2048, fewer repeats). ``--json PATH`` also
-writes the figures. Times are warm (after JIT compilation) and the median of several
-repeats; every result is first checked to be identical to the baseline's.
+writes the figures. Times are warm (after JIT compilation); every result is first
+checked to be identical to the baseline's (or the trajectory path's).
 
 The baseline is the usual NumPy simulator for a rule on the 3x3 window: each cell's
 9-bit Golly window index is built from ``np.roll`` copies of the board, and the next state
@@ -14,17 +14,15 @@ Two tables are printed:
 1. ratios: ``step`` and ``simulate(steps)`` (whole trajectory, every frame unpacked) of
    ours against the baseline, in the same process, for outer-totalistic, isotropic and MAP
    rules;
-2. throughput of ``simulate(..., keep="last")`` on one square torus, where the boards stay
-   bit-packed from the first step to the last, in Gcell-updates/s of wall time and per
-   CPU-second of this process (the interpreted and adder kernels are serial; the compiled
-   ones share each generation's rows among numba's threads on boards of
-   ``_bitslice.PARALLEL_AT`` cells or more, so there the wall figure is the one to compare
-   with the goal: 30 for outer-totalistic rules, 8 for isotropic and MAP). For isotropic and MAP
-   rules both kernels are shown: the interpreted decision diagram (short runs) and the
-   kernel compiled for the table (runs of ``COMPILE_AT`` cell updates or more; its
-   one-off compile time, paid once per rule and machine thanks to the kernel cache, is
-   the "first call"); for outer-totalistic rules the generic adder kernel and the one
-   compiled for the rule.
+2. ``simulate(..., keep="last")`` on one 2048x2048 torus (boards bit-packed from the
+   first step to the last), short (200 steps) and long (2,000) calls, for Life, a random
+   outer-totalistic rule, an isotropic rule and a random MAP rule: the first call of a rule
+   never seen (empty kernel cache: generic kernels, or a compilation for a long run), the
+   first call of a rule whose compiled kernel is on disk only (as in a new process), and a
+   seen rule; beside the NumPy baseline and the hand-written SWAR Life kernel
+   (`swar_life.py`, the faster of its 1- and 2-thread runs), timed just after each row so
+   that both see the same load. Times there are the fastest of 3 calls (the machine is
+   shared; the least disturbed call is the best estimate).
 """
 
 from __future__ import annotations
@@ -35,12 +33,16 @@ import os
 import platform
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # swar_life
+
+import swar_life  # noqa: E402
 
 from lifecore.rules import MapRule, as_rule  # noqa: E402
 from lifecore.simulate import _bitslice  # noqa: E402
@@ -124,52 +126,128 @@ def _ratios(x, rule, table, fast: int, slow: int) -> list[dict]:
     return rows
 
 
-# -- 2. keep="last" throughput ------------------------------------------------------------
-def last_rows(side: int, repeats: int) -> list[dict]:
-    rng = np.random.default_rng(1)
-    x = (rng.random((1, side, side)) < 0.35).astype(np.uint8)
-    rows = []
-    for family, texts in RULES.items():
-        for text in texts:
-            rule = rule_for(text)
-            generic = "adder network" if family == "outer-totalistic" else "interpreted"
-            kernels = [generic, "compiled"]
-            for kernel in kernels:
-                rows.append(_last_row(x, rule, family, text, kernel, repeats))
+# -- 2. keep="last": short and long calls, new and seen rules, against the SWAR reference ----
+LAST_RULES = {
+    "outer-totalistic": ("B3/S23", "random OT (seed 0)"),
+    "isotropic": ("B2ce3-ir4a/S1c2-a3",),
+    "map": ("random MAP (seed 0)",),
+}
+
+
+def last_rule(text: str):
+    if text == "random OT (seed 0)":
+        rng = np.random.default_rng(0)
+        counts = lambda: "".join(str(c) for c in range(9) if rng.random() < 0.4)  # noqa: E731
+        return as_rule(f"B{counts()}/S{counts()}")
+    return rule_for(text)
+
+
+def _gcells(x, steps: int, seconds: float) -> float:
+    return (x if isinstance(x, int) else x.size) * steps / seconds / 1e9
+
+
+def reference_rows(x: np.ndarray, steps_list, repeats: int) -> list[dict]:
+    """The NumPy baseline (Life, a few steps: it is slow) and the SWAR Life kernel."""
+    table = np.asarray(as_rule("B3/S23").window_table, dtype=np.uint8)
+    t = min_time(lambda: baseline_step(x, table), 3)
+    rows = [{"kernel": "NumPy baseline", "rule": "B3/S23", "steps": 1, "seconds": t,
+             "gcell_updates_per_s": _gcells(x[0], 1, t)}]  # fmt: skip
+    want = _bitslice.simulate(x, as_rule("B3/S23"), 7, "torus", keep="last")[0]
+    for threads in (True, False):
+        if not np.array_equal(_swar(x[0], 7, threads), want):
+            raise SystemExit("MISMATCH: SWAR reference")
+    for steps in steps_list:
+        for threads in (True, False):
+            t = min_time(partial(_swar, x[0], steps, threads), repeats)
+            rows.append({"kernel": f"SWAR reference ({'2 threads' if threads else '1 thread'})",
+                         "rule": "B3/S23", "steps": steps, "seconds": t,
+                         "gcell_updates_per_s": _gcells(x[0], steps, t)})  # fmt: skip
     return rows
 
 
-def _last_row(x, rule, family, text, kernel, repeats) -> dict:
-    steps = 10 if kernel == "interpreted" else 200  # packing and unpacking: once per call
-    saved = _bitslice.COMPILE_AT
-    _bitslice.COMPILE_AT = 0 if kernel == "compiled" else 1 << 62
-    try:
+def min_time(fn: Callable[[], object], repeats: int) -> float:
+    """The fastest of ``repeats`` calls: on a machine shared with other work, the least
+    disturbed estimate."""
+    times = []
+    for _ in range(repeats):
         start = time.perf_counter()
-        small = _bitslice.simulate(x[:, :64, :128], rule, 1, "torus", keep="last")  # warm-up
-        warm_s = time.perf_counter() - start
-        want = _bitslice.simulate(x[:, :64, :128], rule, 1, "torus")[:, -1]
-        if not np.array_equal(small, want):
-            raise SystemExit(f"MISMATCH: keep='last' {text} ({kernel})")
-        run = lambda: _bitslice.simulate(x, rule, steps, "torus", keep="last")  # noqa: E731
-        t = median_time(run, repeats)
-        cpu = median_time(run, repeats, time.process_time)
-    finally:
-        _bitslice.COMPILE_AT = saved
-    gcells, per_cpu = x.size * steps / t / 1e9, x.size * steps / cpu / 1e9
-    print(f"  keep=last {family:>16} {text[:24]:>24} {kernel:>13}: {gcells:.2f} Gcell/s "
-          f"({per_cpu:.2f} per CPU-second)", file=sys.stderr)  # fmt: skip
-    if kernel == "compiled":
-        kernel += f" ({_threads(x)} thread{'s' * (_threads(x) > 1)})"
-    return {"family": family, "rule": text, "kernel": kernel, "side": x.shape[-1],
-            "steps": steps, "seconds": t, "gcell_updates_per_s": gcells,
-            "gcell_updates_per_cpu_s": per_cpu, "first_call_s": warm_s}  # fmt: skip
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def _threads(x: np.ndarray) -> int:
-    """Threads a compiled keep='last' run of board ``x`` uses."""
+    """Threads a compiled keep='last' run of board ``x`` uses now (see `LOAD_LIMIT`)."""
     import numba
 
     return numba.get_num_threads() if _bitslice._shared(*x.shape[-2:]) else 1
+
+
+def _swar(board: np.ndarray, steps: int, threads: bool = True) -> np.ndarray:
+    return swar_life.unpack(swar_life.life_run(swar_life.pack(board), steps, threads))
+
+
+def _swar_best(board: np.ndarray, steps: int, repeats: int) -> float:
+    """Seconds of the SWAR reference now (the faster of 1 and 2 threads)."""
+    return min(min_time(partial(_swar, board, steps, t), repeats) for t in (True, False))
+
+
+def _ours(x: np.ndarray, rule, steps: int) -> np.ndarray:
+    return _bitslice.simulate(x, rule, steps, "torus", keep="last")
+
+
+def _forget(bitcompile, folder: Path) -> None:
+    """Empty the kernel cache: in memory and on disk."""
+    bitcompile._READY.clear()
+    for path in folder.glob("**/*"):
+        if path.is_file():
+            path.unlink()
+
+
+def _last_row(family, text, rule, cells, steps, new, disk, seen, swar) -> dict:
+    row = {"family": family, "rule": str(rule) if "random" not in text else text,
+           "steps": steps, "new_rule_s": new, "on_disk_s": disk, "seen_s": seen,
+           "seen_gcell_updates_per_s": _gcells(cells, steps, seen),
+           "new_rule_pays_s": new - seen, "swar_s": swar, "vs_swar": swar / seen}  # fmt: skip
+    print(f"  {family:>16} {text[:22]:>22} {steps:>5}: new {new:.3f} s, disk {disk:.3f} s, "
+          f"seen {seen:.3f} s ({row['seen_gcell_updates_per_s']:.1f} Gcell/s, "
+          f"{row['vs_swar']:.2f}x SWAR)", file=sys.stderr)  # fmt: skip
+    return row
+
+
+def last_rows(x: np.ndarray, steps_list, repeats: int) -> list[dict]:
+    """Per rule and length: the first call of a rule never seen (empty kernel cache), the
+    first call of a rule on disk only (as in a new process), and a seen rule (fastest of
+    ``repeats``), against the SWAR reference timed just after it."""
+    import tempfile
+
+    from lifecore.simulate import _bitcompile
+
+    rows = []
+    for family, texts in LAST_RULES.items():
+        for text in texts:
+            rule = last_rule(text)
+            want = _bitslice.simulate(x[:, :64, :128], rule, 3, "torus")[:, -1]
+            with tempfile.TemporaryDirectory() as folder:
+                os.environ["LIFECORE_KERNEL_CACHE"] = folder
+                runs = {steps: partial(_ours, x, rule, steps) for steps in steps_list}
+                new = {}
+                for steps in steps_list:  # a rule never seen: empty cache
+                    _forget(_bitcompile, Path(folder))
+                    new[steps] = median_time(runs[steps], 1)
+                for steps in steps_list:
+                    _bitcompile._READY.clear()  # the compiled kernel is left on disk only
+                    disk = median_time(runs[steps], 1)
+                    seen = min_time(runs[steps], repeats)
+                    threads = _threads(x)
+                    swar = _swar_best(x[0], steps, repeats)  # in the same minute as ours
+                    small = _bitslice.simulate(x[:, :64, :128], rule, 3, "torus", keep="last")
+                    if not np.array_equal(small, want):
+                        raise SystemExit(f"MISMATCH: keep='last' {text}")
+                    row = _last_row(family, text, rule, x.size, steps, new[steps], disk, seen, swar)
+                    rows.append(row | {"threads": threads})
+            os.environ.pop("LIFECORE_KERNEL_CACHE")
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,28 +264,48 @@ def main(argv: list[str] | None = None) -> int:
         "64 x 64^2": (rng.random((64, 64, 64)) < 0.35).astype(np.uint8),
     }
     ratios = ratio_rows(cases, fast, slow) if args.only != "last" else []
-    last = last_rows(side, 3 if args.quick else 5) if args.only != "ratios" else []
-    print("\n| family | rule | boards | op | baseline ms | ours ms | speedup |")
-    print("|---|---|---|---|---:|---:|---:|")
-    for r in ratios:
-        print(f"| {r['family']} | {r['rule']} | {r['boards']} | {r['op']} | "
-              f"{r['baseline_ms']:.1f} | {r['ours_ms']:.2f} | {r['speedup']:.1f}x |")  # fmt: skip
-    print(f"\nkeep='last' on a {side}x{side} torus (Gcell-updates/s; first call = JIT/compile)\n")
-    print("| family | rule | kernel | steps | Gcell/s | per CPU-second | first call s |")
-    print("|---|---|---|---:|---:|---:|---:|")
-    for r in last:
-        print(f"| {r['family']} | {r['rule']} | {r['kernel']} | {r['steps']} | "
-              f"{r['gcell_updates_per_s']:.2f} | {r['gcell_updates_per_cpu_s']:.2f} | "
-              f"{r['first_call_s']:.2f} |")  # fmt: skip
+    reference, last = [], []
+    if args.only != "ratios":
+        x = (np.random.default_rng(1).random((1, side, side)) < 0.35).astype(np.uint8)
+        steps_list, repeats = (200, 2000), 3
+        reference = reference_rows(x, steps_list, repeats)
+        last = last_rows(x, steps_list, repeats)
+    _print(ratios, reference, last, side)
     if args.json:
-        meta = {"quick": args.quick, "steps": STEPS, "boundary": "torus",
+        meta = {"quick": args.quick, "steps": STEPS, "boundary": "torus", "side": side,
                 "numba_threads": os.environ.get("NUMBA_NUM_THREADS"),
                 "python": platform.python_version(), "numpy": np.__version__,
                 "machine": platform.machine(), "load_average": os.getloadavg()}  # fmt: skip
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"meta": meta, "ratios": ratios, "last": last}, indent=2))
+        out = {"meta": meta, "ratios": ratios, "reference": reference, "last": last}
+        args.json.write_text(json.dumps(out, indent=2))
         print(f"\nwrote {args.json}")
     return 0
+
+
+def _print(ratios: list, reference: list, last: list, side: int) -> None:
+    if ratios:
+        print("\n| family | rule | boards | op | baseline ms | ours ms | speedup |")
+        print("|---|---|---|---|---:|---:|---:|")
+    for r in ratios:
+        print(f"| {r['family']} | {r['rule']} | {r['boards']} | {r['op']} | "
+              f"{r['baseline_ms']:.1f} | {r['ours_ms']:.2f} | {r['speedup']:.1f}x |")  # fmt: skip
+    if not last:
+        return
+    print(f"\nkeep='last' on a {side}x{side} torus, one process\n")
+    print("| reference | rule | steps | seconds | Gcell/s |\n|---|---|---:|---:|---:|")
+    for r in reference:
+        print(f"| {r['kernel']} | {r['rule']} | {r['steps']} | {r['seconds']:.3f} | "
+              f"{r['gcell_updates_per_s']:.2f} |")  # fmt: skip
+    print(
+        "\n| family | rule | steps | new rule s | on disk s | seen s | threads | seen Gcell/s "
+        "| SWAR s | seen vs SWAR |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
+    for r in last:
+        print(f"| {r['family']} | {r['rule']} | {r['steps']} | {r['new_rule_s']:.3f} | "
+              f"{r['on_disk_s']:.3f} | {r['seen_s']:.3f} | {r.get('threads', '')} | "
+              f"{r['seen_gcell_updates_per_s']:.2f} | "
+              f"{r['swar_s']:.3f} | {r['vs_swar']:.2f}x |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -118,6 +118,19 @@ def test_hand_made_life_network_is_certified(life_certificate):
     assert cert.reason == ""
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_certificate_on_cuda_is_the_cpu_one(life_certificate):
+    """The same certificate on a GPU (run only where one is present)."""
+    patch = spy_patch()
+    for model, want in ((life_like_net(), life_certificate), (life_but_one_window(patch), None)):
+        cert = certify(model, "B3/S23", device=torch.device("cuda"))
+        want = want or certify(model, "B3/S23", device=CPU)
+        assert (cert.exact, cert.counterexample_count) == (want.exact, want.counterexample_count)
+        assert cert.margin == pytest.approx(want.margin, abs=1e-5)
+        for got, expected in zip(cert.counterexamples, want.counterexamples):
+            np.testing.assert_array_equal(got.patch, expected.patch)
+
+
 def test_one_unit_firing_on_one_window_is_caught():
     patch = spy_patch()
     life = lifecore.Rule.parse("B3/S23")

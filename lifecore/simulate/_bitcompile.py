@@ -27,19 +27,20 @@ import numpy as np
 
 from ..errors import LifecoreError
 from ..files import atomic_write_bytes, sha256
-from ._windowlogic import AND, ANDN, MUX, NOT, OR, ORN, Program, compile_function, compile_table
+from ._windowlogic import (
+    AND,
+    ANDN,
+    MUX,
+    NOT,
+    OR,
+    ORN,
+    Program,
+    compile_function,
+    compile_table,
+    ot_window_table,
+)
 
-__all__ = ["Kernels", "compiled_run", "compiled_run_ot"]
-
-
-class Kernels(NamedTuple):
-    """A rule's compiled runs, both ``(src, dst, steps, torus, w) -> packed state``:
-    ``serial``, and ``parallel`` (rows shared among numba's threads each generation; it pays
-    only on large boards, where a generation's work dwarfs the cost of a parallel region)."""
-
-    serial: Callable
-    parallel: Callable
-
+__all__ = ["compiled_run", "compiled_run_ot"]
 
 _OPS = {
     MUX: "r{d} = r{b} ^ ((r{a} ^ r{b}) & r{v})",
@@ -141,11 +142,7 @@ def row_sums(x, s_out, c_out, top, torus):
         c = x[k]
         p = (x[k - 1] >> s63) if k > 0 else ww
         n = (x[k + 1] << s63) if k < last else ee
-        w = (c << one) | p
-        e = (c >> one) | n
-        t = w ^ c
-        s_out[k] = t ^ e
-        c_out[k] = (w & c) | (e & t)
+        s_out[k], c_out[k] = full_add((c << one) | p, c, (c >> one) | n)
 
 
 @numba.njit(inline="always")
@@ -216,41 +213,15 @@ def _run_parallel(src, dst, steps, torus, w, parts):
 """
 
 
-# Bitwise adders from the 9 neighbour words (uw uc ue / mw mc me / dw dc de) to the count
-# planes c0..c3 of the hex and von Neumann neighbourhoods (Moore: `_LOOPS_MOORE`), then the
-# state and counts in the registers an outer-totalistic program reads: r0 = state, r1..r4 =
-# c3..c0 (index = 16 * state + count).
-_HEX = """
-    su = uw ^ uc
-    cu = uw & uc
-    sm = mw ^ me
-    cm = mw & me
-    sd = dc ^ de
-    cd = dc & de
-"""
-_COMBINE = """
-    t = su ^ sm
-    c0 = t ^ sd
-    k1 = (su & sm) | (sd & t)
-    u = cu ^ cm
-    x = u ^ cd
-    y = (cu & cm) | (cd & u)
-    c1 = x ^ k1
-    z = x & k1
-    c2 = y ^ z
-    c3 = y & z
-"""
-_VONNEUMANN = """
-    t = uc ^ mw
-    s1 = t ^ me
-    k1 = (uc & mw) | (me & t)
-    c0 = s1 ^ dc
-    k = s1 & dc
-    c1 = k1 ^ k
-    c2 = k1 & k
-    c3 = np.uint64(0)
-"""
-_ADDERS = {"hex": _HEX + _COMBINE, "vonneumann": _VONNEUMANN}
+# The adders (`lifecore.simulate._adders`) from the 9 neighbour words (uw uc ue / mw mc me /
+# dw dc de) to the count planes c0..c3 (Moore: from the row sums of `_LOOPS_MOORE`), then
+# the state and counts in the registers an outer-totalistic program reads: r0 = state,
+# r1..r4 = c3..c0 (index = 16 * state + count).
+_ADDERS = {
+    "moore": "    c0, c1, c2, c3 = combine(su, cu, sm, cm, sd, cd)",
+    "hex": "    c0, c1, c2, c3 = hex_counts(uw, uc, mw, me, dc, de)",
+    "vonneumann": "    c0, c1, c2, c3 = vonneumann_counts(uc, mw, me, dc)",
+}
 
 
 def source(program: Program, neighbourhood: str = "") -> str:
@@ -262,7 +233,7 @@ def source(program: Program, neighbourhood: str = "") -> str:
     body = ["    " + _OPS[int(op)].format(v=v, a=a, b=b, d=d) for op, v, a, b, d in program.code]
     loops = _LOOPS
     if neighbourhood == "moore":  # row sums made once; the program reads the 9-cell total
-        head = ["def word(mc, su, cu, sm, cm, sd, cd):", _COMBINE]
+        head = ["def word(mc, su, cu, sm, cm, sd, cd):", _ADDERS[neighbourhood]]
         head += ["    r0, r1, r2, r3, r4 = mc, c3, c2, c1, c0"]
         loops = _LOOPS_MOORE
     elif neighbourhood:
@@ -274,7 +245,16 @@ def source(program: Program, neighbourhood: str = "") -> str:
     return "\n".join(head + body + [f"    return r{program.out}", loops])
 
 
-_HEADER = "import numba\nimport numpy as np\n\nONES = np.uint64(0xFFFFFFFFFFFFFFFF)\n\n"
+def _header() -> str:
+    """Imports of every kernel module; the hash of `_adders` makes its source (and so its
+    file name and numba's cache entry) change whenever the adders do."""
+    adders = Path(__file__).with_name("_adders.py").read_bytes()
+    return (
+        f"# lifecore kernel; adders {sha256(adders)[:16]}\n"
+        "import numba\nimport numpy as np\n\n"
+        "from lifecore.simulate._adders import combine, full_add, hex_counts, vonneumann_counts\n"
+        "\nONES = np.uint64(0xFFFFFFFFFFFFFFFF)\n\n"
+    )
 
 
 def _cache_folder() -> Optional[Path]:
@@ -286,64 +266,155 @@ def _cache_folder() -> Optional[Path]:
     return Path(folder) if folder else Path.home() / ".cache" / "lifecore" / "kernels"
 
 
-def _from_file(text: str) -> Optional[types.ModuleType]:
-    """Import the kernel module from a source file named by its hash, written if missing, so
-    the ``cache=True`` of its runs keeps the compiled code on disk; None if not possible."""
-    folder = _cache_folder()
-    if folder is None:
-        return None
-    name = "lifecore_kernel_" + sha256(text.encode())[:24]
-    path = folder / f"{name}.py"
-    try:
-        if not path.is_file() or path.read_text() != text:
-            folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, text.encode())
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # numba's cache finds the module again by name
-        spec.loader.exec_module(module)
-    except (OSError, LifecoreError):
-        return None
+class _Source(NamedTuple):
+    """A kernel's module source (``cache=True`` on its runs), the name its hash gives it,
+    and the 512-entry window table it must compute (what `_verified` checks)."""
+
+    name: str
+    text: str  # runs with cache=True (imported from a file)
+    plain: str  # the same without (executed in memory)
+    table: np.ndarray
+
+
+def _source(text: str, table: np.ndarray) -> _Source:
+    """The `_Source` of kernel module body ``text``, named by its hash."""
+    plain = _header() + text
+    text = plain.replace("@numba.njit\ndef run(", "@numba.njit(cache=True)\ndef run(")
+    for name in ("run_parallel", "_run_parallel"):  # generic loops; Moore loops
+        text = text.replace(
+            f"(parallel=True)\ndef {name}(", f"(parallel=True, cache=True)\ndef {name}("
+        )
+    return _Source("lifecore_kernel_" + sha256(text.encode())[:24], text, plain, table)
+
+
+def _import(source: _Source, folder: Optional[Path]) -> types.ModuleType:
+    """The kernel module: from its file in ``folder`` (written if missing or not what it
+    should hold), so numba's cache keeps its machine code; in memory if no folder."""
+    if folder is not None:
+        path = folder / f"{source.name}.py"
+        try:
+            if not path.is_file() or path.read_text() != source.text:
+                folder.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(path, source.text.encode())
+            spec = importlib.util.spec_from_file_location(source.name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[source.name] = module  # numba's cache finds the module by name
+            spec.loader.exec_module(module)
+            return module
+        except (OSError, LifecoreError):
+            pass
+    module = types.ModuleType(source.name)
+    exec(compile(source.plain, f"<{source.name}>", "exec"), module.__dict__)
     return module
 
 
-def _exec(text: str, name: str) -> Kernels:
-    """The ``run`` functions of kernel source ``text``: from the disk cache, else in memory."""
-    text = _HEADER + text
-    cached = text.replace("@numba.njit\ndef run(", "@numba.njit(cache=True)\ndef run(")
-    for name in ("run_parallel", "_run_parallel"):  # generic loops; Moore loops
-        cached = cached.replace(
-            f"(parallel=True)\ndef {name}(", f"(parallel=True, cache=True)\ndef {name}("
-        )
-    module = _from_file(cached)
-    if module is None:
-        module = types.SimpleNamespace()
-        exec(compile(text, f"<lifecore kernel {name}>", "exec"), module.__dict__)
-    return Kernels(module.run, module.run_parallel)
+def _purge(source: _Source, folder: Optional[Path]) -> None:
+    """Remove numba's cache files of a kernel (index and machine code)."""
+    if folder is not None:
+        for path in (folder / "__pycache__").glob(f"{source.name}.*"):
+            path.unlink(missing_ok=True)
 
 
-@lru_cache(maxsize=32)
-def _compiled(table_bytes: bytes):
-    program = compile_table(np.frombuffer(table_bytes, dtype=np.uint8))
-    return _exec(source(program), f"{hash(table_bytes):x}")
+def _probe_board() -> tuple[np.ndarray, np.ndarray]:
+    """A packed ``(1, 24, 3)`` board holding all 512 windows, one per 3x3 block (so each
+    block's centre sees only its own block), and each block's Golly window index."""
+    index = np.arange(512).reshape(8, 64)
+    bits = (index[..., None] >> (8 - np.arange(9))) & 1  # (8, 64, 9)
+    cells = bits.reshape(8, 64, 3, 3).transpose(0, 2, 1, 3).reshape(1, 24, 192)
+    packed = np.packbits(cells.astype(np.uint8), axis=-1, bitorder="little")
+    return packed.view("<u8").astype(np.uint64), index
 
 
-@lru_cache(maxsize=32)
-def _compiled_ot(neighbourhood: str, table_bytes: bytes):
+_PROBE, _PROBE_INDEX = _probe_board()
+
+
+def _verified(run: Callable, table: np.ndarray) -> bool:
+    """Whether ``run`` computes ``table`` on every window, torus and dead boundary: one
+    generation of `_PROBE` (microseconds; the first call loads or compiles ``run``)."""
+    for torus in (True, False):
+        src = _PROBE.copy()
+        out = run(src, np.empty_like(src), 1, torus, 192)
+        cells = np.unpackbits(np.ascontiguousarray(out).view(np.uint8), bitorder="little")
+        centres = cells.reshape(8, 3, 64, 3)[:, 1, :, 1]
+        if not np.array_equal(centres, table[_PROBE_INDEX]):
+            return False
+    return True
+
+
+_READY: dict[tuple, Callable] = {}  # (cache folder, kernel name, parallel) -> verified run
+
+
+def _run_of(module: types.ModuleType, parallel: bool) -> tuple[Callable, Callable]:
+    """``(run, its numba dispatcher)`` of a kernel module."""
+    if not parallel:
+        return module.run, module.run
+    return module.run_parallel, getattr(module, "_run_parallel", module.run_parallel)
+
+
+def _on_disk(dispatcher: Callable) -> bool:
+    """Whether numba has an index of cached machine code for ``dispatcher``."""
+    index = getattr(getattr(getattr(dispatcher, "_cache", None), "_cache_file", None),
+                    "_index_path", None)  # fmt: skip
+    return bool(index) and os.path.isfile(index)
+
+
+def _load(source: _Source, parallel: bool, compile: bool) -> Optional[Callable]:
+    """The kernel's run if it is on disk (or ``compile``), checked by `_verified`; a cache
+    entry that fails (unreadable, or another table's code) is deleted and compiled again."""
+    folder = _cache_folder()
+    key = (folder, source.name, parallel)
+    if key in _READY:
+        return _READY[key]
+    if folder is None or not (folder / f"{source.name}.py").is_file():
+        if not compile:
+            return None
+    for attempt in range(2):
+        module = _import(source, folder if attempt == 0 else None)
+        run, dispatcher = _run_of(module, parallel)
+        if attempt == 0 and not compile and not _on_disk(dispatcher):
+            return None
+        try:
+            if _verified(run, source.table):
+                _READY[key] = run
+                return run
+        except Exception:  # noqa: BLE001 - an unreadable cache entry: compile afresh
+            pass
+        _purge(source, folder)
+        if not compile:
+            return None
+    raise LifecoreError(f"the kernel compiled for a rule does not compute its table ({key})")
+
+
+@lru_cache(maxsize=1024)
+def _table_source(table_bytes: bytes) -> _Source:
+    table = np.frombuffer(table_bytes, dtype=np.uint8)
+    return _source(source(compile_table(table)), table)
+
+
+@lru_cache(maxsize=1024)
+def _ot_source(neighbourhood: str, table_bytes: bytes) -> _Source:
     table = np.frombuffer(table_bytes, dtype=np.uint8).reshape(2, -1)
     truth = np.zeros(32, dtype=np.uint8)  # counts the neighbourhood cannot reach: 0
     # index 16 * state + count; on Moore the count is the total of all 9 cells
     live = 1 if neighbourhood == "moore" else 0
     truth[: table.shape[1]], truth[16 + live : 16 + live + table.shape[1]] = table[0], table[1]
-    return _exec(source(compile_function(truth), neighbourhood), f"{neighbourhood}")
+    text = source(compile_function(truth), neighbourhood)
+    return _source(text, ot_window_table(neighbourhood, table))
 
 
-def compiled_run(table: np.ndarray) -> Kernels:
-    """The runs ``(src, dst, steps, torus, w) -> packed state`` compiled for this table."""
-    return _compiled(np.ascontiguousarray(table, dtype=np.uint8).tobytes())
+def compiled_run(table: np.ndarray, parallel: bool, compile: bool) -> Optional[Callable]:
+    """The run ``(src, dst, steps, torus, w) -> packed state`` compiled for this window
+    table (``parallel``: rows shared among numba's threads each generation): from memory,
+    else from the disk cache, else compiled if ``compile`` (seconds), else None. Every run
+    is first checked on all 512 windows (`_verified`)."""
+    table = np.ascontiguousarray(table, dtype=np.uint8).reshape(512)
+    return _load(_table_source(table.tobytes()), parallel, compile)
 
 
-def compiled_run_ot(neighbourhood: str, table: np.ndarray) -> Kernels:
+def compiled_run_ot(
+    neighbourhood: str, table: np.ndarray, parallel: bool, compile: bool
+) -> Optional[Callable]:
     """`compiled_run` for an outer-totalistic rule: its adders, then its ``(2, size + 1)``
     table as a bitwise function of the state and count planes (Life: 4 operations)."""
-    return _compiled_ot(neighbourhood, np.ascontiguousarray(table, dtype=np.uint8).tobytes())
+    table = np.ascontiguousarray(table, dtype=np.uint8)
+    return _load(_ot_source(neighbourhood, table.tobytes()), parallel, compile)

@@ -31,10 +31,19 @@ Rule and neighbourhoods
     zero word masks (birth / survival per count). Any other rule (isotropic, MAP) is its
     512-entry window table as a Boolean function of the 9 neighbour planes, compiled to a
     short bitwise program (`lifecore.simulate._windowlogic`: a reduced decision diagram) that
-    `lifecore.simulate._bittable` interprets over blocks of rows. No rule, neighbourhood or board
-    size triggers a new compilation, and compiled code is cached on disk (``cache=True``);
-    only long ``keep="last"`` runs of a non-outer-totalistic table compile a kernel for
-    that table (`lifecore.simulate._bitcompile`, when the run has `COMPILE_AT` cell updates).
+    `lifecore.simulate._bittable` interprets over blocks of rows. These generic kernels
+    serve every rule without a compilation per rule (their machine code is cached on disk,
+    ``cache=True``).
+
+Kernels compiled for one rule (``keep="last"``)
+    A ``keep="last"`` run uses the kernel compiled for its rule (`lifecore.simulate.
+    _bitcompile`: several times the interpreted speed for a window table, about 1.5 to 4x
+    the generic adders for an outer-totalistic rule) whenever that kernel exists: compiled
+    earlier in this session, or cached on disk by an earlier one, so a short call on a rule
+    seen before runs at the speed of a long one. A rule never seen is compiled only for a
+    run of `COMPILE_AT` cell updates or more (compiling costs seconds); shorter runs take
+    the generic kernels. Every compiled kernel, from memory or from disk, was first checked
+    on all 512 windows, so the cache cannot serve another table's code.
 
 keep="last"
     Without frames to fill, the state stays packed from the first generation to the last
@@ -42,9 +51,9 @@ keep="last"
 
 Threads
     The generic kernels are serial on purpose; only the kernels compiled for one rule
-    (long ``keep="last"`` runs) share each generation's rows among numba's threads, on
-    boards of `PARALLEL_AT` cells or more, where a generation's work dwarfs the cost of a
-    parallel region (measured idle: about 1.3 to 2x on 2 cores, see
+    share each generation's rows among numba's threads, on boards of `PARALLEL_AT` cells
+    or more when the load average is below `LOAD_LIMIT`, where a generation's work dwarfs
+    the cost of a parallel region (measured idle: about 1.3 to 2x on 2 cores, see
     ``benchmarks/results/simulate_last.md``). On the 2-core machine this was tuned on, with
     other work sharing the cores, a ``prange`` version gained nothing measurable, and
     under numba's OpenMP threading layer each parallel region then cost ~8 ms: more
@@ -57,12 +66,14 @@ Threads
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from typing import Any, Callable, NamedTuple, Optional, Union
 
 import numba
 import numpy as np
 
+from ._adders import hex_counts, moore_counts, vonneumann_counts
 from ._bitcompile import compiled_run, compiled_run_ot
 from ._bittable import block_rows, table_rows
 from ._boards import check_result_size
@@ -73,14 +84,18 @@ __all__ = ["step", "simulate"]
 
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 #: Cell updates (boards x cells x steps) from which ``keep="last"`` compiles a kernel for
-#: the rule (`lifecore.simulate._bitcompile`: ~1-4 s once per rule and session, then roughly 8x
-#: the interpreted speed for a window table, 1.5x the generic adder kernel for an
-#: outer-totalistic rule).
+#: a rule whose kernel is neither in memory nor on disk (`lifecore.simulate._bitcompile`:
+#: ~1-3 s for one thread, 3-10 s with threads, once per rule and machine).
 COMPILE_AT = 2**30
 #: Board cells from which a compiled run shares each generation's rows among threads
 #: (about 40 us of work per thread per generation at 19 Gcell/s: far above the cost of
 #: starting a parallel region on an idle machine).
 PARALLEL_AT = 2**20
+#: Load average (1 minute) from which compiled runs keep to one thread: with the cores
+#: already busy, a thread waiting for the other at each generation's end loses more than
+#: the second thread brings (measured at load 9 on 2 cores: a 2-thread Life run 0.3 to 0.5
+#: times the speed of one thread). The default is the number of cores plus one half.
+LOAD_LIMIT = (os.cpu_count() or 1) + 0.5
 _NB_CODE = {"moore": 0, "vonneumann": 1, "hex": 2}
 # _LUT[v]: the 8 bits of byte v spread into the 8 bytes of a word (little-endian order).
 _LUT = np.array(
@@ -128,43 +143,14 @@ def _rule_word(c0, c1, c2, c3, s, bm, sm):
 
 
 @numba.njit(inline="always")
-def _combine(su, cu, sm_, cm, sd, cd):
-    """Add three 2-bit bit-sliced numbers (s = ones bit, c = twos bit) into c0..c3."""
-    t = su ^ sm_
-    c0 = t ^ sd
-    k1 = (su & sm_) | (sd & t)  # carry into the twos
-    u = cu ^ cm
-    x = u ^ cd
-    y = (cu & cm) | (cd & u)  # weight 4
-    c1 = x ^ k1
-    z = x & k1  # weight 4
-    c2 = y ^ z
-    c3 = y & z
-    return c0, c1, c2, c3
-
-
-@numba.njit(inline="always")
 def _word(nb, uw, uc, ue, mw, mc, me, dw, dc, de, bm, sm):
     """Next state of one word given the 9 shifted words around it."""
-    if nb == 0:  # Moore: full adders on the outer rows, half adder in the middle
-        tu = uw ^ uc
-        su = tu ^ ue
-        cu = (uw & uc) | (ue & tu)
-        td = dw ^ dc
-        sd = td ^ de
-        cd = (dw & dc) | (de & td)
-        c0, c1, c2, c3 = _combine(su, cu, mw ^ me, mw & me, sd, cd)
-    elif nb == 2:  # hex: up-left, up, left, right, down, down-right
-        c0, c1, c2, c3 = _combine(uw ^ uc, uw & uc, mw ^ me, mw & me, dc ^ de, dc & de)
-    else:  # von Neumann: up, left, right, down
-        t = uc ^ mw
-        s1 = t ^ me
-        k1 = (uc & mw) | (me & t)
-        c0 = s1 ^ dc
-        k = s1 & dc
-        c1 = k1 ^ k
-        c2 = k1 & k
-        c3 = np.uint64(0)
+    if nb == 0:
+        c0, c1, c2, c3 = moore_counts(uw, uc, ue, mw, me, dw, dc, de)
+    elif nb == 2:
+        c0, c1, c2, c3 = hex_counts(uw, uc, mw, me, dc, de)
+    else:
+        c0, c1, c2, c3 = vonneumann_counts(uc, mw, me, dc)
     return _rule_word(c0, c1, c2, c3, mc, bm, sm)
 
 
@@ -386,7 +372,9 @@ class _Kernel(NamedTuple):
     code: np.ndarray
     out: int
     registers: int
-    compile: Callable[[], Callable]  # the kernel compiled for this rule (long runs)
+    #: ``(parallel, compile) -> run or None``: the kernel compiled for this rule
+    #: (`lifecore.simulate._bitcompile.compiled_run`)
+    compiled: Callable[[bool, bool], Optional[Callable]]
 
 
 _NO_MASKS = np.zeros(10, dtype=np.uint64)
@@ -440,8 +428,11 @@ def step(x: np.ndarray, rule: Any, boundary: str) -> np.ndarray:
 
 def _shared(h: int, w: int) -> bool:
     """Whether a compiled run shares each generation's rows among numba's threads: on a
-    board of `PARALLEL_AT` cells or more, when there is more than one thread."""
-    return h * w >= PARALLEL_AT and numba.get_num_threads() > 1
+    board of `PARALLEL_AT` cells or more, when there is more than one thread and the
+    machine is not already busy (`LOAD_LIMIT`)."""
+    if h * w < PARALLEL_AT or numba.get_num_threads() < 2:
+        return False
+    return os.getloadavg()[0] < LOAD_LIMIT if hasattr(os, "getloadavg") else True
 
 
 def _no_frames(x: np.ndarray) -> np.ndarray:
@@ -472,10 +463,11 @@ def simulate(
     if stop is not None:
         return _simulate_until_repeat(x, kernel, steps, torus, stop, keep, max_bytes)
     if keep == "last":
-        if n * h * w * steps >= COMPILE_AT:
+        # The rule's own kernel if compiled before (this session or, cached on disk, an
+        # earlier one), or if the run is long enough to repay compiling it.
+        run = kernel.compiled(_shared(h, w), n * h * w * steps >= COMPILE_AT)
+        if run is not None:
             state = _packed(x)
-            runs = kernel.compile()
-            run = runs.parallel if _shared(h, w) else runs.serial
             return _unpacked(run(state, np.empty_like(state), steps, torus, w), w)
         final = _advance(_packed(x), _no_frames(x), 0, steps, torus, kernel, False)
         return _unpacked(final, w)

@@ -35,6 +35,7 @@ from ..rules import NEIGHBOURHOODS, RuleError
 __all__ = [
     "window_table",
     "outer_totalistic",
+    "ot_window_table",
     "Program",
     "compile_table",
     "compile_function",
@@ -102,6 +103,13 @@ def outer_totalistic(table: np.ndarray) -> Optional[tuple[str, np.ndarray]]:
         if np.all((ones == 0) | (ones == total)):
             return neighbourhood, (ones > 0).astype(np.uint8).reshape(2, size + 1)
     return None
+
+
+def ot_window_table(neighbourhood: str, table: np.ndarray) -> np.ndarray:
+    """The ``(512,)`` window table of an outer-totalistic ``(2, size + 1)`` table."""
+    bits = _window_bits()
+    count = bits.astype(np.int64) @ _count_weights(neighbourhood)
+    return np.asarray(table, dtype=np.uint8)[bits[:, 4], count]
 
 
 class Program(NamedTuple):

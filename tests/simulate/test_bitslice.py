@@ -175,6 +175,7 @@ def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch, tmp_pat
     for _ in range(3):
         state = naive_table_step(state, COMPILED_TABLE, boundary)
     monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)  # compile whatever the size
+    monkeypatch.setattr(_bitslice, "LOAD_LIMIT", float("inf"))  # threads whatever the load
     for parallel_at in (2**40, 0):  # the serial run, then the one sharing rows among threads
         monkeypatch.setattr(_bitslice, "PARALLEL_AT", parallel_at)
         got = _bitslice.simulate(x, TableRule(COMPILED_TABLE), 3, boundary, keep="last")
@@ -189,6 +190,7 @@ def test_compiled_outer_totalistic_kernel_matches_reference(rule, shape, monkeyp
     rule = Rule.parse(rule)
     x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
     monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)
+    monkeypatch.setattr(_bitslice, "LOAD_LIMIT", float("inf"))
     for boundary, parallel_at in itertools.product(("torus", "dead"), (2**40, 0)):
         monkeypatch.setattr(_bitslice, "PARALLEL_AT", parallel_at)
         state = x
@@ -206,20 +208,20 @@ def test_kernel_source_cache_is_checked_before_use(monkeypatch, tmp_path):
     life = Rule.parse("B3/S23")
     x = (np.random.default_rng(3).random((1, 9, 70)) < 0.4).astype(np.uint8)
     want = naive_step(naive_step(x, life, "torus"), life, "torus")
-    _bitcompile._compiled_ot.cache_clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table).serial
+    _bitcompile._READY.clear()
+    run = _bitcompile.compiled_run_ot("moore", life.table, False, True)
     (source,) = tmp_path.glob("lifecore_kernel_*.py")
     text = source.read_text()
     assert "def run(" in text and "def run_parallel(" in text
     assert text.count("cache=True") == 2  # the serial and the parallel loops
     source.write_text("raise SystemExit('not our kernel')\n")
-    _bitcompile._compiled_ot.cache_clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table).parallel
+    _bitcompile._READY.clear()
+    run = _bitcompile.compiled_run_ot("moore", life.table, True, True)
     assert source.read_text() == text
     p = _bitslice._packed(x)  # (run overwrites its input: pack afresh for each call)
     assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)
     monkeypatch.setenv("LIFECORE_KERNEL_CACHE", "off")  # in memory only
-    _bitcompile._compiled_ot.cache_clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table).serial
+    assert _bitcompile.compiled_run_ot("moore", life.table, False, False) is None
+    run = _bitcompile.compiled_run_ot("moore", life.table, False, True)
     p = _bitslice._packed(x)
     assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)

@@ -86,18 +86,31 @@ def test_hex_is_not_90_degree_symmetric():
     assert not np.array_equal(step(np.rot90(board), "B2/S34H"), np.rot90(step(board, "B2/S34H")))
 
 
+# The torch path on every device present: CUDA when there is one (skipped otherwise).
+DEVICES = [
+    "cpu",
+    pytest.param(
+        "cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+    ),
+]
+
+
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("rule", RULES)
 @pytest.mark.parametrize("boundary", ["torus", "dead"])
-def test_numpy_and_torch_paths_identical(rule, boundary):
+def test_numpy_and_torch_paths_identical(rule, boundary, device):
     rng = np.random.default_rng(1)
     boards = (rng.random((3, 17, 70)) < 0.45).astype(np.uint8)
+    tensor = torch.from_numpy(boards).to(device)
     expected = simulate(boards, rule, 12, boundary)
-    got = simulate(torch.from_numpy(boards), rule, 12, boundary)
+    got = simulate(tensor, rule, 12, boundary)
     assert isinstance(got, torch.Tensor) and got.dtype == torch.uint8
-    assert np.array_equal(got.numpy(), expected)
-    as_float = step(torch.from_numpy(boards).float(), rule, boundary)
-    assert as_float.dtype == torch.float32
-    assert np.array_equal(as_float.numpy(), expected[:, 1])
+    assert got.device.type == device and np.array_equal(got.cpu().numpy(), expected)
+    as_float = step(tensor.float(), rule, boundary)
+    assert as_float.dtype == torch.float32 and as_float.device.type == device
+    assert np.array_equal(as_float.cpu().numpy(), expected[:, 1])
+    last = simulate(tensor, rule, 12, boundary, keep="last")
+    assert last.device.type == device and np.array_equal(last.cpu().numpy(), expected[:, -1])
 
 
 def test_shapes_and_types():
