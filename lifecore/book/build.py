@@ -1,0 +1,193 @@
+"""Executing the book's chapters once: what each reads from the others, in which order they
+run, and the cache of executed notebooks that the book build reads.
+
+`make test` and `make book` execute the chapters with ``pytest --nbmake`` over both cores
+(``chapters/conftest.py``). Every chapter that runs without an error is stored, executed, in
+the jupyter-cache that Jupyter Book reads (``execute_notebooks: cache`` in ``_config.yml``),
+so the build that follows executes nothing. A stored chapter is reused only while its code
+cells, the library (`source_fingerprint`) and every chapter it reads from are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import re
+import sys
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence, Union
+
+from ..errors import LifecoreError
+from .cache import locked
+
+__all__ = [
+    "BuildError",
+    "CHAPTER_NEEDS",
+    "chapter_name",
+    "chapter_order",
+    "chapter_group",
+    "source_fingerprint",
+    "executed_bundle",
+    "ChapterCache",
+    "stale_chapters",
+]
+
+#: What each chapter reads from earlier ones in ``chapters/_artifacts`` (checkpoints,
+#: certificates, the findings file): it runs after them, and again whenever they run.
+#: ``tests/book/test_build.py`` checks this table against what the notebooks' code reads.
+CHAPTER_NEEDS: dict[str, tuple[str, ...]] = {
+    "05_rule_extraction": ("04_experiments",),  # chapter 4's networks and certificates
+    "08_conclusion": (  # every section of findings.json
+        "02_data",
+        "04_experiments",
+        "05_rule_extraction",
+        "06_rule_discovery",
+        "07_beyond_life_like",
+    ),
+}
+
+#: What the executed chapters depend on besides their own code (hashed by
+#: `source_fingerprint`): the library, the Golly runs chapter 7 reads, the pins.
+FINGERPRINTED = ("lifecore", "tests/fixtures", "requirements.txt")
+
+
+class BuildError(LifecoreError):
+    """Chapters that need each other in a cycle, or an executed notebook that is not the
+    committed one."""
+
+
+def chapter_name(path: Union[str, Path]) -> str:
+    """``chapters/04_experiments.ipynb`` -> ``04_experiments``."""
+    return Path(path).stem
+
+
+def chapter_order(
+    names: Sequence[str], needs: Mapping[str, Sequence[str]] = CHAPTER_NEEDS
+) -> list[str]:
+    """``names`` sorted so that every chapter comes after the chapters it needs (those of
+    them that are in ``names``), otherwise in book order (the numbers in their names)."""
+    pending, done, order = sorted(names), set(), []
+    while pending:
+        ready = [n for n in pending if all(d in done or d not in names for d in needs.get(n, ()))]
+        if not ready:
+            raise BuildError(f"chapters need each other in a cycle: {pending}")
+        order.append(ready[0])
+        done.add(ready[0])
+        pending.remove(ready[0])
+    return order
+
+
+def chapter_group(name: str, needs: Mapping[str, Sequence[str]] = CHAPTER_NEEDS) -> str:
+    """The pytest-xdist group a chapter runs in: a chapter that needs exactly one other runs
+    in that chapter's group, right after it on the same worker (chapter 5 after chapter 4);
+    any other chapter is a group of its own (and waits for what it needs)."""
+    while len(needs.get(name, ())) == 1:
+        name = needs[name][0]
+    return name
+
+
+def _package_versions(requirements: Path) -> list[str]:
+    versions = []
+    for line in requirements.read_text().splitlines() if requirements.is_file() else []:
+        match = re.match(r"\s*([A-Za-z0-9_.\-]+)", line.split("#")[0])
+        if match:
+            try:
+                versions.append(f"{match[1]}=={importlib.metadata.version(match[1])}")
+            except importlib.metadata.PackageNotFoundError:
+                versions.append(f"{match[1]} missing")
+    return versions
+
+
+def source_fingerprint(root: Union[str, Path], parts: Iterable[str] = FINGERPRINTED) -> str:
+    """SHA-256 over every file under ``parts`` of the repository at ``root`` (paths and
+    contents; caches and compiled files left out), the Python version and the installed
+    versions of the packages in ``requirements.txt``: a change to any of them makes every
+    stored chapter stale."""
+    root, digest = Path(root), hashlib.sha256(sys.version.encode())
+    for part in parts:
+        files = [root / part] if (root / part).is_file() else sorted((root / part).rglob("*"))
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    digest.update("\n".join(_package_versions(root / "requirements.txt")).encode())
+    return digest.hexdigest()[:16]
+
+
+def executed_bundle(source, executed):
+    """The notebook to store for ``source`` (as committed, outputs cleared): its cells and
+    cell metadata, with the outputs and execution counts of ``executed`` (the same notebook
+    as nbmake ran it) and its kernel, language and widget state.
+
+    The cell metadata must be the committed notebook's: jupyter-cache keys a notebook by its
+    code cells *with their metadata*, and the executed copy carries execution timings.
+    """
+    import copy
+
+    bundle = copy.deepcopy(source)
+    code = [c for c in bundle.cells if c.cell_type == "code"]
+    ran = [c for c in executed.cells if c.cell_type == "code"]
+    if [c.source for c in code] != [c.source for c in ran]:
+        raise BuildError("the executed notebook's code cells differ from the committed ones")
+    for cell, done in zip(code, ran):
+        cell.outputs, cell.execution_count = done.outputs, done.execution_count
+    for key in ("kernelspec", "language_info", "widgets"):
+        if key in executed.metadata:
+            bundle.metadata[key] = executed.metadata[key]
+    return bundle
+
+
+class ChapterCache:
+    """The jupyter-cache at ``path`` (the one ``_config.yml`` names), holding each executed
+    chapter with the `source_fingerprint` it was executed under."""
+
+    def __init__(self, path: Union[str, Path], fingerprint: str):
+        self.path, self.fingerprint = Path(path), fingerprint
+
+    def _cache(self):
+        from jupyter_cache import get_cache
+
+        return get_cache(self.path)
+
+    def is_fresh(self, notebook: Union[str, Path]) -> bool:
+        """Whether the cache holds ``notebook``'s code cells executed under this fingerprint
+        (the build would reuse it)."""
+        import nbformat
+
+        if not (self.path / "global.db").is_file():
+            return False
+        with locked(self.path):
+            try:
+                record = self._cache().match_cache_notebook(nbformat.read(notebook, 4))
+            except KeyError:
+                return False
+        return (record.data or {}).get("fingerprint") == self.fingerprint
+
+    def store(self, notebook: Union[str, Path], executed, seconds: float) -> None:
+        """Store ``executed`` (``notebook`` as nbmake ran it, without an error) for the book
+        build; jupyter-cache checks that its cells ran in order."""
+        import nbformat
+        from jupyter_cache.base import CacheBundleIn
+
+        bundle = executed_bundle(nbformat.read(notebook, 4), executed)
+        data = {"execution_seconds": seconds, "fingerprint": self.fingerprint}
+        with locked(self.path):
+            self._cache().cache_notebook_bundle(
+                CacheBundleIn(bundle, str(Path(notebook).resolve()), data=data),
+                check_validity=True,
+                overwrite=True,
+            )
+
+
+def stale_chapters(
+    fresh: Mapping[str, bool],
+    needs: Mapping[str, Sequence[str]] = CHAPTER_NEEDS,
+) -> set[str]:
+    """The chapters to execute, given which are ``fresh`` in the cache: the stale ones and,
+    transitively, every chapter that needs one of them (its inputs are being remade)."""
+    stale = {name for name, ok in fresh.items() if not ok}
+    grew = True
+    while grew:
+        more = {n for n in fresh if n not in stale and any(d in stale for d in needs.get(n, ()))}
+        stale |= more
+        grew = bool(more)
+    return stale
