@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -43,6 +44,12 @@ def pytest_configure(config):
     workerinput = getattr(config, "workerinput", None)
     run = workerinput["testrunuid"] if workerinput else uuid.uuid4().hex
     config._chapter_runs = RUNS / run
+
+
+def pytest_sessionstart(session):
+    """The controller (or a run without xdist) forgets earlier runs' finished chapters."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(RUNS, ignore_errors=True)
 
 
 class _CachingRun(nbmake.pytest_items.NotebookRun):
@@ -98,7 +105,8 @@ def pytest_runtest_setup(item):
     if not getattr(item, "nbmake", False):
         return
     collected = _chapters(item.session.items)
-    needs = [n for n in build.CHAPTER_NEEDS.get(build.chapter_name(item.path), ()) if n in collected]
+    needs = build.CHAPTER_NEEDS.get(build.chapter_name(item.path), ())
+    needs = [n for n in needs if n in collected]
     end = time.monotonic() + WAIT_LIMIT
     for need in needs:
         while (outcome := _finished(item.config, need)) is None:
@@ -112,8 +120,8 @@ def pytest_runtest_setup(item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
-    if getattr(item, "nbmake", False) and (report.failed or report.when == "call" or report.skipped):
+    finished = report.failed or report.skipped or report.when == "call"
+    if getattr(item, "nbmake", False) and finished:
         outcome = "failed" if report.failed else "skipped" if report.skipped else "passed"
         _mark(item.config, build.chapter_name(item.path), outcome)
     return report
-
