@@ -38,22 +38,24 @@ class CacheError(LifecoreError):
     """Settings that cannot be a cache key (not plain JSON), or a bad cache name."""
 
 
-def _canonical(value: Any, where: str = "settings") -> Any:
-    """``value`` as plain JSON (dicts with string keys, lists, str, int, finite float, bool,
-    None); tuples become lists. Anything else would be keyed by its ``repr``, which can hide
-    a difference, so it is refused."""
+def _canonical(value: Any, where: str = "settings", finite: bool = True) -> Any:
+    """``value`` as plain JSON (dicts with string keys, lists, str, int, float, bool, None);
+    tuples become lists. Anything else would be keyed by its ``repr``, which can hide a
+    difference, so it is refused; so is NaN in settings (``finite``: NaN equals nothing, so
+    settings holding it could never be found again). Results may hold NaN (a loss never
+    computed)."""
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        if not math.isfinite(value):
+        if finite and not math.isfinite(value):
             raise CacheError(f"{where}: {value!r} is not a finite number")
         return value
     if isinstance(value, Mapping):
         if not all(isinstance(k, str) for k in value):
             raise CacheError(f"{where}: keys must be strings, got {sorted(map(repr, value))}")
-        return {k: _canonical(v, f"{where}.{k}") for k, v in value.items()}
+        return {k: _canonical(v, f"{where}.{k}", finite) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_canonical(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [_canonical(v, f"{where}[{i}]", finite) for i, v in enumerate(value)]
     raise CacheError(
         f"{where}: {type(value).__name__} is not plain JSON; pass its settings as a dict "
         "(e.g. config.to_dict())"
@@ -154,7 +156,7 @@ def cached(
     with locked(path):
         found, value = _read(path, key)
         if not found:
-            value = _canonical(dump(compute()), f"{name} result")
+            value = _canonical(dump(compute()), f"{name} result", finite=False)
             record = {"format": _FORMAT, "name": name, "settings": key, "value": value}
             record["checksum"] = hashlib.sha256(_dumps(value)).hexdigest()
             atomic_write_bytes(path, json.dumps(record, sort_keys=True).encode())
