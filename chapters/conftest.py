@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "_build" / ".jupyter_cache"  # execute: cache: in _config.yml
 ARTIFACTS = ROOT / "chapters" / "_artifacts"
 RUNS = ROOT / "_build" / ".chapter_runs"  # one folder per run: which chapters finished how
+TIMINGS = ROOT / "_build" / "chapter_timings.json"  # seconds per chapter and cell, last run
 WAIT_LIMIT = 3 * 3600  # seconds a chapter waits for those it reads
 
 
@@ -58,8 +59,10 @@ class _CachingRun(nbmake.pytest_items.NotebookRun):
     def execute(self):
         start = time.perf_counter()
         result = super().execute()
+        seconds = time.perf_counter() - start
+        build.record_timing(TIMINGS, self.filename.stem, seconds, build.cell_seconds(result.nb))
         if result.error is None:
-            _CACHE.store(self.filename, result.nb, time.perf_counter() - start)
+            _CACHE.store(self.filename, result.nb, seconds)
             if not _CACHE.is_fresh(self.filename):  # the build would execute it again
                 raise RuntimeError(f"{self.filename.name}: stored, but the book cache misses it")
         return result
@@ -77,7 +80,9 @@ def pytest_collection_modifyitems(config, items):
     chapters = _chapters(items)
     if not chapters:
         return
-    order = build.chapter_order(list(chapters))
+    timings = build.read_timings(TIMINGS).items()
+    seconds = {n: t["seconds"] for n, t in timings if isinstance(t.get("seconds"), (int, float))}
+    order = build.chapter_order(list(chapters), seconds=seconds)
     items[:] = [i for i in items if i not in chapters.values()] + [chapters[n] for n in order]
     force = config.getoption("--chapters-fresh") or not (ARTIFACTS / "findings.json").exists()
     fresh = {n: not force and _CACHE.is_fresh(chapters[n].path) for n in order}

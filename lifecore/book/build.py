@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
+import math
 import re
 import sys
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence, Union
+from typing import Iterable, Mapping, Optional, Sequence, Union
 
 from ..errors import LifecoreError
 from .cache import locked
@@ -30,6 +32,9 @@ __all__ = [
     "executed_bundle",
     "ChapterCache",
     "stale_chapters",
+    "cell_seconds",
+    "read_timings",
+    "record_timing",
 ]
 
 #: What each chapter reads from earlier ones in ``chapters/_artifacts`` (checkpoints,
@@ -62,18 +67,24 @@ def chapter_name(path: Union[str, Path]) -> str:
 
 
 def chapter_order(
-    names: Sequence[str], needs: Mapping[str, Sequence[str]] = CHAPTER_NEEDS
+    names: Sequence[str],
+    needs: Mapping[str, Sequence[str]] = CHAPTER_NEEDS,
+    seconds: Optional[Mapping[str, float]] = None,
 ) -> list[str]:
     """``names`` sorted so that every chapter comes after the chapters it needs (those of
-    them that are in ``names``), otherwise in book order (the numbers in their names)."""
+    them that are in ``names``); among chapters ready to run, the longest first by the
+    ``seconds`` they took last time (a chapter never timed counts as longest), so that the
+    workers finish together; otherwise in book order (the numbers in their names)."""
+    seconds = seconds or {}
     pending, done, order = sorted(names), set(), []
     while pending:
         ready = [n for n in pending if all(d in done or d not in names for d in needs.get(n, ()))]
         if not ready:
             raise BuildError(f"chapters need each other in a cycle: {pending}")
-        order.append(ready[0])
-        done.add(ready[0])
-        pending.remove(ready[0])
+        first = max(ready, key=lambda n: seconds.get(n, math.inf))  # max keeps the first tie
+        order.append(first)
+        done.add(first)
+        pending.remove(first)
     return order
 
 
@@ -176,6 +187,46 @@ class ChapterCache:
                 check_validity=True,
                 overwrite=True,
             )
+
+
+def cell_seconds(executed) -> list[float]:
+    """Seconds each code cell of ``executed`` took (nbclient's timing metadata; 0 where a
+    cell carries none)."""
+    from datetime import datetime
+
+    def parse(stamp: str) -> datetime:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+    out = []
+    for cell in (c for c in executed.cells if c.cell_type == "code"):
+        timing = cell.get("metadata", {}).get("execution", {})
+        start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        out.append(round((parse(end) - parse(start)).total_seconds(), 2) if start and end else 0.0)
+    return out
+
+
+def read_timings(path: Union[str, Path]) -> dict:
+    """``{chapter: {"seconds": s, "cells": [s, ...]}}`` as `record_timing` left them (empty
+    when the file is missing or unreadable: timings only order the chapters)."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict)}
+
+
+def record_timing(path: Union[str, Path], chapter: str, seconds: float, cells: list) -> None:
+    """Keep how long ``chapter`` took (whole and per code cell) in the JSON file at ``path``:
+    the next run starts the longest chapters first, and the numbers are there to report."""
+    from ..files import atomic_write_bytes
+
+    with locked(path):
+        data = read_timings(path)
+        data[chapter] = {"seconds": round(seconds, 2), "cells": list(cells)}
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(Path(path), json.dumps(data, indent=1, sort_keys=True).encode())
 
 
 def stale_chapters(

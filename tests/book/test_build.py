@@ -210,3 +210,31 @@ def test_an_executed_notebook_with_other_code_is_refused(tmp_path):
     ran.cells[1].source = "x = 0"
     with pytest.raises(build.BuildError, match="differ"):
         build.ChapterCache(tmp_path / "cache", "v").store(path, ran, 1.0)
+
+
+def test_the_longest_ready_chapter_starts_first_and_needs_still_come_first():
+    names = ["01_a", "02_b", "03_c", "04_d"]
+    needs = {"04_d": ("01_a",)}
+    seconds = {"01_a": 5.0, "02_b": 20.0, "03_c": 100.0, "04_d": 500.0}
+    assert build.chapter_order(names, needs, seconds) == ["03_c", "02_b", "01_a", "04_d"]
+    untimed_first = ["02_b", "03_c", "01_a", "04_d"]  # never timed counts as longest
+    assert build.chapter_order(names, needs, {"01_a": 5.0}) == untimed_first
+
+
+def test_timings_are_kept_per_chapter_and_cell(tmp_path):
+    ran = _as_nbmake_ran_it(_notebook())
+    ran.cells[1].metadata["execution"] = {
+        "iopub.execute_input": "2026-12-04T04:00:00.000000Z",
+        "shell.execute_reply": "2026-12-04T04:00:02.500000Z",
+    }
+    cells = build.cell_seconds(ran)
+    assert cells == [2.5, 0.0]
+    path = tmp_path / "timings.json"
+    build.record_timing(path, "01_chapter", 3.25, cells)
+    build.record_timing(path, "02_chapter", 1.0, [1.0])
+    assert build.read_timings(path) == {
+        "01_chapter": {"seconds": 3.25, "cells": [2.5, 0.0]},
+        "02_chapter": {"seconds": 1.0, "cells": [1.0]},
+    }
+    path.write_text("[1, 2")
+    assert build.read_timings(path) == {}

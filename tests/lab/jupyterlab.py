@@ -102,11 +102,12 @@ def start_lab(root: Path, settings: Path, env: dict, timeout: float = 120) -> La
 
 def lab_environment(repository: Path) -> dict:
     """The server's (and so its kernels') environment: this repository's lifecore first, no
-    Jupyter configuration from the user's home."""
+    Jupyter configuration from the user's home, matplotlib's backend left to the kernel (a
+    reader's figures show inline)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repository), env.get("PYTHONPATH")]))
     env["JUPYTER_CONFIG_DIR"] = str(repository / "_build" / ".lab-test-config")
-    env.setdefault("MPLBACKEND", "Agg")
+    env.pop("MPLBACKEND", None)  # tests/conftest.py sets Agg; kernels keep the inline backend
     return env
 
 
