@@ -85,8 +85,8 @@ def pytest_collection_modifyitems(config, items):
     order = build.chapter_order(list(chapters), seconds=seconds)
     items[:] = [i for i in items if i not in chapters.values()] + [chapters[n] for n in order]
     force = config.getoption("--chapters-fresh") or not (ARTIFACTS / "findings.json").exists()
-    fresh = {n: not force and _CACHE.is_fresh(chapters[n].path) for n in order}
-    stale = build.stale_chapters(fresh)
+    stored = {n: None if force else _CACHE.stored_at(chapters[n].path) for n in order}
+    stale = build.stale_chapters(stored)
     for name, item in chapters.items():
         item.add_marker(pytest.mark.xdist_group(build.chapter_group(name)))
         if name not in stale:

@@ -16,6 +16,7 @@ import json
 import math
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Sequence, Union
 
@@ -159,19 +160,24 @@ class ChapterCache:
 
         return get_cache(self.path)
 
-    def is_fresh(self, notebook: Union[str, Path]) -> bool:
-        """Whether the cache holds ``notebook``'s code cells executed under this fingerprint
-        (the build would reuse it)."""
+    def stored_at(self, notebook: Union[str, Path]) -> Optional[float]:
+        """When ``notebook``'s code cells were stored executed under this fingerprint (Unix
+        time), or None when the cache does not hold them (the build would execute it)."""
         import nbformat
 
         if not (self.path / "global.db").is_file():
-            return False
+            return None
         with locked(self.path):
             try:
                 record = self._cache().match_cache_notebook(nbformat.read(notebook, 4))
             except KeyError:
-                return False
-        return (record.data or {}).get("fingerprint") == self.fingerprint
+                return None
+        data = record.data or {}
+        return data.get("stored") if data.get("fingerprint") == self.fingerprint else None
+
+    def is_fresh(self, notebook: Union[str, Path]) -> bool:
+        """Whether the build would reuse ``notebook`` as stored."""
+        return self.stored_at(notebook) is not None
 
     def store(self, notebook: Union[str, Path], executed, seconds: float) -> None:
         """Store ``executed`` (``notebook`` as nbmake ran it, without an error) for the book
@@ -180,7 +186,11 @@ class ChapterCache:
         from jupyter_cache.base import CacheBundleIn
 
         bundle = executed_bundle(nbformat.read(notebook, 4), executed)
-        data = {"execution_seconds": seconds, "fingerprint": self.fingerprint}
+        data = {
+            "execution_seconds": seconds,
+            "fingerprint": self.fingerprint,
+            "stored": time.time(),
+        }
         with locked(self.path):
             self._cache().cache_notebook_bundle(
                 CacheBundleIn(bundle, str(Path(notebook).resolve()), data=data),
@@ -230,15 +240,28 @@ def record_timing(path: Union[str, Path], chapter: str, seconds: float, cells: l
 
 
 def stale_chapters(
-    fresh: Mapping[str, bool],
+    stored: Mapping[str, Optional[float]],
     needs: Mapping[str, Sequence[str]] = CHAPTER_NEEDS,
 ) -> set[str]:
-    """The chapters to execute, given which are ``fresh`` in the cache: the stale ones and,
-    transitively, every chapter that needs one of them (its inputs are being remade)."""
-    stale = {name for name, ok in fresh.items() if not ok}
+    """The chapters to execute, given when each was ``stored`` in the cache (None: not held).
+
+    Stale: a chapter not held; one stored before a chapter it reads was (it read inputs
+    that have been remade since, e.g. after it failed on the new ones); and, transitively,
+    every chapter that reads a stale one (its inputs are about to be remade).
+    """
+
+    def outdated(name: str) -> bool:
+        when = stored[name]
+        if when is None:
+            return True
+        return any(
+            d in stored and (stored[d] is None or stored[d] > when) for d in needs.get(name, ())
+        )
+
+    stale = {name for name in stored if outdated(name)}
     grew = True
     while grew:
-        more = {n for n in fresh if n not in stale and any(d in stale for d in needs.get(n, ()))}
+        more = {n for n in stored if n not in stale and any(d in stale for d in needs.get(n, ()))}
         stale |= more
         grew = bool(more)
     return stale

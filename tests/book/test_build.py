@@ -104,16 +104,36 @@ def test_groups_keep_a_chain_on_one_worker():
 
 
 @given(dags, st.data())
-def test_stale_chapters_are_the_stale_ones_and_all_that_read_them(dag, data):
+def test_stale_chapters_are_the_unheld_the_outdated_and_all_that_read_them(dag, data):
     names, edges = dag
     needs = _needs(names, edges)
-    fresh = {n: data.draw(st.booleans(), label=n) for n in names}
-    stale = build.stale_chapters(fresh, needs)
+    stored = {n: data.draw(st.none() | st.integers(0, 5).map(float), label=n) for n in names}
+    stale = build.stale_chapters(stored, needs)
 
-    def reads_a_stale_one(name):
-        return any(not fresh[d] or reads_a_stale_one(d) for d in needs.get(name, ()))
+    def must_run(name):
+        if stored[name] is None:
+            return True
+        for d in needs.get(name, ()):
+            if stored[d] is None or stored[d] > stored[name] or must_run(d):
+                return True
+        return False
 
-    assert stale == {n for n in names if not fresh[n] or reads_a_stale_one(n)}
+    assert stale == {n for n in names if must_run(n)}
+
+
+def test_a_chapter_stored_before_the_chapter_it_reads_runs_again():
+    """Chapter 4 was remade after chapter 5 last ran (chapter 5 then failed on its new
+    networks): chapter 5 and the conclusion must not be served from the cache."""
+    stored = {
+        "02_data": 1.0,
+        "04_experiments": 9.0,
+        "05_rule_extraction": 5.0,
+        "06_rule_discovery": 1.0,
+        "07_beyond_life_like": 1.0,
+        "08_conclusion": 6.0,
+    }
+    assert build.stale_chapters(stored) == {"05_rule_extraction", "08_conclusion"}
+    assert build.stale_chapters({**stored, "05_rule_extraction": 9.5, "08_conclusion": 10}) == set()
 
 
 def _tree(tmp_path):
