@@ -27,7 +27,7 @@ CACHE = ROOT / "_build" / ".jupyter_cache"  # execute: cache: in _config.yml
 ARTIFACTS = ROOT / "chapters" / "_artifacts"
 RUNS = ROOT / "_build" / ".chapter_runs"  # one folder per run: which chapters finished how
 TIMINGS = ROOT / "_build" / "chapter_timings.json"  # seconds per chapter and cell, last run
-WAIT_LIMIT = 3 * 3600  # seconds a chapter waits for those it reads
+WAIT_LIMIT = 1800  # seconds a chapter waits for those it reads (nbmake-timeout is per cell)
 
 
 def pytest_addoption(parser):
