@@ -1,8 +1,10 @@
 """``pytest --nbmake chapters``: every chapter executed once, in parallel, for the book build.
 
 - Order: a chapter runs after the chapters it reads from (`lifecore.book.build.CHAPTER_NEEDS`).
-  Under ``-n 2 --dist loadgroup`` chapter 5 runs in chapter 4's group, right after it on the
-  same worker; the conclusion waits until every chapter it reads has finished.
+  Under ``-n 2 --dist loadgroup`` each worker gets one group, filled by
+  `lifecore.book.build.chapter_groups` (longest chains first, by the last run's timings):
+  chapter 5 runs right after chapter 4 on the same worker; the conclusion waits until every
+  chapter it reads has finished.
 - Cache: each chapter that runs without an error is stored, executed, in the jupyter-cache
   that Jupyter Book reads (``_config.yml``), so the build executes no chapter again. A chapter
   stored for the same code, library and inputs is skipped; ``--chapters-fresh`` (``make
@@ -12,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import uuid
@@ -81,14 +84,18 @@ def pytest_collection_modifyitems(config, items):
     if not chapters:
         return
     timings = build.read_timings(TIMINGS).items()
-    seconds = {n: t["seconds"] for n, t in timings if isinstance(t.get("seconds"), (int, float))}
+    seconds = {**build.EXPECTED_SECONDS}
+    seconds.update({n: t["seconds"] for n, t in timings if isinstance(t.get("seconds"), float)})
+    # (record_timing writes floats; anything else in the file is ignored)
     order = build.chapter_order(list(chapters), seconds=seconds)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    groups = build.chapter_groups(order, workers, seconds=seconds)
     items[:] = [i for i in items if i not in chapters.values()] + [chapters[n] for n in order]
     force = config.getoption("--chapters-fresh") or not (ARTIFACTS / "findings.json").exists()
     stored = {n: None if force else _CACHE.stored_at(chapters[n].path) for n in order}
     stale = build.stale_chapters(stored)
     for name, item in chapters.items():
-        item.add_marker(pytest.mark.xdist_group(build.chapter_group(name)))
+        item.add_marker(pytest.mark.xdist_group(f"worker-{groups[name]}"))
         if name not in stale:
             item.add_marker(pytest.mark.skip(reason="the book cache holds it for this code"))
 

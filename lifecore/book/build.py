@@ -28,7 +28,8 @@ __all__ = [
     "CHAPTER_NEEDS",
     "chapter_name",
     "chapter_order",
-    "chapter_group",
+    "chapter_groups",
+    "EXPECTED_SECONDS",
     "source_fingerprint",
     "executed_bundle",
     "ChapterCache",
@@ -51,6 +52,16 @@ CHAPTER_NEEDS: dict[str, tuple[str, ...]] = {
         "07_beyond_life_like",
     ),
 }
+
+#: Seconds the chapters took on two idle cores (December 2026), to share them between the
+#: workers before this checkout has timed a run (``_build/chapter_timings.json``); they only
+#: balance the workers, never decide what runs.
+EXPECTED_SECONDS: dict[str, float] = {
+    "04_experiments": 250.0,
+    "05_rule_extraction": 80.0,
+    "07_beyond_life_like": 80.0,
+}
+UNTIMED = 20.0  # seconds assumed for any other chapter not timed yet
 
 #: What the executed chapters depend on besides their own code (hashed by
 #: `source_fingerprint`): the library, the Golly runs chapter 7 reads, the pins.
@@ -89,13 +100,44 @@ def chapter_order(
     return order
 
 
-def chapter_group(name: str, needs: Mapping[str, Sequence[str]] = CHAPTER_NEEDS) -> str:
-    """The pytest-xdist group a chapter runs in: a chapter that needs exactly one other runs
-    in that chapter's group, right after it on the same worker (chapter 5 after chapter 4);
-    any other chapter is a group of its own (and waits for what it needs)."""
-    while len(needs.get(name, ())) == 1:
-        name = needs[name][0]
-    return name
+def chapter_groups(
+    names: Sequence[str],
+    workers: int = 2,
+    needs: Mapping[str, Sequence[str]] = CHAPTER_NEEDS,
+    seconds: Optional[Mapping[str, float]] = None,
+) -> dict[str, int]:
+    """Which of ``workers`` pytest-xdist workers runs each chapter (``--dist loadgroup``, one
+    group per worker, so xdist never queues a chapter behind a long one on a busy worker).
+
+    A chapter that needs exactly one other goes with it, right after it (chapter 5 after
+    chapter 4). A chapter that needs several (the conclusion) goes last on the least loaded
+    worker and waits there. The other chains go, longest first by the ``seconds`` they take
+    (`EXPECTED_SECONDS` updated by the last run's timings; `UNTIMED` for a chapter in
+    neither), each to the least loaded worker.
+    """
+    seconds = seconds or {}
+
+    def root(name: str) -> str:
+        while len(needs.get(name, ())) == 1 and needs[name][0] in names:
+            name = needs[name][0]
+        return name
+
+    chains: dict[str, list[str]] = {}
+    waiting = []
+    for name in chapter_order(names, needs, seconds):
+        if len([d for d in needs.get(name, ()) if d in names]) > 1:
+            waiting.append(name)
+        else:
+            chains.setdefault(root(name), []).append(name)
+    cost = {r: sum(seconds.get(n, UNTIMED) for n in chain) for r, chain in chains.items()}
+    load, group = [0.0] * max(1, workers), {}
+    for r in sorted(chains, key=lambda r: -cost[r]):  # stable: book order among equals
+        worker = min(range(len(load)), key=lambda w: load[w])
+        load[worker] += cost[r]
+        group.update({n: worker for n in chains[r]})
+    for name in waiting:
+        group[name] = min(range(len(load)), key=lambda w: load[w])
+    return group
 
 
 def _package_versions(requirements: Path) -> list[str]:
