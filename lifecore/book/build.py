@@ -123,10 +123,12 @@ def chapter_groups(
         return name
 
     chains: dict[str, list[str]] = {}
-    waiting = []
+    waiting, followers = [], []
     for name in chapter_order(names, needs, seconds):
         if len([d for d in needs.get(name, ()) if d in names]) > 1:
             waiting.append(name)
+        elif root(name) in waiting:
+            followers.append(name)  # after a waiting chapter, on its worker
         else:
             chains.setdefault(root(name), []).append(name)
     cost = {r: sum(seconds.get(n, UNTIMED) for n in chain) for r, chain in chains.items()}
@@ -137,6 +139,8 @@ def chapter_groups(
         group.update({n: worker for n in chains[r]})
     for name in waiting:
         group[name] = min(range(len(load)), key=lambda w: load[w])
+    for name in followers:
+        group[name] = group[root(name)]
     return group
 
 
