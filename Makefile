@@ -36,9 +36,10 @@ browser-deps:
 	  echo "installing chromium and chromium-driver for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
+# chapters/ is excluded for its notebooks (pyproject.toml); its conftest is named here.
 lint: setup
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check lifecore tests benchmarks
+	$(VENV)/bin/ruff check . chapters/conftest.py
+	$(VENV)/bin/ruff format --check lifecore tests benchmarks chapters/conftest.py
 
 unit: setup
 	$(PY) -m pytest tests -q --ignore=tests/browser --ignore=tests/lab
