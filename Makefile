@@ -6,6 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements.stamp
 BUILD := $(VENV)/bin/jupyter-book build . --all -W --keep-going
+# The chapters, executed once each over both cores (pytest-xdist; chapters/conftest.py keeps
+# the order they read each other in) and stored in the jupyter-cache the build reads.
+CHAPTERS := $(PY) -m pytest chapters --nbmake --nbmake-timeout=1800 -n 2 --dist loadgroup \
+	-p no:cacheprovider -q --durations=0
 
 # Tiny networks spend their time in glibc's allocator (mmap/munmap of small
 # tensors); keeping freed memory in the heap makes training several times faster.
@@ -32,25 +36,30 @@ browser-deps:
 	  echo "installing chromium and chromium-driver for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
+# chapters/ is excluded for its notebooks (pyproject.toml); its conftest is named here.
 lint: setup
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check lifecore tests benchmarks
+	$(VENV)/bin/ruff check . chapters/conftest.py
+	$(VENV)/bin/ruff format --check lifecore tests benchmarks chapters/conftest.py
 
 unit: setup
-	$(PY) -m pytest tests -q --ignore=tests/browser
+	$(PY) -m pytest tests -q --ignore=tests/browser --ignore=tests/lab
 
-# Every chapter runs exactly once: the book build executes them all (and fails on an
-# error in any cell), then the browser test reads the pages that build wrote.
+# Every chapter runs exactly once: nbmake executes them all (an error in any cell fails it)
+# and the build reads them from the cache; then the browser tests read the pages that build
+# wrote and open chapters in JupyterLab (tests/lab).
 test: setup browser-deps lint unit
+	$(CHAPTERS) --chapters-fresh
 	$(BUILD)
-	$(PY) -m pytest tests/browser -q
+	$(PY) -m pytest tests/browser tests/lab -q
 
+# Executes only the chapters whose code, library or inputs changed since the last run.
 book: setup
+	$(CHAPTERS)
 	$(BUILD)
 
-# The browser test alone, on the book already in _build/html.
+# The browser tests alone: the book already in _build/html, and chapters in JupyterLab.
 browser: setup browser-deps
-	$(PY) -m pytest tests/browser -q
+	$(PY) -m pytest tests/browser tests/lab -q
 
 lab: setup
 	$(VENV)/bin/jupyter lab chapters $(if $(filter 0,$(shell id -u)),--allow-root)

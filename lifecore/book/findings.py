@@ -14,6 +14,7 @@ from typing import Any, Mapping, Union
 
 from ..errors import LifecoreError
 from ..files import atomic_write_bytes
+from .cache import locked
 
 __all__ = ["FindingsError", "save_findings", "load_findings"]
 
@@ -41,10 +42,11 @@ def save_findings(path: Union[str, Path], chapter: str, values: Mapping[str, Any
     so that a chapter cell ending with this call shows no output.
     """
     path = Path(path)
-    data = _read(path)
-    data[chapter] = dict(values)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, json.dumps(data, indent=1, sort_keys=True).encode())
+    with locked(path):  # chapters run in parallel: no section is lost to another's write
+        data = _read(path)
+        data[chapter] = dict(values)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, json.dumps(data, indent=1, sort_keys=True).encode())
 
 
 def load_findings(path: Union[str, Path], chapter: str) -> dict:

@@ -7,9 +7,9 @@ stuck at, and over several seeds "2 of 3".
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
-from . import tables
+from . import cache, tables
 
 __all__ = [
     "exact_key",
@@ -20,6 +20,7 @@ __all__ = [
     "proof_verdict",
     "proof_grid",
     "proof_counts",
+    "cached_grid",
 ]
 
 
@@ -130,3 +131,23 @@ def proof_counts(records: Sequence[Mapping], certificates: Mapping) -> dict[str,
 def _as_dict(record) -> dict:
     """A run record as a plain dict (`RunRecord.to_dict()`, or a mapping as it is)."""
     return record.to_dict() if hasattr(record, "to_dict") else dict(record)
+
+
+def cached_grid(directory, name: str, settings: Mapping, compute: Callable[[], Sequence]) -> list:
+    """A chapter's grid, computed once per configuration: ``compute()`` (a pure function of
+    ``settings`` returning `RunRecord`s or their dicts) runs only when no earlier build stored
+    a grid under ``name`` for these exact settings (`lifecore.book.cache.cached`: the stored
+    settings are compared, so other settings are never served; a lock makes a second chapter
+    asking at the same time wait and read). ``settings`` must hold everything the grid
+    depends on: rules, models, seeds and the training configuration's ``to_dict()``.
+
+    Returns the records as `lifecore.experiments.records.RunRecord`, fresh or read back.
+    """
+    from ..experiments.records import RunRecord
+
+    def load(rows):
+        return [RunRecord.from_dict(row, f"{name} record {i}") for i, row in enumerate(rows)]
+
+    return cache.cached(
+        directory, name, settings, compute, dump=lambda rs: [_as_dict(r) for r in rs], load=load
+    )

@@ -9,11 +9,12 @@ import functools
 import http.server
 import os
 import re
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
+
+from .chromium import start_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 HTML = Path(os.environ.get("LIFECORE_BOOK_HTML", ROOT / "_build" / "html"))
@@ -46,37 +47,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _binary(*names: str) -> str:
-    for name in names:
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.fail(
-        f"none of {names} found: install Debian's chromium and chromium-driver "
-        "(`apt-get install -y chromium chromium-driver`; `make test` does it)"
-    )
-
-
 @pytest.fixture(scope="session")
 def driver():
     """Headless Chromium at 1280 px that keeps the console log."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = _binary("chromium", "chromium-browser")
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        f"--window-size={WIDTH},{HEIGHT}",
-        "--hide-scrollbars",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=_binary("chromedriver"))
-    browser = webdriver.Chrome(options=options, service=service)
-    browser.set_page_load_timeout(60)
+    browser = start_chromium(WIDTH, HEIGHT)
     yield browser
     browser.quit()
