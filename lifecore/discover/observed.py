@@ -68,7 +68,7 @@ class Samples:
     def __len__(self) -> int:
         return len(self.targets)
 
-    def take(self, index: np.ndarray) -> "Samples":
+    def take(self, index: np.ndarray) -> Samples:
         return Samples(self.patches[index], self.targets[index], self.stride)
 
 

@@ -33,9 +33,7 @@ def class_votes(samples: Samples, of_window: np.ndarray, count: int) -> np.ndarr
     return votes
 
 
-def search_separable(
-    samples: Samples, family: str, neighbourhood: str = "moore"
-) -> Identification:
+def search_separable(samples: Samples, family: str, neighbourhood: str = "moore") -> Identification:
     """The best rule of ``family`` on stride-1 ``samples``, with the per-class certificate: a
     class is settled when its vote gap reaches `required_margin` of its minority."""
     t0 = time.perf_counter()

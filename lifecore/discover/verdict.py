@@ -65,7 +65,7 @@ class Identification:
 
     @property
     def verdict(self) -> str:
-        """"unique", "undetermined" (a set of rules fits) or "none" (nothing searched)."""
+        """ "unique", "undetermined" (a set of rules fits) or "none" (nothing searched)."""
         if self.rule is None:
             return "none"
         return "unique" if self.unique else "undetermined"
