@@ -88,14 +88,14 @@ def search_outer_totalistic(
     win = int(kept[order[0]])
     best_b = int(exact[order[0]])
     best_a = int(capped[codes == win][0])
-    need = max(required_margin(best_a), required_margin(best_b))
+    need = required_margin(best_b)  # on sample B; stage A's own bound is checked below
     rivals = [(int(kept[i]), int(exact[i]) - best_b) for i in order[1:]]
-    margin = min([bound_a - best_a] + [m for _, m in rivals])
+    margin = min([bound_a - best_a] + [m for _, m in rivals])  # each on its own sample
     close = [c for c, m in rivals if m < need]
     differ = np.zeros(classes.count, bool)
     for c in close:
         differ |= ((c ^ win) >> np.arange(classes.count)) & 1 == 1
-    if bound_a - best_a < need:
+    if bound_a - best_a < required_margin(best_a):
         differ[:] = True  # stage A could not separate the winner from the pruned rules
     table = _tables(np.array([win]), of_window)
     whole = score_rules(table, samples)[0]
