@@ -106,3 +106,16 @@ def count_tables(tables, patches, targets, k):
         out[r, 0] = bad
         out[r, 1] = decided
     return out
+
+
+@njit(cache=True)
+def predict_tables(tables, patches, k):
+    """``(R, M)`` uint8 predictions (0, 1, or 2 when unseen cells leave it open)."""
+    side = 2 * k + 1
+    a = np.empty((side, side), np.uint8)
+    b = np.empty((side, side), np.uint8)
+    out = np.empty((tables.shape[0], patches.shape[0]), np.uint8)
+    for r in range(tables.shape[0]):
+        for m in range(patches.shape[0]):
+            out[r, m] = _predict(tables[r], patches[m], k, a, b)
+    return out

@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from ..rules.families import window_classes
-from ._kernel import count_codes, count_tables
+from ._kernel import count_codes, count_tables, predict_tables
 from .observed import Samples
 from .verdict import Identification, required_margin
 
@@ -51,6 +51,14 @@ def _stage_a(codes, of_window, a: Samples) -> tuple[np.ndarray, int]:
         if best + required_margin(best) <= cutoff or cutoff >= len(a):
             return counts, cutoff
         cutoff = min(len(a), 2 * (best + required_margin(best)))
+
+
+def _local_need(win: int, rival: int, of_window: np.ndarray, b: Samples) -> int:
+    """The margin a rival must give up, judged where it and the winner predict differently:
+    mismatches elsewhere are common to both, so only the winner's mismatches there count."""
+    pred = predict_tables(_tables(np.array([win, rival]), of_window), b.patches, b.stride)
+    differ = pred[0] != pred[1]
+    return required_margin(int((differ & (pred[0] != 2) & (pred[0] != b.targets)).sum()))
 
 
 def _tables(codes: np.ndarray, of_window: np.ndarray) -> np.ndarray:
@@ -91,7 +99,7 @@ def search_outer_totalistic(
     need = required_margin(best_b)  # on sample B; stage A's own bound is checked below
     rivals = [(int(kept[i]), int(exact[i]) - best_b) for i in order[1:]]
     margin = min([bound_a - best_a] + [m for _, m in rivals])  # each on its own sample
-    close = [c for c, m in rivals if m < need]
+    close = [c for c, m in rivals if m < need and m < _local_need(win, c, of_window, b)]
     differ = np.zeros(classes.count, bool)
     for c in close:
         differ |= ((c ^ win) >> np.arange(classes.count)) & 1 == 1
