@@ -160,3 +160,11 @@ def test_cli_refuses_isotropic_at_stride_two_in_one_line(tmp_path, capsys):
     np.savez(path, trajectories=observe(_frames("B2-a/S12", n=1, size=8, frames=3), stride=2))
     assert main(["discover", str(path), "--stride", "2", "--family", "isotropic"]) == 2
     assert "not searched" in capsys.readouterr().err
+
+
+def test_discover_routes_strided_data_to_identify():
+    from lifecore.discover import discover
+
+    obs = observe(_frames("B3/S23V", n=2, size=16, frames=6, stride=2), stride=2)
+    found = discover(obs, stride=2, neighbourhood="vonneumann", use_network=False)
+    assert found.verdict == "unique" and _same(found.rule, "B3/S23V")
