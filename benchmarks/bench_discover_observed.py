@@ -79,6 +79,9 @@ def grid(quick: bool):
             for hidden in (0.0, 0.1):
                 yield "outer-totalistic", stride, noise, hidden, 0
     yield "outer-totalistic", 4, 0.0, 0.0, 0
+    for stride in (2, 3):  # a second rule where it matters most (time allowing)
+        yield "outer-totalistic", stride, 0.0, 0.0, 1
+        yield "outer-totalistic", stride, 0.01, 0.1, 1
     yield "isotropic", 2, 0.0, 0.0, 0
 
 
