@@ -7,7 +7,11 @@
 ``boards``      `design_board`: one board showing every class of a family;
 ``design``      the experiment menu and how much each experiment is expected to settle;
 ``network``     the network route: a network fitted to the data, held against tabulation;
-``loop``        `discover` and its `DiscoveryConfig`; ``cli``: ``python -m lifecore discover``.
+``loop``        `discover` and its `DiscoveryConfig`; ``cli``: ``python -m lifecore discover``;
+``observed``    data as observed (every K-th frame, 255 for unseen cells, noise) and samples;
+``exhaustive``  every outer-totalistic rule scored by mismatches, any stride (numba ``_kernel``);
+``separable``   stride 1, any family: the per-class search; ``verdict``: `Identification`;
+``identify``    `identify`: the smallest family explaining observed data, with its verdict.
 
 Names load on first use, so ``import lifecore.discover`` does not load torch.
 """
@@ -27,6 +31,9 @@ _HOME = {
     **dict.fromkeys(("network_route", "route_model"), "network"),
     **dict.fromkeys(("DiscoveryConfig", "discover", "HOODS", "STRATEGIES"), "loop"),
     "register_cli": "cli",
+    **dict.fromkeys(("HIDDEN", "observe", "make_samples", "check_observed"), "observed"),
+    **dict.fromkeys(("identify", "IDENTIFY_FAMILIES"), "identify"),
+    **dict.fromkeys(("Identification", "required_margin"), "verdict"),
 }
 
 __all__ = sorted(_HOME)

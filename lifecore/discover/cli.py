@@ -7,7 +7,9 @@ import json
 
 from ..simulate import BOUNDARIES
 from .candidates import FAMILY_CHOICES
+from .identify import identify
 from .loop import HOODS, discover
+from .observed import HIDDEN
 from .result import Discovery, DiscoveryError, certificate_phrase
 from .trajectories import load_trajectories
 
@@ -43,8 +45,37 @@ def _lines(result: Discovery) -> list[str]:
     return lines
 
 
+def _run_observed(args: argparse.Namespace, frames) -> int:
+    """The observed-data route: strided, partly unseen or noisy frames, with a verdict."""
+    result = identify(
+        frames,
+        stride=args.stride,
+        family=args.family,
+        neighbourhood=args.neighbourhood,
+        noise=args.noise,
+        boundary=args.boundary,
+        seed=args.seed,
+    )
+    if result.rule is None:
+        raise DiscoveryError(f"{args.data}: {result}")
+    where = f"{result.family}, {result.neighbourhood}, stride {result.stride}"
+    print(f"rule: {result.rule}  ({where})")
+    print(
+        f"verdict: {result.verdict}; margin {result.margin} mismatches "
+        f"(required {result.details.get('required_margin', 'per class')}); the rule misses "
+        f"{result.mismatches} of {result.decided} decided samples"
+    )
+    if result.undetermined:
+        print(f"undetermined ({len(result.undetermined)}): {' '.join(result.undetermined)}")
+    if args.json:
+        print(json.dumps(result.summary()))
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
-    frames = load_trajectories(args.data)
+    frames = load_trajectories(args.data, hidden=True)
+    if args.stride != 1 or args.noise is not None or (frames == HIDDEN).any():
+        return _run_observed(args, frames)
     result = discover(
         frames,
         neighbourhood=args.neighbourhood,
@@ -90,5 +121,18 @@ def register_cli(subparsers) -> None:
         "--no-network", action="store_true", help="skip the network cross-check (tabulation only)"
     )
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--stride",
+        type=int,
+        default=1,
+        help="generations between consecutive frames; >1, a --noise hint or cells marked "
+        "255 (not observed) take the observed-data search, which ends with a verdict",
+    )
+    p.add_argument(
+        "--noise",
+        type=float,
+        default=None,
+        help="fraction of flipped cells, a hint only (recorded; the answer never needs it)",
+    )
     p.add_argument("--json", action="store_true", help="end with one JSON line")
     p.set_defaults(func=_run)

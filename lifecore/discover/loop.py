@@ -269,8 +269,9 @@ def discover(
     config: Optional[DiscoveryConfig] = None,
     *,
     known: Any = None,
+    stride: int = 1,
     **options: Any,
-) -> Discovery:
+):
     """Narrow the candidate rules down to one.
 
     Parameters
@@ -282,6 +283,10 @@ def discover(
     config : DiscoveryConfig, optional
     known : dict or array, optional
         Transitions known beforehand, ``{"B3": 1, "S8": 0}``.
+    stride : int
+        Generations between consecutive frames of data. Data with ``stride > 1`` or cells
+        marked 255 (not observed) go to `lifecore.discover.identify` (family, neighbourhood,
+        boundary and seed passed on) and the answer is its `Identification`, with a verdict.
     **options
         `DiscoveryConfig` fields, overriding ``config``'s.
 
@@ -298,6 +303,11 @@ def discover(
     t0 = time.perf_counter()
     cfg = _config(config, options)
     box = _black_box(source, cfg.boundary)
+    if box is None and isinstance(source, np.ndarray) and (stride != 1 or (source == 255).any()):
+        from .identify import identify
+
+        family = "auto" if cfg.family == "auto" else cfg.family
+        return identify(source, stride, family, cfg.neighbourhood, None, cfg.boundary, cfg.seed)
     frames, x, y = (None, None, None) if box is not None else _data_pairs(source)
     log, first = _Log(), {}
     if box is not None:

@@ -24,8 +24,9 @@ _HEADER_READERS = {
 }
 
 
-def check_trajectories(arr: Any, name: str = "trajectories") -> np.ndarray:
-    """Validate uint8 ``(N, T, H, W)`` 0/1 trajectories with ``T >= 2``.
+def check_trajectories(arr: Any, name: str = "trajectories", hidden: bool = False) -> np.ndarray:
+    """Validate uint8 ``(N, T, H, W)`` 0/1 trajectories with ``T >= 2`` (and 255, a cell not
+    observed, when ``hidden``).
 
     Raises
     ------
@@ -44,6 +45,8 @@ def check_trajectories(arr: Any, name: str = "trajectories") -> np.ndarray:
         raise DiscoveryError(
             f"{name} need at least two frames per trajectory (T >= 2), got T={arr.shape[1]}"
         )
+    if hidden and ((arr <= 1) | (arr == 255)).all():
+        return arr
     if arr.max() > 1:
         raise DiscoveryError(f"{name} must hold only 0 and 1 (found {int(arr.max())})")
     return arr
@@ -83,7 +86,7 @@ def _read_member(path: Path, archive: zipfile.ZipFile) -> np.ndarray:
     return arr.reshape(shape, order=order).copy()
 
 
-def load_trajectories(path: Union[str, Path]) -> np.ndarray:
+def load_trajectories(path: Union[str, Path], hidden: bool = False) -> np.ndarray:
     """Read ``trajectories`` from an ``.npz`` and validate it (see `check_trajectories`).
 
     Parameters
@@ -91,6 +94,8 @@ def load_trajectories(path: Union[str, Path]) -> np.ndarray:
     path : str or Path
         An ``.npz`` (as written by ``numpy.savez``) holding ``trajectories``, uint8
         ``(N, T, H, W)``.
+    hidden : bool
+        Allow 255 (a cell not observed), for `lifecore.discover.identify`.
 
     Returns
     -------
@@ -123,4 +128,4 @@ def load_trajectories(path: Union[str, Path]) -> np.ndarray:
         raise DiscoveryError(
             f"{path}: cannot read as .npz ({type(err).__name__}: {str(err)[:120]})"
         ) from None
-    return check_trajectories(arr, f"{path}: trajectories")
+    return check_trajectories(arr, f"{path}: trajectories", hidden)

@@ -1,0 +1,75 @@
+"""Chapter 6, "Data as observed": a small grid of `identify` runs, and the benchmark's table.
+
+The grid runs at build time (seconds); the full table is read from
+``benchmarks/results/discover_observed.json`` (`benchmarks/bench_discover_observed.py`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ..data import soups
+from ..discover.identify import identify
+from ..discover.observed import observe
+from ..rules import parse_rule
+from ..simulate import simulate
+
+__all__ = ["observed_rows", "benchmark_rows", "BENCHMARK"]
+
+BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks/results/discover_observed.json"
+
+
+def observed_rows(cases: Iterable[tuple], boards: int = 16, size: int = 32, frames: int = 20):
+    """One row per ``(rule, family, stride, noise, hidden)``: what `identify` answers on
+    ``boards`` soups observed every ``stride`` generations, and whether it is the truth."""
+    rows = []
+    for seed, (rule, family, stride, noise, hidden) in enumerate(cases):
+        truth = parse_rule(rule)
+        clean = np.asarray(
+            simulate(soups(boards, size, 0.35, seed=seed), truth, (frames - 1) * stride)
+        )
+        obs = observe(clean, stride, hidden=hidden, noise=noise, seed=seed)
+        hood = truth.neighbourhood if family == "outer-totalistic" else "moore"
+        found = identify(obs, stride, family=family, neighbourhood=hood, seed=seed)
+        exact = found.rule is not None and (found.rule.window_table == truth.window_table).all()
+        rows.append(
+            {
+                "hidden rule": str(truth),
+                "stride": stride,
+                "noise": noise,
+                "unseen": hidden,
+                "found": str(found.rule),
+                "verdict": found.verdict,
+                "margin": found.margin,
+                "exact": bool(exact),
+                "seconds": round(found.seconds, 1),
+            }
+        )
+    return rows
+
+
+def benchmark_rows(path: Path = BENCHMARK) -> list[dict]:
+    """The benchmark's runs grouped by family, stride, noise and unseen fraction: runs, the
+    fraction exact and called unique, the fraction flagged correctly (unique only when exact),
+    the slowest run's seconds."""
+    runs = json.loads(Path(path).read_text())["runs"]
+    groups: dict = {}
+    for r in runs:
+        groups.setdefault((r["family"], r["stride"], r["noise"], r["hidden"]), []).append(r)
+    return [
+        {
+            "family": family,
+            "stride": stride,
+            "noise": noise,
+            "unseen": hidden,
+            "runs": len(rs),
+            "exact and unique": sum(r["exact"] and r["verdict"] == "unique" for r in rs) / len(rs),
+            "flagged correctly": sum(r["flag_correct"] for r in rs) / len(rs),
+            "max seconds": max(r["seconds"] for r in rs),
+        }
+        for (family, stride, noise, hidden), rs in sorted(groups.items())
+    ]

@@ -1,0 +1,121 @@
+"""Numba kernels: a rule's prediction for each sample, K generations through its patch.
+
+A patch ``(2K+1, 2K+1)`` holds 0, 1 or 2 (unseen). Each generation shrinks it by one cell a
+side; a cell whose window has unseen cells gets the rule's value when every completion of at
+most ``_MAX_UNSEEN`` unseen cells agrees, else stays unseen (sound: a decided prediction is
+what every completion of the patch gives). Counting stops at ``cutoff + 1`` mismatches, which
+is what makes scoring 2^18 rules cheap: a wrong rule is usually refuted in a few samples.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_MAX_UNSEEN = 4
+
+
+@njit(cache=True)
+def _cell(table, cur, i, j):
+    idx = 0
+    unk = 0
+    for di in range(3):
+        for dj in range(3):
+            bit = 1 << (8 - 3 * di - dj)
+            v = cur[i + di, j + dj]
+            if v == 2:
+                unk |= bit
+            elif v == 1:
+                idx |= bit
+    if unk == 0:
+        return table[idx]
+    n = 0
+    u = unk
+    while u:
+        u &= u - 1
+        n += 1
+    if n > _MAX_UNSEEN:
+        return 2
+    first = table[idx]
+    sub = unk
+    while sub:  # every non-empty subset of the unseen bits
+        if table[idx | sub] != first:
+            return 2
+        sub = (sub - 1) & unk
+    return first
+
+
+@njit(cache=True)
+def _predict(table, patch, k, a, b):
+    side = 2 * k + 1
+    for i in range(side):
+        for j in range(side):
+            a[i, j] = patch[i, j]
+    for g in range(k):
+        n = side - 2 * (g + 1)
+        for i in range(n):
+            for j in range(n):
+                b[i, j] = _cell(table, a, i, j)
+        for i in range(n):
+            for j in range(n):
+                a[i, j] = b[i, j]
+    return a[0, 0]
+
+
+@njit(cache=True)
+def _score(table, patches, targets, k, cutoff, a, b):
+    bad = 0
+    decided = 0
+    for m in range(patches.shape[0]):
+        p = _predict(table, patches[m], k, a, b)
+        if p != 2:
+            decided += 1
+            if p != targets[m]:
+                bad += 1
+                if bad > cutoff:
+                    break
+    return bad, decided
+
+
+@njit(cache=True)
+def count_codes(codes, of_window, patches, targets, k, cutoff):
+    """Mismatches (capped at ``cutoff + 1``) of each rule given as a bit code over classes
+    (bit ``c`` = next state of class ``c``; families of at most 63 classes)."""
+    side = 2 * k + 1
+    a = np.empty((side, side), np.uint8)
+    b = np.empty((side, side), np.uint8)
+    table = np.empty(512, np.uint8)
+    out = np.empty(codes.shape[0], np.int64)
+    for r in range(codes.shape[0]):
+        code = codes[r]
+        for w in range(512):
+            table[w] = (code >> of_window[w]) & 1
+        out[r] = _score(table, patches, targets, k, cutoff, a, b)[0]
+    return out
+
+
+@njit(cache=True)
+def count_tables(tables, patches, targets, k):
+    """Exact mismatches and decided samples of each 512-entry window table ``(R, 512)``."""
+    side = 2 * k + 1
+    a = np.empty((side, side), np.uint8)
+    b = np.empty((side, side), np.uint8)
+    out = np.empty((tables.shape[0], 2), np.int64)
+    for r in range(tables.shape[0]):
+        bad, decided = _score(tables[r], patches, targets, k, 1 << 62, a, b)
+        out[r, 0] = bad
+        out[r, 1] = decided
+    return out
+
+
+@njit(cache=True)
+def predict_tables(tables, patches, k):
+    """``(R, M)`` uint8 predictions (0, 1, or 2 when unseen cells leave it open)."""
+    side = 2 * k + 1
+    a = np.empty((side, side), np.uint8)
+    b = np.empty((side, side), np.uint8)
+    out = np.empty((tables.shape[0], patches.shape[0]), np.uint8)
+    for r in range(tables.shape[0]):
+        for m in range(patches.shape[0]):
+            out[r, m] = _predict(tables[r], patches[m], k, a, b)
+    return out

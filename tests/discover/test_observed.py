@@ -1,0 +1,170 @@
+"""Discovery from observed data: strides, unseen cells, noise; the verdict's negative controls.
+
+The truth is always the rule the frames were simulated with; the observation model
+(`observe`) is checked on its own, then every search is held against that truth.
+"""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lifecore import simulate
+from lifecore.data import soups
+from lifecore.discover import DiscoveryError
+from lifecore.discover.exhaustive import score_rules
+from lifecore.discover.identify import identify
+from lifecore.discover.observed import HIDDEN, UNKNOWN, make_samples, observe
+from lifecore.rules import parse_rule
+from lifecore.rules.families import window_classes
+
+
+def _frames(rule, n=4, size=24, frames=12, stride=1, density=0.35, seed=1):
+    boards = soups(n, size, density, seed=seed)
+    return np.asarray(simulate(boards, parse_rule(rule), (frames - 1) * stride))
+
+
+def _same(a, b) -> bool:
+    return (parse_rule(str(a)).window_table == parse_rule(str(b)).window_table).all()
+
+
+def test_observe_keeps_every_kth_frame_and_hides_and_flips_at_the_rates():
+    frames = _frames("B3/S23", n=2, size=32, frames=7, stride=2)
+    clean = observe(frames, stride=2)
+    assert (clean == frames[:, ::2]).all()
+    obs = observe(frames, stride=2, hidden=0.3, noise=0.05, seed=3)
+    hidden = obs == HIDDEN
+    assert 0.25 < hidden.mean() < 0.35
+    flipped = (obs != clean) & ~hidden
+    assert 0.03 < flipped.sum() / (~hidden).sum() < 0.07
+
+
+def test_samples_are_the_patch_around_each_observed_target():
+    frames = _frames("B3/S23", n=1, size=8, frames=3)
+    obs = observe(frames, hidden=0.2, seed=0)
+    s = make_samples(obs, 1)
+    assert len(s) == (obs[:, 1:] != HIDDEN).sum()
+    # the first observed target: its patch is the wrapped 3x3 block of the frame before
+    t, i, j = np.argwhere(obs[0, 1:] != HIDDEN)[0]
+    block = np.roll(obs[0, t], (1 - i, 1 - j), (0, 1))[:3, :3]
+    assert (s.patches[0] == np.where(block == HIDDEN, UNKNOWN, block)).all()
+
+
+def test_bad_values_and_strides_are_refused():
+    with pytest.raises(DiscoveryError, match="0, 1 or 255"):
+        identify(np.full((1, 2, 4, 4), 7, np.uint8))
+    with pytest.raises(DiscoveryError, match="stride"):
+        identify(np.zeros((1, 2, 4, 4), np.uint8), stride=0)
+
+
+@pytest.mark.parametrize("rule", ["B36/S23", "B3/S23V"])
+def test_stride_one_with_1pct_noise_and_20pct_hidden_is_exact_and_unique(rule):
+    obs = observe(_frames(rule, n=8, size=32, frames=12), hidden=0.2, noise=0.01, seed=0)
+    found = identify(obs, family="auto")
+    assert found.verdict == "unique", found.undetermined
+    assert _same(found.rule, rule)
+
+
+def test_stride_one_isotropic_settles_only_what_the_noisy_data_show():
+    rule = "B2-a/S12"
+    obs = observe(_frames(rule, n=8, size=32, frames=12), hidden=0.2, noise=0.01, seed=0)
+    found = identify(obs, family="auto")
+    assert found.family == "isotropic"
+    classes = window_classes("isotropic")
+    settled = [i for i, n in enumerate(classes.names) if n not in found.undetermined]
+    assert len(settled) > 90  # of 102; the open ones are the rare windows (B8, S8, ...)
+    truth = classes.values(rule)
+    assert (classes.values(found.rule)[settled] == truth[settled]).all()
+
+
+@pytest.mark.parametrize("stride", [2, 3])
+def test_strides_two_and_three_recover_the_rule(stride):
+    obs = observe(_frames("B3/S23", n=4, size=24, frames=8, stride=stride), stride=stride)
+    found = identify(obs, stride, family="outer-totalistic", neighbourhood="moore")
+    assert _same(found.rule, "B3/S23")
+    assert found.verdict == "unique" and found.margin >= 1
+
+
+def test_a_rival_that_fits_all_but_a_few_cells_is_rejected():
+    # S23 vs S238: they differ only when a live cell has 8 live neighbours, which soups at
+    # low density almost never show; the data have a few such cells.
+    frames = _frames("B3/S23", n=8, size=32, frames=10, density=0.45)
+    samples = make_samples(frames, 1)
+    counts = score_rules(
+        np.stack([parse_rule(r).window_table for r in ("B3/S23", "B3/S238")]), samples
+    )
+    truth, rival = counts[:, 0]
+    assert truth == 0 and 0 < rival < 0.001 * len(samples)
+    found = identify(frames, family="outer-totalistic", neighbourhood="moore")
+    assert _same(found.rule, "B3/S23") and found.verdict == "unique"
+
+
+def test_too_few_frames_are_flagged_undetermined_never_a_confident_wrong_rule():
+    frames = _frames("B36/S23", n=1, size=6, frames=2, density=0.3)
+    found = identify(frames, family="outer-totalistic", neighbourhood="moore")
+    assert found.verdict == "undetermined"
+    assert found.undetermined  # names the classes the data cannot settle
+    table = parse_rule("B36/S23").window_table
+    assert (found.rule.window_table == table).mean() > 0  # a member of the set, not the answer
+
+
+def test_too_much_hidden_at_stride_three_is_not_called_unique_unless_right():
+    obs = observe(_frames("B3/S23", n=2, size=16, frames=4, stride=3), 3, hidden=0.5, seed=1)
+    found = identify(obs, 3, family="outer-totalistic", neighbourhood="vonneumann")
+    assert found.verdict != "unique"
+
+
+def test_isotropic_at_stride_two_is_reported_not_searched():
+    obs = observe(_frames("B2-a/S12", n=1, size=8, frames=3, stride=2), stride=2)
+    found = identify(obs, 2, family="isotropic")
+    assert found.rule is None and "not searched" in found.details["why"]
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(0, 2**10 - 1), st.integers(0, 2**16))
+def test_random_von_neumann_rules_at_stride_two_are_never_wrong_when_unique(code, seed):
+    bits = [(code >> i) & 1 for i in range(10)]
+    born = "".join(str(i) for i in range(5) if bits[i])
+    survive = "".join(str(i) for i in range(5) if bits[5 + i])
+    rule = f"B{born}/S{survive}V"
+    obs = observe(_frames(rule, n=2, size=16, frames=5, stride=2, seed=seed), stride=2)
+    found = identify(obs, 2, family="outer-totalistic", neighbourhood="vonneumann")
+    if found.verdict == "unique":
+        assert _same(found.rule, rule)
+    else:  # the truth is among the rules the data leave open: it fits as well
+        truth = score_rules(parse_rule(rule).window_table, make_samples(obs, 2))[0, 0]
+        assert truth <= found.mismatches
+
+
+def test_cli_answers_strided_noisy_data_with_a_verdict(tmp_path, capsys):
+    import json
+
+    from lifecore.cli import main
+
+    obs = observe(_frames("B3/S23V", n=4, size=24, frames=8, stride=2), stride=2, noise=0.001)
+    path = tmp_path / "obs.npz"
+    np.savez(path, trajectories=obs)
+    code = main(["discover", str(path), "--stride", "2", "--neighbourhood", "vonneumann",
+                 "--json"])  # fmt: skip
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    summary = json.loads(out[-1])
+    assert _same(summary["rule"], "B3/S23V") and summary["stride"] == 2
+    assert out[1].startswith("verdict: ")
+
+
+def test_cli_refuses_isotropic_at_stride_two_in_one_line(tmp_path, capsys):
+    from lifecore.cli import main
+
+    path = tmp_path / "obs.npz"
+    np.savez(path, trajectories=observe(_frames("B2-a/S12", n=1, size=8, frames=3), stride=2))
+    assert main(["discover", str(path), "--stride", "2", "--family", "isotropic"]) == 2
+    assert "not searched" in capsys.readouterr().err
+
+
+def test_discover_routes_strided_data_to_identify():
+    from lifecore.discover import discover
+
+    obs = observe(_frames("B3/S23V", n=2, size=16, frames=6, stride=2), stride=2)
+    found = discover(obs, stride=2, neighbourhood="vonneumann", use_network=False)
+    assert found.verdict == "unique" and _same(found.rule, "B3/S23V")
