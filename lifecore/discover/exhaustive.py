@@ -65,6 +65,18 @@ def _tables(codes: np.ndarray, of_window: np.ndarray) -> np.ndarray:
     return ((codes[:, None] >> of_window[None, :]) & 1).astype(np.uint8)
 
 
+def _survivors(codes: np.ndarray, capped: np.ndarray, cutoff: int) -> tuple[np.ndarray, int]:
+    """The rules stage A keeps (at most `_MAX_SURVIVORS`, fewest mismatches first) and the
+    fewest mismatches on sample A of any rule it drops."""
+    bound_a = cutoff + 1  # every rule left out has at least this many mismatches on A
+    kept = codes[capped <= cutoff]
+    if len(kept) > _MAX_SURVIVORS:
+        ranked = np.sort(capped[capped <= cutoff], kind="stable")
+        bound_a = int(ranked[_MAX_SURVIVORS])
+        kept = kept[np.argsort(capped[capped <= cutoff], kind="stable")[:_MAX_SURVIVORS]]
+    return kept, bound_a
+
+
 def search_outer_totalistic(
     samples: Samples, neighbourhood: str = "moore", seed: int = 0
 ) -> Identification:
@@ -76,8 +88,7 @@ def search_outer_totalistic(
         From `lifecore.discover.observed.make_samples` (any stride).
     neighbourhood : {"moore", "hex", "vonneumann"}
     seed : int
-        Which samples form stages A and B.
-    """
+        Which samples form stages A and B."""
     t0 = time.perf_counter()
     classes = window_classes("outer-totalistic", neighbourhood)
     of_window = np.asarray(classes.of_window, dtype=np.int64)
@@ -85,12 +96,7 @@ def search_outer_totalistic(
     a, b = _pick(samples, _SAMPLE_A, rng), _pick(samples, _SAMPLE_B, rng)
     codes = np.arange(1 << classes.count, dtype=np.int64)
     capped, cutoff = _stage_a(codes, of_window, a)
-    bound_a = cutoff + 1  # every rule left out has at least this many mismatches on A
-    kept = codes[capped <= cutoff]
-    if len(kept) > _MAX_SURVIVORS:
-        ranked = np.sort(capped[capped <= cutoff], kind="stable")
-        bound_a = int(ranked[_MAX_SURVIVORS])
-        kept = kept[np.argsort(capped[capped <= cutoff], kind="stable")[:_MAX_SURVIVORS]]
+    kept, bound_a = _survivors(codes, capped, cutoff)
     exact = score_rules(_tables(kept, of_window), b)[:, 0]
     order = np.argsort(exact, kind="stable")
     win = int(kept[order[0]])

@@ -53,6 +53,18 @@ def _search(samples, family: str, hood: str, seed: int) -> Identification:
     )  # fmt: skip
 
 
+def _searched_row(r: Identification) -> dict:
+    """One searched space's best rule, mismatches and verdict (why, when not searched)."""
+    return {
+        "family": r.family,
+        "neighbourhood": r.neighbourhood,
+        "rule": str(r.rule) if r.rule is not None else None,
+        "mismatches": r.mismatches,
+        "verdict": r.verdict,
+        **({"why": r.details["why"]} if r.rule is None else {}),
+    }
+
+
 def identify(
     frames: np.ndarray,
     stride: int = 1,
@@ -78,10 +90,8 @@ def identify(
     seed : int
         Which samples the exhaustive search starts from.
 
-    Returns
-    -------
-    Identification
-        With ``details["searched"]``: each space's best rule, mismatches and verdict.
+    Returns an `Identification` with ``details["searched"]``: each space's best rule,
+    mismatches and verdict.
     """
     t0 = time.perf_counter()
     frames = check_observed(frames, stride)
@@ -97,17 +107,7 @@ def identify(
     tolerance = required_margin(best) - 1
     chosen = next(r for r in searched if r.mismatches <= best + tolerance)
     details = dict(chosen.details)
-    details["searched"] = [
-        {
-            "family": r.family,
-            "neighbourhood": r.neighbourhood,
-            "rule": str(r.rule) if r.rule is not None else None,
-            "mismatches": r.mismatches,
-            "verdict": r.verdict,
-            **({"why": r.details["why"]} if r.rule is None else {}),
-        }
-        for r in found
-    ]
+    details["searched"] = [_searched_row(r) for r in found]
     details["noise_hint"] = noise
     details["samples"] = len(samples)
     return Identification(

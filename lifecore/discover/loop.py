@@ -264,6 +264,12 @@ def _result(cands: CandidateSet, log: _Log, box, cfg, agreement, seconds: float)
     )
 
 
+def _observed(source: Any, stride: int) -> bool:
+    """Trajectories seen every ``stride`` generations or with unseen cells (255): data that
+    tabulation cannot read, which `lifecore.discover.identify` searches instead."""
+    return isinstance(source, np.ndarray) and (stride != 1 or bool((source == 255).any()))
+
+
 def discover(
     source: Union[BlackBox, Callable, RuleLike, np.ndarray, tuple],
     config: Optional[DiscoveryConfig] = None,
@@ -277,9 +283,8 @@ def discover(
     Parameters
     ----------
     source : BlackBox, callable, Rule, str, np.ndarray or tuple
-        A `BlackBox` (or any function boards -> next boards, or a rule, then only used as a
-        black box), or data: trajectories ``(N, T, H, W)`` uint8 or pairs ``(x, y)`` each
-        ``(N, H, W)`` (no experiments then: one round).
+        A `BlackBox` (or any function boards -> next boards, or a rule, used as a black box),
+        or data: trajectories ``(N, T, H, W)`` uint8 or pairs ``(x, y)``, one round.
     config : DiscoveryConfig, optional
     known : dict or array, optional
         Transitions known beforehand, ``{"B3": 1, "S8": 0}``.
@@ -290,24 +295,17 @@ def discover(
     **options
         `DiscoveryConfig` fields, overriding ``config``'s.
 
-    Returns
-    -------
-    Discovery
-        The rule from tabulation; the network's guess only ever as ``network_guess``.
-
-    Raises
-    ------
-    DiscoveryError
-        Bad options or data.
+    Returns a `Discovery` (the rule from tabulation; the network's guess only ever as
+    ``network_guess``), or for data as observed the `Identification`. Raises
+    `DiscoveryError` for bad options or data.
     """
     t0 = time.perf_counter()
     cfg = _config(config, options)
     box = _black_box(source, cfg.boundary)
-    if box is None and isinstance(source, np.ndarray) and (stride != 1 or (source == 255).any()):
+    if box is None and _observed(source, stride):
         from .identify import identify
 
-        family = "auto" if cfg.family == "auto" else cfg.family
-        return identify(source, stride, family, cfg.neighbourhood, None, cfg.boundary, cfg.seed)
+        return identify(source, stride, cfg.family, cfg.neighbourhood, None, cfg.boundary, cfg.seed)
     frames, x, y = (None, None, None) if box is not None else _data_pairs(source)
     log, first = _Log(), {}
     if box is not None:
