@@ -99,6 +99,7 @@ def _rung_record(model: str, params: int, result: TrainResult) -> dict:
         "seconds": round(float(result.seconds), 3),
         "stopped": result.stopped,
         "counterexamples": None if cert is None else int(cert.counterexample_count),
+        "added_windows": int(result.counterexample_windows),
     }
 
 
