@@ -35,6 +35,8 @@ def _train_config(args: argparse.Namespace):
 
 
 def _cli(args: argparse.Namespace) -> int:
+    if args.out is None:
+        raise ExperimentError("experiments: --out is required (the results JSON)")
     config = _train_config(args)
     t0 = time.perf_counter()
     recs = run_grid(
@@ -68,7 +70,7 @@ def register_cli(subparsers) -> None:
     p.add_argument("--max-epochs", type=int)
     p.add_argument("--patience", type=int)
     p.add_argument("--checkpoint-dir", help="save every trained network here")
-    p.add_argument("--out", required=True, help="results JSON (resumable)")
+    p.add_argument("--out", help="results JSON (resumable; required)")
     p.add_argument(
         "--scheduler",
         help="run on Dask: 'local' starts a LocalCluster of --jobs workers; "
@@ -76,3 +78,38 @@ def register_cli(subparsers) -> None:
     )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=_cli)
+    _register_rulespace(p.add_subparsers(dest="experiment", required=False))
+
+
+def _cli_rulespace(args: argparse.Namespace) -> int:
+    from .rulespace import family_summary, run_rulespace
+
+    config = _train_config(args)
+    t0 = time.perf_counter()
+    recs = run_rulespace(
+        args.per_family, args.seed, config, args.out, args.jobs, not args.quiet, args.scheduler
+    )
+    print(f"{len(recs)} rules in {time.perf_counter() - t0:.1f} s -> {args.out}")
+    for row in family_summary(recs):
+        missed = ", ".join(row["not_certified"]) or "none"
+        print(
+            f"{row['family']}: certified {row['certified']}/{row['rules']}, CPU s median "
+            f"{row['median_cpu_s']:.1f} max {row['max_cpu_s']:.1f}, smallest certified "
+            f"{row['smallest']}; not certified: {missed}"
+        )
+    return 0
+
+
+def _register_rulespace(subparsers) -> None:
+    p = subparsers.add_parser(
+        "rulespace", help="--model auto on a stratified random draw of rules of every family"
+    )
+    p.add_argument("--per-family", type=_positive, default=4, help="rules drawn per family")
+    p.add_argument("--seed", type=int, default=0, help="seed of the draw and of training")
+    p.add_argument("--jobs", type=_positive, default=1, help="worker processes")
+    p.add_argument("--max-epochs", type=int)
+    p.add_argument("--patience", type=int)
+    p.add_argument("--out", required=True, help="results JSON (resumable; same seed continues)")
+    p.add_argument("--scheduler", help="as for experiments: 'local' or a Dask address")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=_cli_rulespace)

@@ -19,6 +19,7 @@ def _options(args: argparse.Namespace):
     from .. import models
     from ..files import check_writable
     from ..rules import as_rule
+    from .auto import AUTO_KERNEL
     from .config import TrainConfig, TrainError, check_seed
     from .loop import resolve_device
     from .state import state_path
@@ -39,8 +40,8 @@ def _options(args: argparse.Namespace):
     }
     config = TrainConfig(seed=seed, **{k: v for k, v in overrides.items() if v is not None})
     k, largest = args.kernel_size, config.data_size - 1
-    if k is None:  # the model's own side: 5, or 3 for the SK networks
-        k = models.default_kernel(args.model)
+    if k is None:  # the model's own side: 5, or 3 for the SK networks and for auto's rungs
+        k = AUTO_KERNEL if args.model == "auto" else models.default_kernel(args.model)
     if config.certify:
         from ..certify import MAX_WINDOW
 
@@ -48,8 +49,13 @@ def _options(args: argparse.Namespace):
     if not (isinstance(k, int) and 1 <= k <= largest and k % 2 == 1):
         why = "the largest window a proof enumerates" if config.certify else "the boards"
         raise TrainError(f"--kernel-size must be odd, 1 to {largest} ({why}), got {k}")
-    torch.manual_seed(seed)
-    net = models.build(args.model, kernel_size=k)
+    if args.model == "auto":
+        if not config.certify:
+            raise TrainError("--model auto advances on failed proofs: it cannot take --no-certify")
+        net = {"kernel_size": k}  # the ladder builds its rungs (lifecore.train.auto)
+    else:
+        torch.manual_seed(seed)
+        net = models.build(args.model, kernel_size=k)
     check_writable(args.out)
     check_writable(state_path(args.out))
     return rule, net, config
@@ -59,14 +65,16 @@ def _cli_train(args: argparse.Namespace) -> int:
     from .loop import train_rule
 
     rule, net, config = _options(args)
+    auto = isinstance(net, dict)  # --model auto: the rungs' options, not a network
     result = train_rule(
         rule,
-        net,
+        "auto" if auto else net,
         seed=config.seed,
         config=config,
         checkpoint=args.out,
         progress=not args.quiet,
         fresh=args.fresh,
+        **(net if auto else {}),
     )
     cert = result.certificate
     proof = (
@@ -75,13 +83,18 @@ def _cli_train(args: argparse.Namespace) -> int:
         else f"certified={cert.exact} inputs={cert.inputs} margin={cert.margin:.3g}"
         + (f" counterexamples={cert.counterexample_count}" if not cert.exact else "")
     )
+    model = result.auto["tried"][-1]["model"] if auto else args.model
     print(
-        f"{rule} {args.model} seed={config.seed}: exact={result.exact} {proof} "
+        f"{rule} {model} seed={config.seed}: exact={result.exact} {proof} "
         f"stopped={result.stopped} epochs={result.epochs} train_loss={result.train_loss:.4g} "
         f"val_cell_accuracy={result.val_cell_accuracy:.4%} "
         f"val_board_accuracy={result.val_board_accuracy:.2%} "
         f"seconds={result.seconds:.1f} -> {args.out}"
     )
+    if auto:
+        from .auto import describe
+
+        print(describe(result.auto))
     if cert is not None and not cert.exact and cert.reason:
         print(f"not certified: {cert.reason}")
     return 0
@@ -91,7 +104,12 @@ def register_cli(subparsers) -> None:
     """Add the ``train`` subcommand to ``subparsers`` (see `lifecore.cli`)."""
     p = subparsers.add_parser("train", help="train one network on one rule and save it")
     p.add_argument("--rule", required=True, help="rule, e.g. B3/S23 or a named rule")
-    p.add_argument("--model", default="cnn-small", help="model name (lifecore.models.MODEL_NAMES)")
+    p.add_argument(
+        "--model",
+        default="cnn-small",
+        help="model name (lifecore.models.MODEL_NAMES), or auto: the smallest network the "
+        "rule's table allows, grown until certified",
+    )
     p.add_argument("--seed", type=int, default=0, help="0 to 2**63 - 1")
     p.add_argument("--out", required=True, help="checkpoint path (lifecore.models.load reads it)")
     p.add_argument(

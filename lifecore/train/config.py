@@ -121,7 +121,10 @@ class TrainConfig:
     each (and its turns and flips) is stamped ``counterexample_boards`` times into boards
     of random context labelled by the rule, added ``counterexample_repeats`` times to the
     training set. A new proof is tried only once those boards are all right. ``data_*``:
-    the covering data `train_rule` makes when given none. ``threads``: torch intra-op
+    the covering data `train_rule` makes when given none. ``model``: what `train_rule`
+    builds when it is given no model (None: ``"cnn-small"``; ``"auto"``: the smallest
+    network the rule's table allows, grown until certified, `lifecore.train.auto`).
+    ``threads``: torch intra-op
     threads (None leaves torch's default; part of a run's identity, since the order of
     float sums may depend on it).
     """
@@ -151,8 +154,10 @@ class TrainConfig:
     counterexample_windows: int = 16
     counterexample_boards: int = 2
     counterexample_repeats: int = 1
+    model: Optional[str] = None
 
     def __post_init__(self) -> None:
+        self._check_model()
         for name in _POSITIVE_INTS:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
@@ -175,6 +180,17 @@ class TrainConfig:
             raise TrainError(f"TrainConfig.certify must be True or False, got {self.certify!r}")
         self.rollout_density = tuple(float(d) for d in self.rollout_density)
         self.data_density = tuple(float(d) for d in self.data_density)
+
+    def _check_model(self) -> None:
+        if self.model is None or self.model == "auto":
+            return
+        from ..models import ALL_MODEL_NAMES
+
+        if self.model not in ALL_MODEL_NAMES:
+            raise TrainError(
+                f"TrainConfig.model must be 'auto' or one of {', '.join(ALL_MODEL_NAMES)}, "
+                f"got {self.model!r}"
+            )
 
     def _check_floats(self) -> None:
         def real(name: str) -> float:
@@ -201,6 +217,8 @@ class TrainConfig:
         d = asdict(self)
         d["rollout_density"] = list(self.rollout_density)
         d["data_density"] = list(self.data_density)
+        if d["model"] is None:  # unset: left out, so hashes of earlier runs stay valid
+            del d["model"]
         return d
 
 
@@ -229,6 +247,7 @@ class TrainResult:
     stopped: str = "max_epochs"
     certificate: Any = None
     counterexample_windows: int = 0
+    auto: Optional[dict] = None
 
     def metrics(self) -> dict:
         """The JSON-able numbers (no model; the certificate as its ``to_dict()``)."""
@@ -245,4 +264,5 @@ class TrainResult:
             "certified": bool(self.certificate is not None and self.certificate.exact),
             "certificate": None if self.certificate is None else self.certificate.to_dict(),
             "counterexample_windows": self.counterexample_windows,
+            **({} if self.auto is None else {"auto": self.auto}),
         }

@@ -499,7 +499,7 @@ def fit(
 
 def train_rule(
     rule: RuleLike,
-    model: Union[str, nn.Module] = "cnn-small",
+    model: Union[str, nn.Module, None] = None,
     seed: int = 0,
     data: Optional[TransitionData] = None,
     config: Optional[TrainConfig] = None,
@@ -515,8 +515,9 @@ def train_rule(
     rule
         The rule to learn (a `Rule` or its Golly string).
     model
-        A `lifecore.models` name (built with ``model_options`` after seeding torch) or a
-        network.
+        A `lifecore.models` name (built with ``model_options`` after seeding torch), a
+        network, or ``"auto"`` (`lifecore.train.auto.train_auto`); None: ``config.model``,
+        else ``"cnn-small"``.
     seed
         Seeds the weights, the data, the split and training (``config.seed`` is replaced).
     data
@@ -532,6 +533,13 @@ def train_rule(
     rule = as_rule(rule)
     seed = check_seed(seed)
     config = TrainConfig(**{**(config or TrainConfig()).to_dict(), "seed": seed})
+    model = model if model is not None else (config.model or "cnn-small")
+    if isinstance(model, str) and model == "auto":
+        from .auto import train_auto
+
+        return train_auto(
+            rule, seed, config, checkpoint, progress, fresh, data=data, **model_options
+        )
     if isinstance(model, str):
         torch.manual_seed(seed)
         net = models.build(model, **model_options)
