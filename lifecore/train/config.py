@@ -94,7 +94,11 @@ _POSITIVE_INTS = (
     "counterexample_windows",
     "counterexample_boards",
     "counterexample_repeats",
+    "window_steps",
 )
+
+#: Training methods (`TrainConfig.method`).
+METHODS = ("boards", "windows")
 
 
 @dataclass
@@ -124,6 +128,10 @@ class TrainConfig:
     the covering data `train_rule` makes when given none. ``threads``: torch intra-op
     threads (None leaves torch's default; part of a run's identity, since the order of
     float sums may depend on it).
+    ``method``: ``"boards"`` (the plain method above) or ``"windows"``: for a network with a
+    3x3 receptive field (`sk-minimal`...), train on its 512 windows, class-weighted, with
+    leaky ReLUs annealed to plain ones (`lifecore.train.minimal`, at most ``window_steps``
+    full-batch steps), then certify; one initialisation, no restarts.
     """
 
     max_epochs: int = 100
@@ -151,6 +159,8 @@ class TrainConfig:
     counterexample_windows: int = 16
     counterexample_boards: int = 2
     counterexample_repeats: int = 1
+    method: str = "boards"
+    window_steps: int = 3000
 
     def __post_init__(self) -> None:
         for name in _POSITIVE_INTS:
@@ -171,6 +181,10 @@ class TrainConfig:
                 raise TrainError(f"TrainConfig.threads must be a positive integer, got {threads!r}")
             if threads < 1:
                 raise TrainError(f"TrainConfig.threads must be a positive integer, got {threads!r}")
+        if self.method not in METHODS:
+            raise TrainError(
+                f"TrainConfig.method must be one of {', '.join(METHODS)}, got {self.method!r}"
+            )
         if not isinstance(self.certify, bool):
             raise TrainError(f"TrainConfig.certify must be True or False, got {self.certify!r}")
         self.rollout_density = tuple(float(d) for d in self.rollout_density)

@@ -390,6 +390,7 @@ def _write_checkpoint(run: _Run, result: TrainResult, checkpoint: Path) -> None:
         "boundary": run.boundary,
         "seed": run.config.seed,
         "config": run.config.to_dict(),
+        "initialisations": 1,  # one random initialisation, no restarts
         "run": run.identity,
         **result.metrics(),
     }
@@ -398,6 +399,35 @@ def _write_checkpoint(run: _Run, result: TrainResult, checkpoint: Path) -> None:
 
 def _finite(d: dict) -> dict:
     return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
+
+
+# -- method="windows" -----------------------------------------------------------------------
+def _windows_phase(run: _Run) -> None:
+    """`lifecore.train.minimal.fit_windows`, recorded as one history entry; the run stops
+    (certified) when its proof holds, else the board epochs go on from these weights."""
+    from .minimal import fit_windows, windows_trainable
+
+    if not windows_trainable(run.model) or run.rule is None:
+        raise TrainError(
+            'method="windows" needs a known rule and a plain conv/ReLU network with a 3x3 '
+            "receptive field (sk-minimal...); use the default method"
+        )
+    t0 = time.perf_counter()
+    steps = fit_windows(run.model, run.rule, steps=run.config.window_steps)
+    ev = evaluate_tensors(run.model, *run.val)
+    record = {"epoch": 0, "train_loss": steps[-1]["loss"], "val_loss": ev["loss"],
+              "val_cell_accuracy": ev["cell_accuracy"], "rollout_exact": None,
+              "val_board_accuracy": ev["board_accuracy"], "window_steps": steps[-1]["step"],
+              "windows_wrong": steps[-1]["wrong"], "lr": run.config.lr}  # fmt: skip
+    if steps[-1]["wrong"] == 0 and run.certifying:
+        certificate = _certify(run)
+        run.state.proofs += 1
+        record["certified"] = certificate.exact
+        if certificate.exact:
+            run.state.stopped = "certified"
+    record["seconds"] = time.perf_counter() - t0
+    run.state.history.append(record)
+    _save_state(run)
 
 
 # -- the loop -------------------------------------------------------------------------------
@@ -479,6 +509,8 @@ def fit(
     bar = _progress_bar(config.max_epochs, min(run.state.epoch, config.max_epochs),
                         progress and run.state.stopped is None, desc)  # fmt: skip
     try:
+        if config.method == "windows" and run.state.stopped is None:
+            _windows_phase(run)
         while run.state.stopped is None and run.state.epoch < config.max_epochs:
             record = _epoch(run)
             bar.update(1)
