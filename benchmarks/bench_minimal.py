@@ -49,6 +49,20 @@ def run_one(rule: str, model: str, method: str, seed: int) -> dict:
     }
 
 
+def diagnose_plain(rule: str, seeds: list[int]) -> list[dict]:
+    """`lifecore.train.minimal.diagnose` of sk-minimal after the plain method, per seed."""
+    from lifecore.train.minimal import diagnose
+
+    rows = []
+    for seed in seeds:
+        result = train_rule(rule, "sk-minimal", seed=seed, config=TrainConfig(threads=1),
+                            progress=False)  # fmt: skip
+        rows.append({"seed": seed, "certified": bool(result.certificate.exact),
+                     **diagnose(result.model, rule)})  # fmt: skip
+        print(rows[-1], flush=True)
+    return rows
+
+
 def summary(runs: list[dict]) -> list[dict]:
     """Per (rule, model, method): runs, certified, median seconds."""
     keys = sorted({(r["rule"], r["model"], r["method"]) for r in runs})
@@ -97,8 +111,12 @@ def main() -> None:
     p.add_argument("--seeds", default="0-31", help="LO-HI, inclusive")
     p.add_argument("--fresh", action="store_true")
     p.add_argument("--table", action="store_true", help="only rewrite the table")
+    p.add_argument("--diagnose", help="RULE: diagnose the plain method's runs on --seeds instead")
     args = p.parse_args()
     torch.set_num_threads(1)
+    if args.diagnose:
+        diagnose_plain(args.diagnose, _seeds(args.seeds))
+        return
     saved, state = load_state(TABLE, "runs", args.fresh)
     done = {(r["rule"], r["model"], r["method"], r["seed"]) for r in state["runs"]}
     for seed in [] if args.table else _seeds(args.seeds):
