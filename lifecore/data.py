@@ -14,6 +14,7 @@ no pickles), verifies the checksum, and checks that the pairs follow the stored 
 from __future__ import annotations
 
 import json
+import tokenize
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -247,10 +248,28 @@ class TransitionData:
             raise DataError(f"trajectory ids must be integers, got {self.trajectory.dtype}")
         if not isinstance(self.meta, dict):
             raise DataError(f"dataset metadata must be a dict, got {type(self.meta).__name__}")
+        self._check_meta_size()
         if "rule" in self.meta:
             as_rule(self.meta["rule"])
         if self.meta.get("boundary", "torus") not in BOUNDARIES:
             raise DataError(f"unknown boundary {self.meta.get('boundary')!r} in dataset metadata")
+
+    def _check_meta_size(self) -> None:
+        """The metadata's board size ``[H, W]`` (when recorded) must be the arrays' size."""
+        size = self.meta.get("size")
+        if size is None:
+            return
+        if (
+            not isinstance(size, (list, tuple))
+            or len(size) != 2
+            or not all(isinstance(s, int) and not isinstance(s, bool) for s in size)
+        ):
+            raise DataError(f"dataset metadata size must be [height, width], got {size!r}")
+        if tuple(size) != tuple(self.x.shape[-2:]):
+            raise DataError(
+                f"dataset metadata says boards of {size[0]}x{size[1]}, "
+                f"the arrays hold {self.x.shape[-2]}x{self.x.shape[-1]}"
+            )
 
     def __len__(self) -> int:
         return len(self.x)
@@ -458,7 +477,18 @@ def read_npz(
             return {n: _read_member(archive, n, path, kinds or {}) for n in wanted}
     except DataError:
         raise
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError) as err:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        KeyError,
+        NotImplementedError,  # zipfile: a flipped "version needed to extract" field
+        RuntimeError,  # zipfile: a flipped "encrypted" flag
+        SyntaxError,  # a flipped byte in a .npy header, which NumPy parses as a literal
+        tokenize.TokenError,
+    ) as err:
         reason = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
         raise DataError(f"{path}: cannot read as .npz ({reason[:200]})") from None
 

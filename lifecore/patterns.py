@@ -320,6 +320,18 @@ def _period(keys: list[bytes], start: int, end: int, lag: int) -> int:
     )
 
 
+def _settle_inputs(cells: Union[Pattern, np.ndarray], rule: Optional[RuleLike]) -> tuple:
+    """The 2-D uint8 board and the rule to run (a `Pattern` brings its own; Life by default)."""
+    if isinstance(cells, Pattern):
+        rule = cells.rule if rule is None else rule
+        cells = cells.cells
+    rule = as_rule("B3/S23" if rule is None else rule)
+    board = np.array(check_boards(np.asarray(cells), "pattern cells"), dtype=np.uint8)
+    if board.ndim != 2:
+        raise PatternError(f"settle takes one 2-D pattern, got shape {board.shape}")
+    return board, rule
+
+
 def settle(
     cells: Union[Pattern, np.ndarray],
     rule: Optional[RuleLike] = None,
@@ -355,14 +367,8 @@ def settle(
         For options that are not positive integers, a board that is not 2-D, or a
         pattern that does not settle within ``max_steps``.
     """
-    if isinstance(cells, Pattern):
-        rule = cells.rule if rule is None else rule
-        cells = cells.cells
-    rule = as_rule("B3/S23" if rule is None else rule)
+    board, rule = _settle_inputs(cells, rule)
     _check_settle_options(max_steps=max_steps, max_period=max_period, confirm=confirm)
-    board = np.array(check_boards(np.asarray(cells), "pattern cells"), dtype=np.uint8)
-    if board.ndim != 2:
-        raise PatternError(f"settle takes one 2-D pattern, got shape {board.shape}")
     life, lag = _is_life(rule), math.lcm(*range(1, max_period + 1))
     origin = np.array([0, 0])  # plane coordinates of board[0, 0]
     keys, pops, totals = [], [], []

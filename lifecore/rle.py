@@ -121,6 +121,7 @@ class Pattern:
         object.__setattr__(self, "cells", cells)
         object.__setattr__(self, "_key", cells.shape.__repr__().encode() + cells.tobytes())
         self._settle_rule()
+        _check_fits_grid(cells.shape[1], cells.shape[0], self.rule)
         object.__setattr__(self, "name", _check_text("name", self.name))
         object.__setattr__(self, "author", _check_text("author", self.author))
         comments = tuple(self.comments)
@@ -204,7 +205,8 @@ def loads(text: str, max_cells: int = MAX_CELLS) -> Pattern:
     RLEError
         Naming the line at fault: no or garbled header, a size or count that is not an
         ASCII decimal number or is too large, too many cells, a bad rule, an unknown
-        character, a zero or dangling run count, cells beyond the header's size.
+        character, a zero or dangling run count, cells beyond the header's size, a pattern
+        larger than its rule's bounded grid.
     """
     if isinstance(max_cells, bool) or not isinstance(max_cells, Integral) or max_cells < 0:
         raise RLEError(f"max_cells must be a non-negative integer, got {max_cells!r}")
@@ -213,8 +215,22 @@ def loads(text: str, max_cells: int = MAX_CELLS) -> Pattern:
         return _read_plaintext(lines, max_cells)
     meta, header_at = _read_comments(lines)
     width, height, rule = _read_header(lines[header_at], header_at + 1, max_cells, meta)
+    _check_fits_grid(width, height, rule, header_at + 1)
     cells = _read_cells(lines, header_at + 1, width, height)
     return Pattern(cells=cells, rule=rule, **meta)
+
+
+def _check_fits_grid(
+    width: int, height: int, rule: Optional[AnyRule], lineno: Optional[int] = None
+) -> None:
+    """A pattern larger than its rule's bounded grid is refused, as Golly refuses it."""
+    grid = None if rule is None else rule.topology
+    if grid is not None and (width > grid.width or height > grid.height):
+        where = "" if lineno is None else f"line {lineno}: "
+        raise RLEError(
+            f"{where}a {width}x{height} pattern does not fit the bounded grid "
+            f"{grid} ({grid.width}x{grid.height})"
+        )
 
 
 def _cxrle(rest: str, lineno: int, meta: dict) -> None:
@@ -493,6 +509,12 @@ def dumps(
     pattern = Pattern(
         _board(cells), rule, name, tuple(comments), author, None, position, generation
     )
+    return "\n".join(_header(pattern, generation) + _body(pattern.cells)) + "\n"
+
+
+def _header(pattern: Pattern, generation: Optional[int]) -> list[str]:
+    """The RLE lines before the body: position and generation, name, author, comments and
+    the ``x = W, y = H, rule = R`` line."""
     out: list[str] = []
     if pattern.position is not None or generation is not None:
         x, y = pattern.position or (0, 0)
@@ -505,7 +527,7 @@ def dumps(
     height, width = pattern.shape
     head = f"x = {width}, y = {height}"
     out.append(head if pattern.rule is None else f"{head}, rule = {pattern.rule}")
-    return "\n".join(out + _body(pattern.cells)) + "\n"
+    return out
 
 
 def dumps_plaintext(cells: Union[np.ndarray, Pattern], name: Optional[str] = None) -> str:

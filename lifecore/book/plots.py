@@ -5,7 +5,8 @@ rows. Generic drawing (boards, animations, the viewer, tables) lives in `lifecor
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, Sequence
+import dataclasses
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -73,10 +74,11 @@ def plot_coverage(coverages: dict, rule: RuleLike, ax: Optional[Axes] = None) ->
 
 
 # -- chapter 3: sizes and rotation equivariance ------------------------------------------
-def show_sizes(rows: Sequence[dict], size: tuple[int, int] = (32, 32), floatfmt: str = "{:,.2f}"):
+def show_sizes(rows: Sequence[Any], size: tuple[int, int] = (32, 32), floatfmt: str = "{:,.2f}"):
     """The rows of `lifecore.models.size_table` as a table, with two derived columns:
     our MFLOPs (for one ``size`` board) and the notes' FLOPs per parameter."""
     h, w = (size, size) if isinstance(size, int) else size
+    rows = [dataclasses.asdict(r) for r in rows]  # frozen `ModelSize` records
     rows = [
         {
             **r,

@@ -7,6 +7,7 @@ translation once, so every chapter's tables look alike and fit the text column.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 __all__ = ["percent", "yes_no", "number", "frame", "pivot", "settings", "show", "DASH"]
@@ -55,6 +56,13 @@ def number(value: Any, fmt: str = "{:,}") -> str:
     return str(value)
 
 
+def as_mapping(row: Any) -> Mapping[str, Any]:
+    """A record as a mapping: a frozen dataclass (what the library returns) by its fields."""
+    if dataclasses.is_dataclass(row) and not isinstance(row, type):
+        return dataclasses.asdict(row)
+    return row
+
+
 def frame(
     rows: Sequence[Mapping[str, Any]],
     columns: Mapping[str, str],
@@ -64,7 +72,7 @@ def frame(
 
     Parameters
     ----------
-    rows : sequence of mappings
+    rows : sequence of mappings or dataclasses
         Records as the library returns them.
     columns : mapping
         ``{key: header}``: which keys to show, in order, under which readable header.
@@ -84,7 +92,7 @@ def frame(
     """
     import pandas as pd
 
-    rows = list(rows)
+    rows = [as_mapping(r) for r in rows]
     formats = dict(formats or {})
     missing = [k for k in columns if not any(k in r for r in rows)]
     if missing:

@@ -247,6 +247,8 @@ def check_reading(model, net: Network) -> None:
     cells = padded.unfold(2, k, 1).unfold(3, k, 1)[:, 0].reshape(-1, k * k)
     h = cells @ torch.as_tensor(net.first_weight).T + torch.as_tensor(net.first_bias)
     got = stage_logits(torch_stages(net, torch.float64, "cpu"), h)
+    if not bool(torch.isfinite(expected).all()):
+        raise CertifyError("cannot certify: the model's output is NaN or infinite (its weights)")
     scale = 1.0 + float(expected.abs().max())
     if not torch.allclose(got, expected, atol=1e-4 * scale, rtol=0):
         raise CertifyError(

@@ -13,10 +13,10 @@ from typing import Sequence
 import numpy as np
 
 from ..data import soups
-from ..extract._seeds import child_seed
 from ..extract.classes import class_space, window_indices
 from ..extract.result import Extraction
 from ..rules import NEIGHBOURHOODS
+from ..seeds import child_seed
 from ..simulate import step
 from .boards import design_board
 

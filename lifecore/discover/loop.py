@@ -24,9 +24,9 @@ from typing import Any, Callable, Optional, Union
 import numpy as np
 
 from ..data import soups
-from ..extract._seeds import child_seed
 from ..extract.result import smallest_first
 from ..rules import Rule, RuleLike
+from ..seeds import child_seed
 from ..simulate import BOUNDARIES
 from .black_box import BlackBox
 from .boards import design_board

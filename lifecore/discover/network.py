@@ -12,9 +12,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..extract._seeds import child_seed
 from ..extract.result import Extraction, class_names
 from ..rules import Rule
+from ..seeds import child_seed
 
 __all__ = [
     "ROUTE_LR",

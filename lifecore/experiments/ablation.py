@@ -116,6 +116,15 @@ def _config(base: Any, overrides: Mapping[str, Any]) -> Any:
     return TrainConfig(**{**base.to_dict(), "certify": True, **dict(overrides)})
 
 
+def _condition_names(conditions: Optional[Sequence[str]]) -> list[str]:
+    """The conditions to run (all of `ABLATION_CONDITIONS` when None), unknown names refused."""
+    names = list(ABLATION_CONDITIONS) if conditions is None else list(conditions)
+    unknown = [c for c in names if c not in ABLATION_CONDITIONS]
+    if unknown:
+        raise ExperimentError(f"unknown conditions {unknown}; known: {list(ABLATION_CONDITIONS)}")
+    return names
+
+
 def ablation(
     rules: Sequence = ("B3/S23", "B36/S23"),
     models: Sequence[str] = ("cnn-small", "p4cnn-small", "p4mcnn"),
@@ -156,28 +165,15 @@ def ablation(
     ExperimentError
         For an unknown condition (and whatever `run_grid` raises).
     """
-    names = list(ABLATION_CONDITIONS) if conditions is None else list(conditions)
-    unknown = [c for c in names if c not in ABLATION_CONDITIONS]
-    if unknown:
-        raise ExperimentError(f"unknown conditions {unknown}; known: {list(ABLATION_CONDITIONS)}")
+    names = _condition_names(conditions)
     labelled: list[tuple[str, str, RunRecord]] = []
     for name in names:
         cond = ABLATION_CONDITIONS[name]
         cfg = _config(config, cond.config)
         for model in models:
             built, options = cond.variant(model)
-            recs = run_grid(
-                rules,
-                [built],
-                seeds,
-                jobs,
-                cfg,
-                out,
-                checkpoint_dir,
-                progress,
-                certify_final=True,
-                **options,
-            )
+            grid = (rules, [built], seeds, jobs, cfg, out, checkpoint_dir, progress)
+            recs = run_grid(*grid, certify_final=True, **options)
             labelled += [(name, model, r) for r in recs]
     return ablation_table(labelled), [(c, r) for c, _, r in labelled]
 

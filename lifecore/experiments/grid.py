@@ -138,7 +138,6 @@ def run_one(
     ExperimentError
         For an unknown model or a bad seed; `lifecore.RuleError` for a bad rule.
     """
-    from .. import models
     from ..train import train_rule
 
     rule, (model,), (seed,) = str(as_rule(rule)), _check_models([model]), seed_list([seed])
@@ -155,11 +154,29 @@ def run_one(
         from ..certify import certify
 
         cert = certify(res.model, rule)
+    identity = dict(rule=rule, model=model, seed=seed, config=config)
+    return _record(identity, res, cert, _run_hash(config, model_options, certify_final),
+                   time.perf_counter() - t0, model_options, ckpt)  # fmt: skip
+
+
+def _record(
+    identity: dict,
+    res: Any,
+    cert: Any,
+    config_hash: str,
+    wall_seconds: float,
+    model_options: dict,
+    ckpt: Optional[Path],
+) -> RunRecord:
+    """One run's `RunRecord` from its training result ``res`` and certificate ``cert``."""
+    from .. import models
+
+    config = identity["config"]
     return RunRecord(
-        rule=rule,
-        model=model,
-        seed=seed,
-        config_hash=_run_hash(config, model_options, certify_final),
+        rule=identity["rule"],
+        model=identity["model"],
+        seed=identity["seed"],
+        config_hash=config_hash,
         params=models.count_parameters(res.model),
         train_loss=res.train_loss,
         val_loss=res.val_loss,
@@ -171,7 +188,7 @@ def run_one(
         margin=None if cert is None else float(cert.margin),
         epochs=res.epochs,
         seconds=res.seconds,
-        wall_seconds=time.perf_counter() - t0,
+        wall_seconds=wall_seconds,
         stopped=res.stopped,
         history=tuple(dict(h) for h in res.history),
         config=config.to_dict(),
@@ -285,35 +302,38 @@ def run_grid(
     **model_options
         Passed to `lifecore.models.build` for every run.
 
-    Returns
-    -------
-    list of RunRecord
-
-    Raises
-    ------
-    ExperimentError
-        Bad model, seeds, jobs or scheduler, or an unreadable results file;
-        `lifecore.files.FileError` when ``out`` or ``checkpoint_dir`` cannot be written.
+    Returns the list of `RunRecord`. Raises `ExperimentError` for a bad model, seeds, jobs or
+    scheduler, or an unreadable results file; `lifecore.files.FileError` when ``out`` or
+    ``checkpoint_dir`` cannot be written.
     """
-    rules = [str(as_rule(r)) for r in rules]
-    models = _check_models(model_names() if models is None else models)
-    seeds_ = seed_list(seeds)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ExperimentError(f"jobs must be an integer >= 1, got {jobs!r}")
     config = _config(config)
     out, done = _prepare_out(out, checkpoint_dir)
-    digest = _run_hash(config, model_options, certify_final)
-    tasks = [(r, m, s, digest) for r in rules for m in models for s in seeds_]
+    tasks = _grid_tasks(rules, models, seeds, _run_hash(config, model_options, certify_final))
     todo = [t for t in tasks if t not in done]
-    from ..train import ALLOCATOR_ENV
-
-    for k, v in ALLOCATOR_ENV.items():
-        os.environ.setdefault(k, v)  # inherited by the worker processes started from here on
+    _inherit_allocator_settings()
     if todo:
         threads = 1 if jobs > 1 or scheduler else None
         job = (config, checkpoint_dir, threads, certify_final, model_options)
         _run_tasks(todo, tasks, done, job, jobs, scheduler, out, progress)
     return [done[t] for t in tasks]
+
+
+def _grid_tasks(rules: Sequence, models: Optional[Sequence[str]], seeds: Any, digest: str) -> list:
+    """Every (rule, model, seed, configuration hash) of the grid, rules checked, in grid order."""
+    rules = [str(as_rule(r)) for r in rules]
+    models = _check_models(model_names() if models is None else models)
+    return [(r, m, s, digest) for r in rules for m in models for s in seed_list(seeds)]
+
+
+def _inherit_allocator_settings() -> None:
+    """The trainer's allocator settings in this process's environment, which the worker
+    processes started from here on inherit (see `lifecore.train.ALLOCATOR_ENV`)."""
+    from ..train import ALLOCATOR_ENV
+
+    for k, v in ALLOCATOR_ENV.items():
+        os.environ.setdefault(k, v)
 
 
 def _run_tasks(todo, tasks, done, job, jobs, scheduler, out, progress) -> None:

@@ -20,9 +20,9 @@ from torch import nn
 from .. import models
 from ..data import COVERING, soups
 from ..rules import NEIGHBOURHOODS, Rule, RuleLike, as_rule
+from ..seeds import child_seed
 from ..simulate import step
 from ._model_info import model_neighbourhood
-from ._seeds import child_seed
 from .result import Extraction, ExtractionError, check_neighbourhood, rule_from_table
 
 __all__ = [
@@ -259,14 +259,11 @@ def compare_with_basis(
     seed, epochs, train_boards : int
         Basis training.
 
-    Returns
-    -------
-    Extraction
-        ``method="basis"``; the table is read from the CKA scores split at their largest gap
-        (the representation route); ``details`` carry ``cka``, ``aligned`` (mean cosine of
-        the first-layer filters after optimal unit matching), ``function`` (a control, not
-        white-box: the network's mean output where each basis network fires),
-        ``function_rule``, ``basis_accuracy`` and ``basis_exact``.
+    Returns an `Extraction`, ``method="basis"``; the table is read from the CKA scores split
+    at their largest gap (the representation route); ``details`` carry ``cka``, ``aligned``
+    (mean cosine of the first-layer filters after optimal unit matching), ``function`` (a
+    control, not white-box: the network's mean output where each basis network fires),
+    ``function_rule``, ``basis_accuracy`` and ``basis_exact``.
     """
     t0 = time.perf_counter()
     model, hood, cfg = _subject(model_or_rule, neighbourhood, config, seed, epochs, train_boards)
@@ -288,9 +285,14 @@ def compare_with_basis(
             **scores,
             "function_rule": str(rule_from_table(function_table, hood)),
             "basis_config": cfg,
-            "basis_exact": {
-                name: bool((getattr(net, "metadata", None) or {}).get("exact"))
-                for name, net in nets.items()
-            },
+            "basis_exact": _basis_exact(nets),
         },
     )
+
+
+def _basis_exact(nets: dict[str, nn.Module]) -> dict[str, bool]:
+    """Per basis network, whether its training ended exact (from its checkpoint metadata)."""
+    return {
+        name: bool((getattr(net, "metadata", None) or {}).get("exact"))
+        for name, net in nets.items()
+    }

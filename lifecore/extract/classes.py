@@ -22,7 +22,7 @@ import numpy as np
 from ..rules import FAMILIES, NEIGHBOURHOODS, Rule, from_window_table
 from ..rules.hensel import CLASS_OF_WINDOW, HENSEL_CLASSES, isotropic_class_name
 from ..rules.windows import CENTRE_BIT, WINDOW_WEIGHTS, neighbour_counts_of_windows
-from .result import ExtractionError
+from .errors import ExtractionError
 
 __all__ = ["ClassSpace", "class_space", "window_indices", "window_counts", "FAMILIES"]
 

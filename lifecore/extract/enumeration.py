@@ -204,6 +204,22 @@ def _breaking_details(configs, answers, broken, hood: str) -> tuple[list, list, 
     return breaking, orbits_broken, n_orbits, len(perms)
 
 
+def _enumerate(model: Any, hood: Optional[str], contexts: int, seed: int) -> tuple:
+    """``(hood, configurations, answers, probabilities, tried)`` on ``hood``'s stencil; with
+    ``hood=None`` the full 3x3 stencil is enumerated, the smallest neighbourhood under which
+    the answers are outer-totalistic chosen (``tried`` says how each fared), and that
+    stencil enumerated again so the report speaks its language."""
+    configs = configurations(hood or "moore")
+    answers, probs = _answers(model, configs, NEIGHBOURHOODS[hood or "moore"], contexts, seed)
+    if hood is not None:
+        return hood, configs, answers, probs, {}
+    hood, tried = _find_neighbourhood(answers, configs)
+    if hood != "moore":
+        configs = configurations(hood)
+        answers, probs = _answers(model, configs, NEIGHBOURHOODS[hood], contexts, seed)
+    return hood, configs, answers, probs, tried
+
+
 def enumerate_neighbourhoods(
     model: Any, neighbourhood: Optional[str] = None, contexts: int = 8, seed: int = 0
 ) -> Extraction:
@@ -233,15 +249,7 @@ def enumerate_neighbourhoods(
     t0 = time.perf_counter()
     hood = None if neighbourhood == "auto" else model_neighbourhood(model, neighbourhood)
     auto = hood is None
-    base = "moore" if auto else hood
-    configs = configurations(base)
-    answers, probs = _answers(model, configs, NEIGHBOURHOODS[base], contexts, seed)
-    tried = {}
-    if auto:
-        hood, tried = _find_neighbourhood(answers, configs)
-        if hood != "moore":  # re-enumerate on the chosen stencil so the report speaks its language
-            configs = configurations(hood)
-            answers, probs = _answers(model, configs, NEIGHBOURHOODS[hood], contexts, seed)
+    hood, configs, answers, probs, tried = _enumerate(model, hood, contexts, seed)
     table, confidence, broken = _enumeration_table(answers, configs)
     breaking, orbits_broken, n_orbits, order = _breaking_details(configs, answers, broken, hood)
     details = {

@@ -33,6 +33,15 @@ def _certified_or_enumerated(model: Any, neighbourhood: Optional[str], **options
     return reading.replace(details={**reading.details, "certificate": proved.details})
 
 
+def _check_finite(model: Any) -> None:
+    """Refuse a network with a NaN or infinite weight: every method would read noise."""
+    import torch
+
+    for name, tensor in model.state_dict().items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            raise ExtractionError(f"cannot read a rule: weight {name!r} holds NaN or infinity")
+
+
 def extract(
     model: Any, method: str = "certificate", neighbourhood: Optional[str] = None, **options: Any
 ) -> Extraction:
@@ -58,7 +67,7 @@ def extract(
     Raises
     ------
     ExtractionError
-        An unknown method or neighbourhood.
+        An unknown method or neighbourhood, or a network with NaN or infinite weights.
     """
     from .basis import compare_with_basis
     from .enumeration import enumerate_neighbourhoods
@@ -66,6 +75,7 @@ def extract(
 
     if method not in METHODS:
         raise ExtractionError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    _check_finite(model)
     if method == "certificate":
         return _certified_or_enumerated(model, neighbourhood, **options)
     if method == "enumerate":

@@ -12,8 +12,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..errors import LifecoreError
 from ..rules import NEIGHBOURHOODS, Rule, RuleLike, as_rule
+from .classes import class_space
+from .errors import ExtractionError
 
 __all__ = [
     "Extraction",
@@ -30,10 +31,6 @@ smallest_first = ("vonneumann", "hex", "moore")
 
 #: ``details`` keys that go into `Extraction.summary` (JSON-able lists and strings).
 _SUMMARY_DETAILS = ("conflicts", "breaking", "orbits_broken", "majority_rule")
-
-
-class ExtractionError(LifecoreError):
-    """Bad input to an extraction method (an unknown neighbourhood, method or shape)."""
 
 
 def class_names(table: np.ndarray, value: int = -1) -> list[str]:
@@ -115,8 +112,6 @@ class Extraction:
     def _truth_table(self, rule: RuleLike) -> Optional[np.ndarray]:
         """``rule`` as a table over this reading's classes (-1 where it is not constant on a
         class); None when the neighbourhoods of outer-totalistic readings differ."""
-        from .classes import class_space
-
         rule = as_rule(rule)
         if self.family == "outer-totalistic" and rule.neighbourhood != self.neighbourhood:
             return None
@@ -170,8 +165,6 @@ class Extraction:
         }
 
     def _names(self) -> tuple[str, ...]:
-        from .classes import class_space
-
         return class_space(self.family, self.neighbourhood).names
 
     def __str__(self) -> str:

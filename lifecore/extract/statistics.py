@@ -32,6 +32,19 @@ def class_probabilities(
     return p, support
 
 
+def _decide(
+    p: np.ndarray, support: np.ndarray, threshold: float, min_support: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (state, count) class: the decided value (1, 0, or -1 when the probability is not
+    decisive or fewer than ``min_support`` cells back it), the support mask and the confidence."""
+    enough = support >= min_support
+    table = np.full(p.shape, -1, dtype=np.int64)
+    table[enough & (p >= threshold)] = 1
+    table[enough & (p <= 1 - threshold)] = 0
+    confidence = np.nan_to_num(np.where(support > 0, np.maximum(p, 1 - np.nan_to_num(p)), 0.0))
+    return table, enough, confidence
+
+
 def neighbour_statistics(
     model: Any,
     neighbourhood: str = "moore",
@@ -58,19 +71,11 @@ def neighbour_statistics(
         A class is alive (dead) when its probability is at least ``threshold`` (at most
         ``1 - threshold``), in (0.5, 1].
     min_support : int
-        Fewest cells behind a class for it to be decided.
-    seed : int
+        Fewest cells behind a class for it to be decided. ``seed`` seeds the boards.
 
-    Returns
-    -------
-    Extraction
-        ``method="statistics"``; ``details`` carry ``p_alive`` and ``support``
-        ``(2, size + 1)``, ``low_support`` (class names) and the options.
-
-    Raises
-    ------
-    ExtractionError
-        An unknown neighbourhood or a threshold outside (0.5, 1].
+    Returns an `Extraction`, ``method="statistics"``; ``details`` carry ``p_alive`` and
+    ``support`` ``(2, size + 1)``, ``low_support`` (class names) and the options. Raises
+    `ExtractionError` for an unknown neighbourhood or a threshold outside (0.5, 1].
     """
     from .. import models
 
@@ -80,11 +85,7 @@ def neighbour_statistics(
         raise ExtractionError(f"threshold must be in (0.5, 1], got {threshold}")
     boards = soups(n, size, density, seed)
     p, support = class_probabilities(boards, models.predict(model, boards), neighbourhood)
-    enough = support >= min_support
-    table = np.full(p.shape, -1, dtype=np.int64)
-    table[enough & (p >= threshold)] = 1
-    table[enough & (p <= 1 - threshold)] = 0
-    confidence = np.nan_to_num(np.where(support > 0, np.maximum(p, 1 - np.nan_to_num(p)), 0.0))
+    table, enough, confidence = _decide(p, support, threshold, min_support)
     return Extraction(
         rule=rule_from_table(table, neighbourhood),
         table=table,

@@ -161,6 +161,18 @@ def _check_options(stop: Any, keep: Any, max_bytes: Any) -> None:
         raise BoardError(f"max_bytes must be an integer or None, got {max_bytes!r}")
 
 
+def _backend(batch: Any) -> tuple[Any, Any]:
+    """The kernel module for ``batch`` (torch for a tensor, else the bit-sliced NumPy path)
+    and the batch as that module takes it."""
+    if is_tensor(batch):
+        from . import _torchsim
+
+        return _torchsim, batch
+    from . import _bitslice
+
+    return _bitslice, np.asarray(batch, dtype=np.uint8)
+
+
 def simulate(
     boards: Any,
     rule: Any,
@@ -202,24 +214,15 @@ def simulate(
         as ``frames, report``: the time axis trimmed to the longest board, frames past a
         board's ``report.length`` being its true continued evolution.
 
-    Raises
-    ------
-    BoardError
-        Bad boards or arguments, a board whose size differs from the rule's suffix, or a
-        result over ``max_bytes``.
+    Raises `BoardError`: bad boards or arguments, a board whose size differs from the
+    rule's suffix, or a result over ``max_bytes``.
     """
     boundary_arg = boundary
     boards, rule, boundary = _prepare(boards, rule, boundary)
     steps = check_steps(steps)
     _check_options(stop, keep, max_bytes)
     single = boards.ndim == 2
-    batch = boards[None] if single else boards
-    if is_tensor(boards):
-        from . import _torchsim as backend
-    else:
-        from . import _bitslice as backend
-
-        batch = np.asarray(batch, dtype=np.uint8)
+    backend, batch = _backend(boards[None] if single else boards)
     if background_flips(boundary_arg, rule):
         result = simulate_background(batch, rule, steps, stop, keep, max_bytes, backend)
     else:

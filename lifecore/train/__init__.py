@@ -16,7 +16,7 @@ rollouts), `counterexamples` (failed proofs turned into training pairs), `cli`
 
 from .cli import register_cli
 from .config import ALLOCATOR_ENV, TrainConfig, TrainError, TrainResult, derived_seed
-from .evaluation import evaluate, rollout, rollout_divergence, rollout_exact
+from .evaluation import Evaluation, evaluate, rollout, rollout_divergence, rollout_exact
 from .loop import fit, train_rule
 from .state import state_path
 
@@ -27,6 +27,7 @@ __all__ = [
     "TrainResult",
     "fit",
     "evaluate",
+    "Evaluation",
     "rollout",
     "rollout_divergence",
     "rollout_exact",

@@ -7,6 +7,7 @@ showed. `lifecore.certify` is the proof; the trainer uses these as cheap pre-fil
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
@@ -29,7 +30,22 @@ def tensors(data: TransitionData, dev: torch.device) -> tuple[torch.Tensor, torc
     return x, y
 
 
-def evaluate_tensors(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int = 256) -> dict:
+@dataclass(frozen=True)
+class Evaluation:
+    """A network's loss and accuracy on transition pairs.
+
+    ``loss``: mean binary cross-entropy per cell; ``cell_accuracy``: fraction of cells right;
+    ``board_accuracy``: fraction of boards entirely right (a sample test, not a proof).
+    """
+
+    loss: float
+    cell_accuracy: float
+    board_accuracy: float
+
+
+def evaluate_tensors(
+    model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int = 256
+) -> Evaluation:
     """`evaluate` on tensors already on the model's device (see `tensors`)."""
     loss_sum, wrong_cells, wrong_boards = 0.0, 0, 0
     with inference(model) as run:
@@ -43,29 +59,16 @@ def evaluate_tensors(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: 
             wrong_cells += int(wrong.sum())
             wrong_boards += int(wrong.flatten(1).any(1).sum())
     cells = max(y.numel(), 1)
-    return {
-        "loss": loss_sum / cells,
-        "cell_accuracy": 1.0 - wrong_cells / cells,
-        "board_accuracy": 1.0 - wrong_boards / max(len(y), 1),
-    }
+    return Evaluation(
+        loss=loss_sum / cells,
+        cell_accuracy=1.0 - wrong_cells / cells,
+        board_accuracy=1.0 - wrong_boards / max(len(y), 1),
+    )
 
 
-def evaluate(model: nn.Module, data: TransitionData) -> dict:
-    """Loss and accuracy of ``model`` on the pairs of ``data``.
-
-    Parameters
-    ----------
-    model
-        A network mapping float ``(N, 1, H, W)`` boards to next-state logits.
-    data
-        Transition pairs (uint8 ``(N, H, W)`` boards ``x`` and ``y``).
-
-    Returns
-    -------
-    dict
-        ``loss`` (mean binary cross-entropy per cell), ``cell_accuracy`` (fraction of cells
-        right) and ``board_accuracy`` (fraction of boards entirely right).
-    """
+def evaluate(model: nn.Module, data: TransitionData) -> Evaluation:
+    """Loss and accuracy of ``model`` on the pairs of ``data`` (uint8 ``(N, H, W)`` boards
+    ``x`` and ``y``; ``model`` maps float ``(N, 1, H, W)`` boards to next-state logits)."""
     x, y = tensors(data, model_device(model))
     return evaluate_tensors(model, x, y)
 

@@ -251,7 +251,7 @@ def _counterexamples_learned(run: _Run) -> bool:
         return True
     xs = torch.as_tensor(x, dtype=torch.float32, device=run.device)[:, None]
     ys = torch.as_tensor(y, dtype=torch.float32, device=run.device)[:, None]
-    return evaluate_tensors(run.model, xs, ys)["board_accuracy"] == 1.0
+    return evaluate_tensors(run.model, xs, ys).board_accuracy == 1.0
 
 
 def _learn_counterexamples(run: _Run, certificate) -> None:
@@ -319,9 +319,9 @@ def _epoch(run: _Run) -> dict:
     record = {
         "epoch": run.state.epoch,
         "train_loss": train_loss,
-        "val_loss": ev["loss"],
-        "val_cell_accuracy": ev["cell_accuracy"],
-        "val_board_accuracy": ev["board_accuracy"],
+        "val_loss": ev.loss,
+        "val_cell_accuracy": ev.cell_accuracy,
+        "val_board_accuracy": ev.board_accuracy,
         "rollout_exact": None,
         "lr": run.optimizer.param_groups[0]["lr"],
     }
@@ -348,7 +348,7 @@ def _finish(run: _Run, checkpoint: Optional[Path]) -> TrainResult:
     if st.stopped == "early" and st.best_state:
         run.model.load_state_dict(st.best_state)
     ev = evaluate_tensors(run.model, *run.val)
-    val_exact = ev["board_accuracy"] == 1.0
+    val_exact = ev.board_accuracy == 1.0
     if st.stopped not in ("exact", "certified"):
         st.rollout_ok = _rollout_ok(run) if val_exact else False
     certificate = None
@@ -364,9 +364,9 @@ def _finish(run: _Run, checkpoint: Optional[Path]) -> TrainResult:
         model=run.model,
         history=st.history,
         train_loss=st.history[-1]["train_loss"] if st.history else float("nan"),
-        val_loss=ev["loss"],
-        val_cell_accuracy=ev["cell_accuracy"],
-        val_board_accuracy=ev["board_accuracy"],
+        val_loss=ev.loss,
+        val_cell_accuracy=ev.cell_accuracy,
+        val_board_accuracy=ev.board_accuracy,
         rollout_exact=st.rollout_ok,
         exact=exact,
         epochs=st.epoch,
@@ -415,9 +415,9 @@ def _windows_phase(run: _Run) -> None:
     t0 = time.perf_counter()
     steps = fit_windows(run.model, run.rule, steps=run.config.window_steps)
     ev = evaluate_tensors(run.model, *run.val)
-    record = {"epoch": 0, "train_loss": steps[-1]["loss"], "val_loss": ev["loss"],
-              "val_cell_accuracy": ev["cell_accuracy"], "rollout_exact": None,
-              "val_board_accuracy": ev["board_accuracy"], "window_steps": steps[-1]["step"],
+    record = {"epoch": 0, "train_loss": steps[-1]["loss"], "val_loss": ev.loss,
+              "val_cell_accuracy": ev.cell_accuracy, "rollout_exact": None,
+              "val_board_accuracy": ev.board_accuracy, "window_steps": steps[-1]["step"],
               "windows_wrong": steps[-1]["wrong"], "lr": run.config.lr}  # fmt: skip
     if steps[-1]["wrong"] == 0 and run.certifying:
         certificate = _certify(run)
@@ -437,6 +437,37 @@ def _progress_bar(total: int, initial: int, enabled: bool, desc: str):
     return tqdm(
         total=total, initial=initial, disable=not enabled, desc=desc, unit="epoch", leave=False
     )
+
+
+def _check_fit_inputs(
+    config: Optional[TrainConfig], train: TransitionData, val: TransitionData
+) -> TrainConfig:
+    """The settings (defaults when None), refusing another type or an empty data set."""
+    config = config or TrainConfig()
+    if not isinstance(config, TrainConfig):
+        raise TrainError(f"config must be a TrainConfig, got {type(config).__name__}")
+    if len(train) == 0 or len(val) == 0:
+        raise TrainError("training and validation sets must both be non-empty")
+    return config
+
+
+def _run_epochs(run: _Run, progress: bool, callback: Optional[Callable[[dict], None]]) -> None:
+    """Epochs until the run stops or reaches ``max_epochs``, behind a progress bar."""
+    config = run.config
+    desc = f"{getattr(run.model, 'name', 'model')} {run.rule or ''}"
+    bar = _progress_bar(config.max_epochs, min(run.state.epoch, config.max_epochs),
+                        progress and run.state.stopped is None, desc)  # fmt: skip
+    try:
+        while run.state.stopped is None and run.state.epoch < config.max_epochs:
+            record = _epoch(run)
+            bar.update(1)
+            bar.set_postfix(
+                loss=f"{record['val_loss']:.4f}", acc=f"{record['val_cell_accuracy']:.4%}"
+            )
+            if callback is not None:
+                callback(record)
+    finally:
+        bar.close()
 
 
 def fit(
@@ -477,50 +508,24 @@ def fit(
         atomically beside it (`state_path`) after every epoch, and a later call resumes from
         it (same numbers as an uninterrupted run; a larger ``max_epochs`` continues a run
         that ran out of epochs) when it holds the same run.
-    progress
-        Show a tqdm bar.
-    callback
-        ``callback(epoch_record)`` after each epoch, once its state is written.
+    progress, callback
+        Show a tqdm bar; call ``callback(epoch_record)`` after each epoch, once saved.
     rule
         The rule the pairs follow (default: the data's ``meta["rule"]``).
     fresh
         Start over even when ``checkpoint`` or its state holds another run (overwritten).
 
-    Returns
-    -------
-    TrainResult
-        ``exact`` is True only for certified weights when the rule is known.
-
-    Raises
-    ------
-    TrainError
-        Bad settings or data; a checkpoint of another run (unless ``fresh``); an unwritable
-        checkpoint path (checked before training); a diverged run (non-finite loss).
+    Returns ``TrainResult``, ``exact`` only for certified weights when the rule is known.
+    Raises `TrainError`: bad settings or data; a checkpoint of another run (unless ``fresh``);
+    an unwritable checkpoint path (checked before training); a diverged run (non-finite loss).
     """
-    config = config or TrainConfig()
-    if not isinstance(config, TrainConfig):
-        raise TrainError(f"config must be a TrainConfig, got {type(config).__name__}")
-    if len(train) == 0 or len(val) == 0:
-        raise TrainError("training and validation sets must both be non-empty")
+    config = _check_fit_inputs(config, train, val)
     rule = as_rule(rule) if rule is not None else (train.rule or val.rule)
     checkpoint = None if checkpoint is None else Path(checkpoint)
     run = _start(model, train, val, config, rule, checkpoint, fresh)
-    desc = f"{getattr(model, 'name', 'model')} {rule or ''}"
-    bar = _progress_bar(config.max_epochs, min(run.state.epoch, config.max_epochs),
-                        progress and run.state.stopped is None, desc)  # fmt: skip
-    try:
-        if config.method == "windows" and run.state.stopped is None:
-            _windows_phase(run)
-        while run.state.stopped is None and run.state.epoch < config.max_epochs:
-            record = _epoch(run)
-            bar.update(1)
-            bar.set_postfix(
-                loss=f"{record['val_loss']:.4f}", acc=f"{record['val_cell_accuracy']:.4%}"
-            )
-            if callback is not None:
-                callback(record)
-    finally:
-        bar.close()
+    if config.method == "windows" and run.state.stopped is None:
+        _windows_phase(run)
+    _run_epochs(run, progress, callback)
     return _finish(run, checkpoint)
 
 

@@ -53,17 +53,9 @@ def test_plot_coverage_bars_match_shares():
 
 def test_show_sizes_derives_mflops_and_flops_per_parameter():
     from lifecore.book.plots import show_sizes
+    from lifecore.models import ModelSize
 
-    rows = [
-        {
-            "name": "m",
-            "params": 1000,
-            "flops": 2_500_000,
-            "notes_params": 2000,
-            "notes_flops_m": 4.0,
-            "notes_lowest_accuracy": 99.5,
-        }
-    ]
+    rows = [ModelSize("m", 1000, 2_500_000, 2000, 4.0, 99.5)]
     out = show_sizes(rows, size=(16, 24))._repr_html_()
     assert "MFLOPs (16x24)" in out
     assert (

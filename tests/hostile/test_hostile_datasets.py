@@ -142,3 +142,45 @@ def test_read_npz_checks_kinds(tmp_path):
         read_npz(path, ["a"], kinds={"a": "u"})
     with pytest.raises(DataError, match="missing arrays"):
         read_npz(path, ["b"])
+
+
+@pytest.mark.parametrize("mask", [0xFF, 0x01, 0x20])
+def test_every_single_byte_flip_is_caught_or_harmless(tmp_path, saved_bytes, mask):
+    """Exhaustive over the file's bytes: a flip in a .npy header once escaped as
+    tokenize.TokenError (NumPy parses the header as a Python literal)."""
+    path = tmp_path / "flipped.npz"
+    for i in range(len(saved_bytes)):
+        blob = bytearray(saved_bytes)
+        blob[i] ^= mask
+        path.write_bytes(bytes(blob))
+        back = _load_or_data_error(path)
+        assert back is None or _same(back, SAVED), f"byte {i} ^ {mask:#x} loaded changed data"
+
+
+def test_metadata_giving_another_board_size_is_refused(tmp_path):
+    meta = {**SAVED.meta, "size": [16, 16]}  # the arrays hold 8x8 boards
+    with pytest.raises(DataError, match="16x16.*8x8"):
+        TransitionData(SAVED.x, SAVED.y, SAVED.trajectory, meta)
+    # the same lie written to a file with a valid checksum is refused on load
+    path = tmp_path / "lie.npz"
+    TransitionData(
+        SAVED.x, SAVED.y, SAVED.trajectory, {k: v for k, v in meta.items() if k != "size"}
+    ).save(path)
+    import json
+
+    arrays = dict(np.load(path))
+    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    from lifecore.data import _content_hash
+
+    arrays["sha256"] = np.array(
+        _content_hash(arrays["x"], arrays["y"], arrays["trajectory"], str(arrays["meta"]))
+    )
+    np.savez_compressed(path, **arrays)
+    with pytest.raises(DataError, match=str(path)):
+        TransitionData.load(path)
+
+
+@pytest.mark.parametrize("size", [[8], "8x8", [8, 8.0], [True, 8]])
+def test_metadata_size_of_the_wrong_form_is_refused(size):
+    with pytest.raises(DataError, match="size"):
+        TransitionData(SAVED.x, SAVED.y, SAVED.trajectory, {**SAVED.meta, "size": size})

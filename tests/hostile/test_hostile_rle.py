@@ -140,6 +140,11 @@ _one_line = st.text(st.characters(blacklist_characters="\r\n", blacklist_categor
     position=st.none() | st.tuples(st.integers(-(10**9), 10**9), st.integers(-(10**9), 10**9)),
 )
 def test_everything_dumps_writes_loads_reads_back(board, name, author, comments, rule, position):
+    grid = None if rule is None else Rule.parse(rule).topology
+    if grid is not None and (board.shape[0] > grid.height or board.shape[1] > grid.width):
+        with pytest.raises(RLEError, match="does not fit the bounded grid"):
+            dumps(board, rule=rule)
+        return
     text = dumps(board, rule=rule, name=name, comments=comments, author=author, position=position)
     p = loads(text)
     assert np.array_equal(p.cells, board)
@@ -205,3 +210,17 @@ def test_byte_corruption_of_a_saved_file_raises_only_rle_errors(tmp_path_factory
         load(path)
     except RLEError:
         pass
+
+
+@pytest.mark.parametrize("grid", [":T2,2", ":P2,3", ":T3,2", ":P1,1"])
+def test_a_pattern_larger_than_its_bounded_grid_is_refused(grid):
+    """Golly refuses a pattern that does not fit its bounded grid; so do we."""
+    text = f"x = 3, y = 3, rule = B3/S23{grid}\nbo$2bo$3o!"
+    with pytest.raises(RLEError, match="does not fit the bounded grid"):
+        loads(text)
+
+
+@pytest.mark.parametrize("grid", [":T3,3", ":P10,4", ":T64,64"])
+def test_a_pattern_that_fits_its_bounded_grid_loads(grid):
+    pattern = loads(f"x = 3, y = 3, rule = B3/S23{grid}\nbo$2bo$3o!")
+    assert np.array_equal(pattern.cells, GLIDER) and str(pattern.rule.topology) == grid

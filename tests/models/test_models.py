@@ -1,5 +1,6 @@
 """lifecore.models: the six networks, their symmetry, size, checkpoints and inference."""
 
+import dataclasses
 import json
 import warnings
 
@@ -9,7 +10,7 @@ import torch
 
 import lifecore
 from lifecore import models
-from lifecore.models import MODEL_NAMES, ModelError
+from lifecore.models import MODEL_NAMES, ModelError, checkpoint
 
 P4 = [n for n in MODEL_NAMES if n.startswith("p4")]
 PLAIN = [n for n in MODEL_NAMES if not n.startswith("p4")]
@@ -276,11 +277,13 @@ def test_flops_by_hand_for_cnn_tiny():
 
 def test_size_table():
     rows = models.size_table(size=(16, 16))
-    assert [r["name"] for r in rows] == list(MODEL_NAMES)
-    assert rows[0]["notes_params"] == 133
+    assert [r.name for r in rows] == list(MODEL_NAMES)
+    assert rows[0].notes_params == 133
     for r in rows:
-        assert r["params"] > 0 and r["flops"] > 0 and 0 < r["notes_lowest_accuracy"] <= 100
-    json.dumps(rows)
+        assert r.params > 0 and r.flops > 0 and 0 < r.notes_lowest_accuracy <= 100
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rows[0].params = 1
+    json.dumps([dataclasses.asdict(r) for r in rows])
 
 
 # -- checkpoints --------------------------------------------------------------------------
@@ -327,7 +330,7 @@ def test_load_rejects_what_is_not_ours(tmp_path):
 
 def resign(path, payload):
     """Write a crafted payload with a *valid* checksum: what a hostile author could do."""
-    payload["checksum"] = models._checksum(
+    payload["checksum"] = checkpoint._checksum(
         payload["config"], payload["state_dict"], payload["metadata"]
     )
     torch.save(payload, path)

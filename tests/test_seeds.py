@@ -1,6 +1,6 @@
 """Sub-seeds through SeedSequence: distinct per purpose and key, stable, no collisions."""
 
-from lifecore.extract._seeds import child_seed
+from lifecore.seeds import SeedError, child_seed
 
 
 def test_child_seeds_are_stable_and_distinct():
@@ -15,8 +15,9 @@ def test_child_seeds_are_stable_and_distinct():
 def test_bad_seeds_are_refused():
     import pytest
 
-    from lifecore.extract import ExtractionError
+    from lifecore import LifecoreError
 
+    assert issubclass(SeedError, LifecoreError)
     for bad in (-1, 1.5, True, "3"):
-        with pytest.raises(ExtractionError, match="seed"):
+        with pytest.raises(SeedError, match="seed"):
             child_seed(bad, "menu")

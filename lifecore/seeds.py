@@ -1,4 +1,5 @@
-"""Sub-seeds for extraction and discovery, derived through `numpy.random.SeedSequence`.
+"""Sub-seeds derived through `numpy.random.SeedSequence` (a floor module: extraction and
+discovery both use it).
 
 The same scheme as `lifecore.train.derived_seed` (a seed and a purpose), with integer keys
 too, so that round ``r``'s ``i``-th experiment gets ``child_seed(seed, "menu", r, i)``
@@ -11,7 +12,13 @@ from typing import Union
 
 import numpy as np
 
-__all__ = ["child_seed"]
+from .errors import LifecoreError
+
+__all__ = ["SeedError", "child_seed"]
+
+
+class SeedError(LifecoreError):
+    """A seed that is not a non-negative integer."""
 
 
 def child_seed(seed: int, purpose: str, *keys: Union[int, str]) -> int:
@@ -19,13 +26,11 @@ def child_seed(seed: int, purpose: str, *keys: Union[int, str]) -> int:
 
     Raises
     ------
-    ExtractionError
+    SeedError
         For a seed that is not a non-negative integer.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        from .result import ExtractionError
-
-        raise ExtractionError(f"a seed must be a non-negative integer, got {seed!r}")
+        raise SeedError(f"a seed must be a non-negative integer, got {seed!r}")
     entropy = [int(seed), *purpose.encode()]
     for key in keys:
         entropy += [*str(key).encode(), 0] if isinstance(key, str) else [int(key), 0]
