@@ -5,7 +5,7 @@ Five families of binary 3x3 rules: outer-totalistic on the Moore (2^18 rules), v
 Rule ``i`` of a family is drawn from its own stream, ``numpy.random.default_rng([seed,
 family, i])``: one fair bit per class of the family (`lifecore.rules.families`), so a
 larger ``per_family`` with the same seed *continues* a draw and never redraws it. Every rule
-is trained by `lifecore.train.auto.train_auto` (one seed) and the record says whether it
+is trained by `lifecore.train.run.train_auto` (one seed) and the record says whether it
 ended certified, with which model, at what cost.
 
 Rules that explode or die at once are covered like any other: `lifecore.data.make_dataset`
@@ -132,7 +132,7 @@ def _config(config: Any) -> Any:
 
 def run_rule(family: str, index: int, seed: int, config: Any = None) -> RuleSpaceRecord:
     """Draw rule ``index`` of ``family`` and train it with `train_auto` (seed ``seed``)."""
-    from ..train.auto import train_auto
+    from ..train.run import train_auto
 
     config, rule = _config(config), draw_rule(family, index, seed)
     t0 = time.process_time()

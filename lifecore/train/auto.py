@@ -16,13 +16,13 @@ network, with ``auto`` in its metadata: the group, why, and every rung tried.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
 from ..rules import RuleLike, as_rule
 from ..rules.symmetry import is_invariant
-from .config import TrainConfig, TrainError, TrainResult, check_seed
+from .config import TrainResult
 
 __all__ = [
     "LADDERS",
@@ -30,7 +30,6 @@ __all__ = [
     "AutoChoice",
     "choose_model",
     "rung_path",
-    "train_auto",
     "describe",
 ]
 
@@ -101,76 +100,6 @@ def _rung_record(model: str, params: int, result: TrainResult) -> dict:
         "counterexamples": None if cert is None else int(cert.counterexample_count),
         "added_windows": int(result.counterexample_windows),
     }
-
-
-def train_auto(
-    rule: RuleLike,
-    seed: int = 0,
-    config: Optional[TrainConfig] = None,
-    checkpoint: Optional[Union[str, Path]] = None,
-    progress: bool = True,
-    fresh: bool = False,
-    kernel_size: int = AUTO_KERNEL,
-    data: Any = None,
-) -> TrainResult:
-    """Train up the ladder `choose_model` picks until a rung is certified.
-
-    Parameters
-    ----------
-    rule, seed, progress, fresh
-        As for `lifecore.train.train_rule` (every rung uses the same seed and data).
-    config
-        The budget of each rung (its ``model`` field is ignored: the ladder decides).
-    checkpoint
-        The final network (certified rung, else the last), with ``auto`` metadata; each
-        rung also writes `rung_path` so an interrupted ladder resumes.
-    kernel_size
-        Kernel side of every rung (3: the rule's own window).
-    data
-        Transition pairs shared by every rung (default: `train_rule`'s covering data).
-
-    Returns
-    -------
-    TrainResult
-        The certified rung's (or the last rung's) result, ``auto`` set to the
-        `AutoChoice` as a dict with ``tried``: one record per rung.
-
-    Raises
-    ------
-    TrainError
-        Without a proof (``config.certify=False``): the ladder advances on failed proofs.
-    """
-    from .. import models
-    from .loop import train_rule
-
-    rule, seed = as_rule(rule), check_seed(seed)
-    config = replace(config or TrainConfig(), model=None)
-    if not config.certify:
-        raise TrainError("model 'auto' advances on failed proofs: it needs certify=True")
-    choice, tried, result = choose_model(rule), [], None
-    for name in choice.ladder:
-        ckpt = None if checkpoint is None else rung_path(checkpoint, name)
-        result = train_rule(
-            rule, name, seed, config=config, checkpoint=ckpt, progress=progress,
-            fresh=fresh, data=data, kernel_size=kernel_size,
-        )  # fmt: skip
-        tried.append(_rung_record(name, models.count_parameters(result.model), result))
-        if tried[-1]["certified"]:
-            break
-    choice = replace(choice, tried=tuple(tried))
-    result = replace(result, auto=choice.to_dict())
-    if checkpoint is not None:
-        _save_final(result, Path(checkpoint), rung_path(checkpoint, tried[-1]["model"]))
-    return result
-
-
-def _save_final(result: TrainResult, checkpoint: Path, rung: Path) -> None:
-    """The chosen rung's checkpoint, with the ladder added to its metadata, at ``checkpoint``."""
-    from .. import models
-
-    metadata: dict[str, Any] = dict(models.load(rung).metadata)
-    metadata["auto"] = result.auto
-    models.save(result.model, checkpoint, **metadata)
 
 
 def describe(auto: dict) -> str:

@@ -37,6 +37,7 @@ def _options(args: argparse.Namespace):
         "device": args.device,
         "threads": args.threads,
         "certify": False if args.no_certify else None,
+        "method": args.method,
     }
     config = TrainConfig(seed=seed, **{k: v for k, v in overrides.items() if v is not None})
     k, largest = args.kernel_size, config.data_size - 1
@@ -62,7 +63,7 @@ def _options(args: argparse.Namespace):
 
 
 def _cli_train(args: argparse.Namespace) -> int:
-    from .loop import train_rule
+    from .run import train_rule
 
     rule, net, config = _options(args)
     auto = isinstance(net, dict)  # --model auto: the rungs' options, not a network
@@ -119,6 +120,12 @@ def register_cli(subparsers) -> None:
     p.add_argument("--batch-size", type=int)
     p.add_argument("--lr", type=float)
     p.add_argument("--patience", type=int)
+    p.add_argument(
+        "--method",
+        choices=("boards", "windows"),
+        help="boards (default) or windows: a 3x3 network trained on its 512 windows, "
+        "class-weighted, leaky ReLUs annealed to plain (lifecore.train.minimal)",
+    )
     p.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     p.add_argument("--threads", type=int, help="torch threads (default: torch's)")
     p.add_argument(

@@ -94,7 +94,11 @@ _POSITIVE_INTS = (
     "counterexample_windows",
     "counterexample_boards",
     "counterexample_repeats",
+    "window_steps",
 )
+
+#: Training methods (`TrainConfig.method`).
+METHODS = ("boards", "windows")
 
 
 @dataclass
@@ -127,6 +131,10 @@ class TrainConfig:
     ``threads``: torch intra-op
     threads (None leaves torch's default; part of a run's identity, since the order of
     float sums may depend on it).
+    ``method``: ``"boards"`` (the plain method above) or ``"windows"``: for a network with a
+    3x3 receptive field (`sk-minimal`...), train on its 512 windows, class-weighted, with
+    leaky ReLUs annealed to plain ones (`lifecore.train.minimal`, at most ``window_steps``
+    full-batch steps), then certify; one initialisation, no restarts.
     """
 
     max_epochs: int = 100
@@ -155,6 +163,8 @@ class TrainConfig:
     counterexample_boards: int = 2
     counterexample_repeats: int = 1
     model: Optional[str] = None
+    method: str = "boards"
+    window_steps: int = 3000
 
     def __post_init__(self) -> None:
         self._check_model()
@@ -176,6 +186,10 @@ class TrainConfig:
                 raise TrainError(f"TrainConfig.threads must be a positive integer, got {threads!r}")
             if threads < 1:
                 raise TrainError(f"TrainConfig.threads must be a positive integer, got {threads!r}")
+        if self.method not in METHODS:
+            raise TrainError(
+                f"TrainConfig.method must be one of {', '.join(METHODS)}, got {self.method!r}"
+            )
         if not isinstance(self.certify, bool):
             raise TrainError(f"TrainConfig.certify must be True or False, got {self.certify!r}")
         self.rollout_density = tuple(float(d) for d in self.rollout_density)
@@ -219,6 +233,8 @@ class TrainConfig:
         d["data_density"] = list(self.data_density)
         if d["model"] is None:  # unset: left out, so hashes of earlier runs stay valid
             del d["model"]
+        if d["method"] == "boards":  # the default method: left out for the same reason
+            del d["method"], d["window_steps"]
         return d
 
 

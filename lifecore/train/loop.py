@@ -30,7 +30,7 @@ from .evaluation import evaluate_tensors, rollout_exact, tensors
 from .proof import prove
 from .state import TrainerState, identity_difference, other_run, run_identity, state_path
 
-__all__ = ["fit", "train_rule", "resolve_device"]
+__all__ = ["fit", "train_one", "resolve_device"]
 
 
 def resolve_device(device: Optional[str]) -> torch.device:
@@ -390,6 +390,7 @@ def _write_checkpoint(run: _Run, result: TrainResult, checkpoint: Path) -> None:
         "boundary": run.boundary,
         "seed": run.config.seed,
         "config": run.config.to_dict(),
+        "initialisations": 1,  # one random initialisation, no restarts
         "run": run.identity,
         **result.metrics(),
     }
@@ -398,6 +399,35 @@ def _write_checkpoint(run: _Run, result: TrainResult, checkpoint: Path) -> None:
 
 def _finite(d: dict) -> dict:
     return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
+
+
+# -- method="windows" -----------------------------------------------------------------------
+def _windows_phase(run: _Run) -> None:
+    """`lifecore.train.minimal.fit_windows`, recorded as one history entry; the run stops
+    (certified) when its proof holds, else the board epochs go on from these weights."""
+    from .minimal import fit_windows, windows_trainable
+
+    if not windows_trainable(run.model) or run.rule is None:
+        raise TrainError(
+            'method="windows" needs a known rule and a plain conv/ReLU network with a 3x3 '
+            "receptive field (sk-minimal...); use the default method"
+        )
+    t0 = time.perf_counter()
+    steps = fit_windows(run.model, run.rule, steps=run.config.window_steps)
+    ev = evaluate_tensors(run.model, *run.val)
+    record = {"epoch": 0, "train_loss": steps[-1]["loss"], "val_loss": ev.loss,
+              "val_cell_accuracy": ev.cell_accuracy, "rollout_exact": None,
+              "val_board_accuracy": ev.board_accuracy, "window_steps": steps[-1]["step"],
+              "windows_wrong": steps[-1]["wrong"], "lr": run.config.lr}  # fmt: skip
+    if steps[-1]["wrong"] == 0 and run.certifying:
+        certificate = _certify(run)
+        run.state.proofs += 1
+        record["certified"] = certificate.exact
+        if certificate.exact:
+            run.state.stopped = "certified"
+    record["seconds"] = time.perf_counter() - t0
+    run.state.history.append(record)
+    _save_state(run)
 
 
 # -- the loop -------------------------------------------------------------------------------
@@ -493,11 +523,13 @@ def fit(
     rule = as_rule(rule) if rule is not None else (train.rule or val.rule)
     checkpoint = None if checkpoint is None else Path(checkpoint)
     run = _start(model, train, val, config, rule, checkpoint, fresh)
+    if config.method == "windows" and run.state.stopped is None:
+        _windows_phase(run)
     _run_epochs(run, progress, callback)
     return _finish(run, checkpoint)
 
 
-def train_rule(
+def train_one(
     rule: RuleLike,
     model: Union[str, nn.Module, None] = None,
     seed: int = 0,
@@ -516,8 +548,8 @@ def train_rule(
         The rule to learn (a `Rule` or its Golly string).
     model
         A `lifecore.models` name (built with ``model_options`` after seeding torch), a
-        network, or ``"auto"`` (`lifecore.train.auto.train_auto`); None: ``config.model``,
-        else ``"cnn-small"``.
+        network; None: ``config.model``, else ``"cnn-small"`` (``"auto"`` is
+        `lifecore.train.run.train_rule`'s).
     seed
         Seeds the weights, the data, the split and training (``config.seed`` is replaced).
     data
@@ -534,12 +566,6 @@ def train_rule(
     seed = check_seed(seed)
     config = TrainConfig(**{**(config or TrainConfig()).to_dict(), "seed": seed})
     model = model if model is not None else (config.model or "cnn-small")
-    if isinstance(model, str) and model == "auto":
-        from .auto import train_auto
-
-        return train_auto(
-            rule, seed, config, checkpoint, progress, fresh, data=data, **model_options
-        )
     if isinstance(model, str):
         torch.manual_seed(seed)
         net = models.build(model, **model_options)

@@ -10,7 +10,8 @@ from lifecore import cli, models
 from lifecore.rules import MapRule, Rule, as_rule
 from lifecore.rules.windows import window_cells, window_index
 from lifecore.train import TrainConfig, TrainError, train_rule
-from lifecore.train.auto import AUTO_KERNEL, LADDERS, choose_model, rung_path, train_auto
+from lifecore.train.auto import AUTO_KERNEL, LADDERS, choose_model, rung_path
+from lifecore.train.run import train_auto
 
 #: A MAP rule of a random table (no symmetry, with overwhelming probability; asserted).
 RANDOM_MAP = str(

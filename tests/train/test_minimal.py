@@ -1,0 +1,78 @@
+"""lifecore.train.minimal and TrainConfig(method="windows"): the window read-out, the
+option, and the negative control (a seed the plain method fails and the new one proves)."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lifecore import models
+from lifecore.rules import Rule
+from lifecore.rules.windows import window_cells
+from lifecore.simulate import step
+from lifecore.train import TrainConfig, TrainError, train_rule
+from lifecore.train.minimal import (
+    diagnose,
+    forward_with_slope,
+    window_pairs,
+    windows_trainable,
+)
+
+LIFE = Rule.parse("B3/S23")
+
+
+@settings(max_examples=25, deadline=None)
+@given(index=st.integers(0, 511), seed=st.integers(0, 2**16))
+def test_centre_readout_is_the_network_on_that_window(index, seed):
+    """The read-out on a 3x3 board equals the network's output at that window's centre on
+    a larger board with random cells around it (circular padding never wraps at the centre)."""
+    torch.manual_seed(seed)
+    net = models.build("sk-minimal")
+    rng = np.random.default_rng(seed)
+    board = rng.integers(0, 2, (7, 7)).astype(np.float32)
+    board[2:5, 2:5] = window_cells(index)
+    big = torch.tensor(board)[None, None]
+    x = torch.tensor(window_cells(index), dtype=torch.float32)[None, None]
+    with torch.no_grad():
+        assert torch.allclose(forward_with_slope(net, x, 0.0), net(big)[:, 0, 3, 3], atol=1e-5)
+
+
+def test_window_labels_are_the_simulators_step():
+    x, y = window_pairs(LIFE)
+    boards = np.zeros((512, 5, 5), np.uint8)
+    boards[:, 1:4, 1:4] = x[:, 0].numpy().astype(np.uint8)
+    np.testing.assert_array_equal(step(boards, LIFE, boundary="dead")[:, 2, 2], y.numpy())
+
+
+def test_option_checked():
+    with pytest.raises(TrainError, match="method"):
+        TrainConfig(method="restarts")
+    assert not windows_trainable(models.build("cnn-tiny"))
+    assert windows_trainable(models.build("sk-minimal-x2"))
+    with pytest.raises(TrainError, match="3x3"):
+        train_rule(LIFE, "cnn-tiny", seed=0, config=TrainConfig(method="windows"), progress=False)
+
+
+def test_diagnose_counts_dead_units():
+    torch.manual_seed(0)
+    net = models.build("sk-minimal")
+    with torch.no_grad():
+        net.body[0].bias[0] = -100.0  # negative on every window: dead
+    d = diagnose(net, LIFE)
+    assert d["dead"] >= 1 and d["active"][0][0] == 0.0
+    assert 0 <= d["wrong"] <= 512
+
+
+def test_negative_control_plain_fails_windows_certified(tmp_path):
+    """Seed 100 on Life: the plain method ends uncertified; the window method, from the
+    same single initialisation, is certified, and its checkpoint says 1 initialisation."""
+    plain = train_rule(LIFE, "sk-minimal", seed=100, config=TrainConfig(threads=1), progress=False)
+    assert plain.certificate is not None and not plain.certificate.exact
+    out = tmp_path / "w.pt"
+    new = train_rule(LIFE, "sk-minimal", seed=100, progress=False, checkpoint=out,
+                     config=TrainConfig(threads=1, method="windows"))  # fmt: skip
+    assert new.certificate.exact and new.stopped == "certified"
+    loaded = models.load(out)
+    assert loaded.metadata["initialisations"] == 1
+    assert loaded.metadata["certificate"]["exact"]
