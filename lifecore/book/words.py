@@ -72,7 +72,7 @@ def count_phrase(
 
 
 def join_words(items: Sequence[str], conjunction: str = "and") -> str:
-    """"a", "a and b", "a, b and c" (no serial comma, as in the book's prose)."""
+    """ "a", "a and b", "a, b and c" (no serial comma, as in the book's prose)."""
     items = [str(i) for i in items]
     if len(items) <= 1:
         return "".join(items)
