@@ -15,6 +15,7 @@ from ..extract.result import Extraction
 from ..extract.statistics import neighbour_statistics
 from ..extract.tabulation import tabulate
 from ..rules import as_rule
+from .words import count_phrase
 
 __all__ = [
     "tabulation_baseline",
@@ -107,12 +108,13 @@ def describe_disagreement(row: dict) -> str:
     line = (
         f"{row['model']:>12} {row['rule']:>14}: trainer exact={row['trainer exact']}, "
         f"enumeration exact={row['enumeration exact']}; "
-        f"{row['breaking']} breaking configuration(s) in {row['orbits']} orbit(s)"
+        f"{count_phrase(row['breaking'], 'breaking configuration')} in "
+        f"{count_phrase(row['orbits'], 'orbit')}"
     )
     if first:
         line += (
             f", e.g. {first['config']} ({first['class']}), wrong in "
-            f"{first['contexts_breaking']} of {row['contexts']} contexts"
+            f"{first['contexts_breaking']} of {count_phrase(row['contexts'], 'context')}"
         )
     return line
 

@@ -112,7 +112,9 @@ def test_enumeration_disagreements_both_ways(readings):
     assert called["example"] is not None and called["orbits"] <= called["breaking"]
     line = B.describe_disagreement(called)
     assert line.strip().startswith("a") and "trainer exact=True, enumeration exact=False" in line
-    assert f"{called['breaking']} breaking configuration(s)" in line and "e.g." in line
+    noun = "configuration" if called["breaking"] == 1 else "configurations"
+    assert f"{called['breaking']} breaking {noun} in " in line and "e.g." in line
+    assert "(s)" not in line
     assert not missed["trainer exact"] and missed["enumeration exact"] and missed["example"] is None
     assert "e.g." not in B.describe_disagreement(missed)
 
