@@ -21,6 +21,7 @@ from ..models import model_group
 from ..rules import AnyRule, RuleLike, as_rule, from_window_table
 from ..rules.symmetry import lower_bound, window_orbits
 from ..rules.windows import ALL_WINDOWS
+from .words import count_phrase
 
 __all__ = [
     "NAMED_ISOTROPIC",
@@ -267,5 +268,5 @@ def boards_cell(answer) -> str:
     if answer.boards is not None:
         return str(answer.boards)
     if answer.bound > 0:
-        return f"never ({answer.bound} windows)"
+        return f"never ({count_phrase(answer.bound, 'window')})"
     return f"> {answer.tried[-1]}" if answer.tried else "-"

@@ -15,6 +15,7 @@ from ..discover.black_box import BlackBox
 from ..discover.loop import discover
 from ..discover.result import DiscoveryError
 from ..rules import RuleLike, as_rule
+from .words import count_phrase
 
 __all__ = [
     "StrategyComparison",
@@ -55,8 +56,8 @@ class StrategyComparison:
         ]
         v = self.verdict(a, b)
         lines.append(
-            f"{a} needed fewer rounds than {b} on {v['fewer']} seeds, as many on "
-            f"{v['as many']}, more on {v['more']} (of {v['seeds']})"
+            f"{a} needed fewer rounds than {b} on {count_phrase(v['fewer'], 'seed')}, as many "
+            f"on {v['as many']}, more on {v['more']} (of {v['seeds']})"
         )
         return lines
 

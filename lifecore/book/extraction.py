@@ -15,6 +15,7 @@ from ..extract.result import Extraction
 from ..extract.statistics import neighbour_statistics
 from ..extract.tabulation import tabulate
 from ..rules import as_rule
+from .words import count_phrase
 
 __all__ = [
     "tabulation_baseline",
@@ -22,6 +23,7 @@ __all__ = [
     "trainer_exact",
     "exact_counts",
     "enumeration_disagreements",
+    "agreement_with_certificates",
     "describe_disagreement",
     "statistics_by_rule",
     "basis_verdicts",
@@ -76,13 +78,22 @@ def exact_counts(
     return rows
 
 
+def _reference_exact(res: dict, net: Any, rule: str) -> bool:
+    """Exactness by the certificate's reading when ``res`` has one (a proof), else by the
+    trainer's metadata (older readings)."""
+    proof = res.get("certificate")
+    return bool(proof.certified and proof.matches(rule)) if proof else trainer_exact(net)
+
+
 def enumeration_disagreements(readings: dict, nets: dict) -> list[dict]:
-    """The networks where enumeration and the trainer disagree on exactness, in the order of
-    ``readings`` (keyed ``(rule, model)``), with the breaking configurations' summary."""
+    """The networks where enumeration and the reference disagree on exactness, in the order of
+    ``readings`` (keyed ``(rule, model)``), with the breaking configurations' summary. The
+    reference is the ``"certificate"`` reading when there is one, else the trainer's verdict
+    (the row's ``"trainer exact"``)."""
     rows = []
     for (rule, m), res in readings.items():
         e = res["enumerate"]
-        called = trainer_exact(nets[rule, m])
+        called = _reference_exact(res, nets[rule, m], rule)
         if e.matches(rule) == called:
             continue
         breaking = e.details["breaking"]
@@ -107,12 +118,13 @@ def describe_disagreement(row: dict) -> str:
     line = (
         f"{row['model']:>12} {row['rule']:>14}: trainer exact={row['trainer exact']}, "
         f"enumeration exact={row['enumeration exact']}; "
-        f"{row['breaking']} breaking configuration(s) in {row['orbits']} orbit(s)"
+        f"{count_phrase(row['breaking'], 'breaking configuration')} in "
+        f"{count_phrase(row['orbits'], 'orbit')}"
     )
     if first:
         line += (
             f", e.g. {first['config']} ({first['class']}), wrong in "
-            f"{first['contexts_breaking']} of {row['contexts']} contexts"
+            f"{first['contexts_breaking']} of {count_phrase(row['contexts'], 'context')}"
         )
     return line
 
@@ -235,3 +247,26 @@ def statistics_on_isotropic(
                 }
             )
     return rows
+
+
+def agreement_with_certificates(readings: dict, names: Sequence[str]) -> list[dict]:
+    """Per reading in ``names``: over the networks whose ``"certificate"`` reading proves a
+    rule, how many that reading recovers exactly (`lifecore.extract.compare_with_certificate`).
+
+    ``readings[key]`` is ``{name: Extraction}`` with a ``"certificate"`` entry. Returns rows
+    ``{"reading", "agrees", "networks"}`` in the order of ``names``.
+    """
+    from ..extract.certified import compare_with_certificate
+
+    proved = [res for res in readings.values() if res["certificate"].certified]
+    return [
+        {
+            "reading": name,
+            "agrees": sum(
+                bool(compare_with_certificate(res[name], res["certificate"])["agrees"])
+                for res in proved
+            ),
+            "networks": len(proved),
+        }
+        for name in names
+    ]

@@ -111,4 +111,5 @@ def test_boards_cell_by_hand():
 
     assert beyond.boards_cell(answer(8, 0, (2, 4, 8))) == "8"
     assert beyond.boards_cell(answer(None, 7, ())) == "never (7 windows)"
+    assert beyond.boards_cell(answer(None, 1, ())) == "never (1 window)"
     assert beyond.boards_cell(answer(None, 0, (2, 4, 256))) == "> 256"

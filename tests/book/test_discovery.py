@@ -34,8 +34,9 @@ def test_compare_strategies_matches_discover_per_seed():
     assert lines[0].startswith("design: rounds to one candidate per seed [") and len(lines) == 3
     v = comp.verdict()
     assert v["fewer"] + v["as many"] + v["more"] <= v["seeds"] == 3
+    fewer = {0: "no seed", 1: "1 seed"}.get(v["fewer"], f"{v['fewer']} seeds")
     assert lines[2] == (
-        f"design needed fewer rounds than random on {v['fewer']} seeds, as many on "
+        f"design needed fewer rounds than random on {fewer}, as many on "
         f"{v['as many']}, more on {v['more']} (of 3)"
     )
 

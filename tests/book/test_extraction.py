@@ -112,7 +112,9 @@ def test_enumeration_disagreements_both_ways(readings):
     assert called["example"] is not None and called["orbits"] <= called["breaking"]
     line = B.describe_disagreement(called)
     assert line.strip().startswith("a") and "trainer exact=True, enumeration exact=False" in line
-    assert f"{called['breaking']} breaking configuration(s)" in line and "e.g." in line
+    noun = "configuration" if called["breaking"] == 1 else "configurations"
+    assert f"{called['breaking']} breaking {noun} in " in line and "e.g." in line
+    assert "(s)" not in line
     assert not missed["trainer exact"] and missed["enumeration exact"] and missed["example"] is None
     assert "e.g." not in B.describe_disagreement(missed)
 
@@ -168,3 +170,19 @@ def test_statistics_cannot_tell_2a_from_2c():
     assert row["class"] == "B2" and row["dead"] == "2a" and "2c" in row["alive"].split()
     assert 0.5 < row["P(alive)"] < 0.99 and row["statistics reads"] == "undetermined"
     assert row["majority reads"] == "alive" and row["cells misread by majority"] > 0.1
+
+
+def test_agreement_with_certificates_counts_only_proved_networks():
+    from lifecore.extract.certified import from_certificate
+
+    def proof(rule, exact=True):
+        return from_certificate({"exact": exact, "rule": rule, "neighbourhood": "moore"}, 0.0)
+
+    readings = {
+        ("B3/S23", "a"): {"certificate": proof("B3/S23"), "guess": proof("B3/S23")},
+        ("B36/S23", "a"): {"certificate": proof("B36/S23"), "guess": proof("B3/S23")},
+        ("B2/S", "a"): {"certificate": proof(None, exact=False), "guess": proof("B2/S")},
+    }
+    rows = B.agreement_with_certificates(readings, ["guess"])
+    # two networks are proved; the guess reads B3/S23 for both, right only for the first
+    assert rows == [{"reading": "guess", "agrees": 1, "networks": 2}]
