@@ -19,7 +19,14 @@ from ..experiments.rulespace import (
     run_rulespace,
 )
 
-__all__ = ["BUILD_BUDGET", "build_draw", "load_benchmark", "summary_rows", "family_figure"]
+__all__ = [
+    "BENCHMARK",
+    "BUILD_BUDGET",
+    "build_draw",
+    "load_benchmark",
+    "summary_rows",
+    "family_figure",
+]
 
 #: The build-time budget: few boards and epochs, no rollout, one thread (seconds, not minutes).
 BUILD_BUDGET = {"max_epochs": 60, "data_n": 200, "rollout_steps": 0, "threads": 1}
@@ -34,7 +41,12 @@ def build_draw(per_family: int = 1, seed: int = 0) -> list[RuleSpaceRecord]:
     return run_rulespace(per_family, seed, config, out=None, jobs=1, progress=False)
 
 
-def load_benchmark(path: Union[str, Path]) -> list[RuleSpaceRecord]:
+#: The measured benchmark, found from the library's own place (not the working directory,
+#: which differs between a build, nbmake and a copy opened in JupyterLab).
+BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks/results/rulespace.json"
+
+
+def load_benchmark(path: Union[str, Path] = BENCHMARK) -> list[RuleSpaceRecord]:
     """The benchmark's records (`lifecore.experiments.rulespace.load_rulespace`)."""
     return load_rulespace(path)
 
