@@ -152,7 +152,9 @@ def console_errors(driver, page: str) -> list[str]:
     )
 
 
-def _wait(predicate, timeout: float = 5.0, every: float = 0.1):
+def wait(predicate, timeout: float = 5.0, every: float = 0.1):
+    """``predicate()`` once it is truthy, polled every ``every`` seconds; its last value
+    (falsy) after ``timeout`` seconds."""
     end = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -172,7 +174,7 @@ def animation_plays(driver, page: str) -> list[str]:
         before = root.get_attribute("data-frame")
         src = root.find_element(By.CSS_SELECTOR, "img").get_attribute("src")
         root.find_element(By.CSS_SELECTOR, '[data-act="play"]').click()
-        moved = _wait(lambda r=root, b=before: r.get_attribute("data-frame") not in (None, b), 5)
+        moved = wait(lambda r=root, b=before: r.get_attribute("data-frame") not in (None, b), 5)
         if not moved:
             problems.append(f"{name}: the frame stays at {before} after Play")
         elif root.find_element(By.CSS_SELECTOR, "img").get_attribute("src") == src:
@@ -207,7 +209,7 @@ def viewer_plays_typed_rule(driver, page: str, rule: str = "B36/S23") -> list[st
         first = _canvas(driver, root)
         t0 = root.get_attribute("data-t")
         root.find_element(By.CSS_SELECTOR, ".lifecore-viewer-play").click()
-        if not _wait(lambda r=root, t=t0: r.get_attribute("data-t") != t, 5):
+        if not wait(lambda r=root, t=t0: r.get_attribute("data-t") != t, 5):
             problems.append(f"{name}: generation stays at {t0} after Play")
         elif _canvas(driver, root) == first:
             problems.append(f"{name}: the generation moves but the board drawn does not")
@@ -237,7 +239,7 @@ def search_finds(driver, base: str, word: str) -> list[str]:
     def results():
         return driver.find_elements(By.CSS_SELECTOR, "#search-results li, ul.search li")
 
-    found = _wait(results, 15, 0.25)
+    found = wait(results, 15, 0.25)
     if not found:
         text = driver.find_element(By.TAG_NAME, "body").text[-200:]
         return [f"search.html?q={word}: no results listed (page says {text!r})"]

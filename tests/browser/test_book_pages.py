@@ -21,7 +21,7 @@ def _report(driver, book: str, page: str) -> dict[str, list[str]]:
     if page not in _REPORTS:
         driver.get_log("browser")  # drain what an earlier page left
         driver.get(f"{book}/{page}")
-        checks._wait(lambda: driver.execute_script("return document.readyState") == "complete")
+        checks.wait(lambda: driver.execute_script("return document.readyState") == "complete")
         _REPORTS[page] = {
             "console": checks.console_errors(driver, page),
             "overflow": checks.overflow(driver, page),

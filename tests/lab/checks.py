@@ -6,21 +6,14 @@ from __future__ import annotations
 
 import time
 
+from browser.checks import wait
+
 #: The kernel side: the generation of every TrajectoryViewer a cell showed, as Python sees it.
 VIEWER_T = "[v.widget.t for v in Out.values() if type(v).__name__ == 'TrajectoryViewer']"
 
 
 #: An ipywidgets Combobox as JupyterLab draws it: a text box with a list of options.
 COMBOBOX = ".jupyter-widgets.widget-text:has(> input[list])"
-
-
-def wait(predicate, timeout: float = 10.0, every: float = 0.1):
-    end = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > end:
-            return value
-        time.sleep(every)
 
 
 def _canvas(driver, root) -> str:
