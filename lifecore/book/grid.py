@@ -24,9 +24,6 @@ __all__ = [
     "outcome_grid",
     "notes_grid",
     "count_exact",
-    "proof_verdict",
-    "proof_grid",
-    "proof_counts",
     "cached_grid",
 ]
 
@@ -212,56 +209,6 @@ def count_exact(records: Sequence[Mapping], key: str = "exact") -> tuple[int, in
     """``(runs with key true, runs)``."""
     records = list(records)
     return sum(bool(r[key]) for r in records), len(records)
-
-
-def proof_verdict(record: Mapping, certificate: Mapping) -> str:
-    """What a run's certificate says beside the trainer's sample test.
-
-    ``"proved"``: the certificate shows the network computes the run's own rule on every
-    window; ``"sampled only"``: the trainer called it exact but the proof fails (another
-    rule, or no 3x3 rule at all); ``"no"``: neither.
-    """
-    if certificate.get("exact") and certificate.get("rule") == record["rule"]:
-        return "proved"
-    return "sampled only" if record["exact"] else "no"
-
-
-def proof_grid(
-    records: Sequence[Mapping],
-    certificates: Mapping,
-    rules: Sequence[str],
-    models: Sequence[str],
-):
-    """Rule x model DataFrame of `proof_verdict` (one seed per cell); ``certificates`` maps
-    ``(rule, model)`` to a certificate dict."""
-    rows = [
-        {**_as_dict(r), "verdict": proof_verdict(r, certificates[r["rule"], r["model"]])}
-        for r in records
-    ]
-    return tables.pivot(
-        rows,
-        "rule",
-        "model",
-        lambda g: g[0]["verdict"],
-        index_order=rules,
-        column_order=models,
-    )
-
-
-def proof_counts(records: Sequence[Mapping], certificates: Mapping) -> dict[str, int]:
-    """Counts of runs: ``proved`` (certificate), ``sampled`` (trainer's sample test),
-    ``both`` and ``sampled_only`` (called exact, not proved), and ``runs``."""
-    verdicts = [proof_verdict(r, certificates[r["rule"], r["model"]]) for r in records]
-    sampled = sum(bool(r["exact"]) for r in records)
-    proved = verdicts.count("proved")
-    both = sum(v == "proved" and r["exact"] for v, r in zip(verdicts, records))
-    return {
-        "runs": len(records),
-        "proved": proved,
-        "sampled": sampled,
-        "both": both,
-        "sampled_only": verdicts.count("sampled only"),
-    }
 
 
 def _as_dict(record) -> dict:

@@ -34,34 +34,6 @@ def test_count_exact():
     assert grid.count_exact(RECS) == (2, 4)
 
 
-CERTS = {
-    ("B3/S23", "a"): {"exact": True, "rule": "B3/S23"},
-    ("B3/S23", "b"): {"exact": True, "rule": "B36/S23"},
-    ("B2/S", "a"): {"exact": False, "rule": None},
-}
-
-
-def test_proof_verdict_needs_the_runs_own_rule():
-    one = [RECS[0], RECS[1], RECS[3]]
-    assert grid.proof_verdict(RECS[0], CERTS["B3/S23", "a"]) == "proved"
-    # a network proved to compute *another* rule is not proved for this run
-    assert grid.proof_verdict(RECS[1], CERTS["B3/S23", "b"]) == "no"
-    assert grid.proof_verdict(RECS[3], CERTS["B2/S", "a"]) == "sampled only"
-    df = grid.proof_grid(one, CERTS, ["B3/S23", "B2/S"], ["a", "b"])
-    assert df.loc["B2/S", "a"] == "sampled only" and df.loc["B3/S23", "b"] == "no"
-    counts = grid.proof_counts(one, CERTS)
-    assert counts == {"runs": 3, "proved": 1, "sampled": 2, "both": 1, "sampled_only": 1}
-
-
-def test_proof_grid_takes_typed_run_records():
-    from lifecore.experiments import RunRecord
-
-    rec = RunRecord(rule="B3/S23", model="a", seed=0, exact=True, val_cell_accuracy=1.0)
-    df = grid.proof_grid([rec], CERTS, ["B3/S23"], ["a"])
-    assert df.loc["B3/S23", "a"] == "proved"
-    assert grid.proof_counts([rec], CERTS)["proved"] == 1
-
-
 def _certified(rule, model, ok):
     return {"rule": rule, "model": model, "seed": 0, "certified": ok, "exact": ok}
 
