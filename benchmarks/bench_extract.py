@@ -15,20 +15,11 @@ import argparse
 import time
 from pathlib import Path
 
-from lifecore import Rule, data
+from lifecore import NOTES_RULES, Rule, data
 from lifecore import discover as dsc
 from lifecore import extract as ex
 
-NOTES = [
-    "B3/S23",
-    "B36/S23",
-    "B3678/S34678",
-    "B35678/S5678",
-    "B2/S",
-    "B345/S5",
-    "B13/S012V",
-    "B2/S013V",
-]
+NOTES = list(NOTES_RULES)
 UNSEEN = ["B2/S34H", "B1/S012V", "B245/S3", "B356/S23H"]
 #: isotropic rules (Just Friends, tlife) and a random MAP rule, for the designed board
 FAMILY_RULES = ["B2-a/S12", "B3/S2-i34q"]
