@@ -1,9 +1,7 @@
 """Bitwise adders that count a cell's live neighbours, 64 cells per ``uint64`` word.
 
-One home for the adder networks of both bit-sliced kernels: the generic one
-(`lifecore.simulate._bitslice`, the rule as masks) and the kernels compiled per rule
-(`lifecore.simulate._bitcompile`, whose generated source imports these functions, so a
-change here changes every generated kernel's hash and thus its disk-cache entry).
+The adder networks of the generic bit-sliced kernel (`lifecore.simulate._bitslice`, the
+rule as masks) for outer-totalistic rules.
 
 A count is held as bit-planes: ``c0`` the ones bit of 64 cells' counts, ``c1`` the twos,
 ``c2`` the fours, ``c3`` the eights. Arguments named ``*w``, ``*c``, ``*e`` are the words

@@ -36,14 +36,11 @@ Rule and neighbourhoods
     ``cache=True``).
 
 Kernels compiled for one rule (``keep="last"``)
-    A ``keep="last"`` run uses the kernel compiled for its rule (`lifecore.simulate.
-    _bitcompile`: several times the interpreted speed for a window table, about 1.5 to 4x
-    the generic adders for an outer-totalistic rule) whenever that kernel exists: compiled
-    earlier in this session, or cached on disk by an earlier one, so a short call on a rule
-    seen before runs at the speed of a long one. A rule never seen is compiled only for a
-    run of `COMPILE_AT` cell updates or more (compiling costs seconds); shorter runs take
-    the generic kernels. Every compiled kernel, from memory or from disk, was first checked
-    on all 512 windows, so the cache cannot serve another table's code.
+    A ``keep="last"`` run of any rule uses a kernel compiled for its window table
+    (`lifecore.simulate._bitjit`: the table's program compiled by LLVM in 10 to 50 ms the
+    first time in a session, checked on all 512 windows, kept per table), 1.2 to 3x the
+    generic adder kernels and 10 to 15x the interpreted program, so a short call on a new
+    rule pays milliseconds and a rule seen before pays nothing.
 
 keep="last"
     Without frames to fill, the state stays packed from the first generation to the last
@@ -67,26 +64,29 @@ Threads
 from __future__ import annotations
 
 import os
-from functools import partial
-from typing import Any, Callable, NamedTuple, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 import numba
 import numpy as np
 
 from ._adders import hex_counts, moore_counts, vonneumann_counts
-from ._bitcompile import compiled_run, compiled_run_ot
+from ._bitjit import jit_run
 from ._bittable import block_rows, table_rows
 from ._boards import check_result_size
 from ._repeat import RepeatDetector, Stopped
-from ._windowlogic import FIRST_FREE, ONE, ZERO, compile_table, outer_totalistic, window_table
+from ._windowlogic import (
+    FIRST_FREE,
+    ONE,
+    ZERO,
+    compile_table,
+    ot_window_table,
+    outer_totalistic,
+    window_table,
+)
 
 __all__ = ["step", "simulate"]
 
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
-#: Cell updates (boards x cells x steps) from which ``keep="last"`` compiles a kernel for
-#: a rule whose kernel is neither in memory nor on disk (`lifecore.simulate._bitcompile`:
-#: ~1-3 s for one thread, 3-10 s with threads, once per rule and machine).
-COMPILE_AT = 2**30
 #: Board cells from which a compiled run shares each generation's rows among threads
 #: (about 40 us of work per thread per generation at 19 Gcell/s: far above the cost of
 #: starting a parallel region on an idle machine).
@@ -372,9 +372,8 @@ class _Kernel(NamedTuple):
     code: np.ndarray
     out: int
     registers: int
-    #: ``(parallel, compile) -> run or None``: the kernel compiled for this rule
-    #: (`lifecore.simulate._bitcompile.compiled_run`)
-    compiled: Callable[[bool, bool], Optional[Callable]]
+    #: ``(512,)`` window table: what the kernel compiled for ``keep="last"`` computes
+    table: np.ndarray
 
 
 _NO_MASKS = np.zeros(10, dtype=np.uint64)
@@ -389,12 +388,11 @@ def _kernel(rule: Any) -> _Kernel:
         found = outer_totalistic(window_table(rule))
     if found is not None:
         bm, sm = _rule_masks(found[1])
-        compiled = partial(compiled_run_ot, found[0], found[1])
-        return _Kernel(_NB_CODE[found[0]], bm, sm, _NO_CODE, 0, FIRST_FREE, compiled)
+        table = ot_window_table(*found)
+        return _Kernel(_NB_CODE[found[0]], bm, sm, _NO_CODE, 0, FIRST_FREE, table)
     table = window_table(rule)
     program = compile_table(table)
-    compiled = partial(compiled_run, table)
-    return _Kernel(-1, _NO_MASKS, _NO_MASKS, program.code, program.out, program.registers, compiled)
+    return _Kernel(-1, _NO_MASKS, _NO_MASKS, program.code, program.out, program.registers, table)
 
 
 def _advance(
@@ -463,14 +461,10 @@ def simulate(
     if stop is not None:
         return _simulate_until_repeat(x, kernel, steps, torus, stop, keep, max_bytes)
     if keep == "last":
-        # The rule's own kernel if compiled before (this session or, cached on disk, an
-        # earlier one), or if the run is long enough to repay compiling it.
-        run = kernel.compiled(_shared(h, w), n * h * w * steps >= COMPILE_AT)
-        if run is not None:
-            state = _packed(x)
-            return _unpacked(run(state, np.empty_like(state), steps, torus, w), w)
-        final = _advance(_packed(x), _no_frames(x), 0, steps, torus, kernel, False)
-        return _unpacked(final, w)
+        # the kernel compiled for the rule's table (milliseconds the first time)
+        run = jit_run(kernel.table, _shared(h, w))
+        state = _packed(x)
+        return _unpacked(run(state, np.empty_like(state), steps, torus, w), w)
     check_result_size(n * (steps + 1) * h * w, max_bytes)
     frames = np.empty((n, steps + 1, h, w), dtype=np.uint8)
     frames[:, 0] = x

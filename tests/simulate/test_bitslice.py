@@ -166,15 +166,12 @@ COMPILED_TABLE = (np.random.default_rng(12).random(512) < 0.5).astype(np.uint8)
 
 @pytest.mark.parametrize("shape", [(1, 1, 1), (2, 5, 63), (1, 4, 64), (2, 3, 65), (1, 7, 130)])
 @pytest.mark.parametrize("boundary", ["torus", "dead"])
-def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch, tmp_path):
-    """The per-table compiled kernel (long keep='last' runs) against the reference; one
-    table, so it compiles once."""
-    monkeypatch.setenv("LIFECORE_KERNEL_CACHE", str(tmp_path))
+def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch):
+    """The kernel compiled for a table (keep='last') against the reference."""
     x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
     state = x
     for _ in range(3):
         state = naive_table_step(state, COMPILED_TABLE, boundary)
-    monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)  # compile whatever the size
     monkeypatch.setattr(_bitslice, "LOAD_LIMIT", float("inf"))  # threads whatever the load
     for parallel_at in (2**40, 0):  # the serial run, then the one sharing rows among threads
         monkeypatch.setattr(_bitslice, "PARALLEL_AT", parallel_at)
@@ -184,12 +181,10 @@ def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch, tmp_pat
 
 @pytest.mark.parametrize("rule", ["B3/S23", "B0/S8", "B13/S012V", "B2/S34H"])
 @pytest.mark.parametrize("shape", [(1, 1, 1), (2, 5, 63), (1, 4, 65), (1, 7, 130)])
-def test_compiled_outer_totalistic_kernel_matches_reference(rule, shape, monkeypatch, tmp_path):
-    """The kernel compiled for an outer-totalistic rule (long keep='last' runs)."""
-    monkeypatch.setenv("LIFECORE_KERNEL_CACHE", str(tmp_path))
+def test_compiled_outer_totalistic_kernel_matches_reference(rule, shape, monkeypatch):
+    """The kernel compiled for an outer-totalistic rule's window table (keep='last')."""
     rule = Rule.parse(rule)
     x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
-    monkeypatch.setattr(_bitslice, "COMPILE_AT", 0)
     monkeypatch.setattr(_bitslice, "LOAD_LIMIT", float("inf"))
     for boundary, parallel_at in itertools.product(("torus", "dead"), (2**40, 0)):
         monkeypatch.setattr(_bitslice, "PARALLEL_AT", parallel_at)
@@ -197,31 +192,3 @@ def test_compiled_outer_totalistic_kernel_matches_reference(rule, shape, monkeyp
         for _ in range(3):
             state = naive_step(state, rule, boundary)
         assert np.array_equal(_bitslice.simulate(x, rule, 3, boundary, keep="last"), state)
-
-
-def test_kernel_source_cache_is_checked_before_use(monkeypatch, tmp_path):
-    """Compiled kernels leave their source in the cache folder (so numba caches the
-    machine code); a source file that does not hold what it should is rewritten."""
-    monkeypatch.setenv("LIFECORE_KERNEL_CACHE", str(tmp_path))
-    from lifecore.simulate import _bitcompile
-
-    life = Rule.parse("B3/S23")
-    x = (np.random.default_rng(3).random((1, 9, 70)) < 0.4).astype(np.uint8)
-    want = naive_step(naive_step(x, life, "torus"), life, "torus")
-    _bitcompile._READY.clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table, False, True)
-    (source,) = tmp_path.glob("lifecore_kernel_*.py")
-    text = source.read_text()
-    assert "def run(" in text and "def run_parallel(" in text
-    assert text.count("cache=True") == 2  # the serial and the parallel loops
-    source.write_text("raise SystemExit('not our kernel')\n")
-    _bitcompile._READY.clear()
-    run = _bitcompile.compiled_run_ot("moore", life.table, True, True)
-    assert source.read_text() == text
-    p = _bitslice._packed(x)  # (run overwrites its input: pack afresh for each call)
-    assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)
-    monkeypatch.setenv("LIFECORE_KERNEL_CACHE", "off")  # in memory only
-    assert _bitcompile.compiled_run_ot("moore", life.table, False, False) is None
-    run = _bitcompile.compiled_run_ot("moore", life.table, False, True)
-    p = _bitslice._packed(x)
-    assert np.array_equal(_bitslice._unpacked(run(p, np.empty_like(p), 2, True, 70), 70), want)
