@@ -16,13 +16,14 @@ Two tables are printed:
    rules;
 2. ``simulate(..., keep="last")`` on one 2048x2048 torus (boards bit-packed from the
    first step to the last), short (200 steps) and long (2,000) calls, for Life, a random
-   outer-totalistic rule, an isotropic rule and a random MAP rule: the first call of a rule
-   never seen (empty kernel cache: generic kernels, or a compilation for a long run), the
-   first call of a rule whose compiled kernel is on disk only (as in a new process), and a
-   seen rule; beside the NumPy baseline and the hand-written SWAR Life kernel
-   (`swar_life.py`, the faster of its 1- and 2-thread runs), timed just after each row so
-   that both see the same load. Times there are the fastest of 3 calls (the machine is
-   shared; the least disturbed call is the best estimate).
+   outer-totalistic rule, an isotropic rule and a random MAP rule: the time to compile a
+   new rule's kernel (`lifecore.simulate._bitjit`), the first call of a rule never seen
+   (empty kernel cache; a new process pays the same), a seen rule, and the generic kernels
+   (no compilation: what a new rule ran on before), beside the NumPy baseline and the
+   hand-written SWAR Life kernel (`swar_life.py`, the faster of its 1- and 2-thread runs),
+   timed just after each row so that both see the same load (written beside each row).
+   Times there are the fastest of 3 calls (the machine is shared; the least disturbed
+   call is the best estimate).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # swar_life
 import swar_life  # noqa: E402
 
 from lifecore.rules import MapRule, as_rule  # noqa: E402
-from lifecore.simulate import _bitslice  # noqa: E402
+from lifecore.simulate import _bitjit, _bitslice  # noqa: E402
 
 STEPS = 20
 RULES = {
@@ -196,57 +197,65 @@ def _ours(x: np.ndarray, rule, steps: int) -> np.ndarray:
     return _bitslice.simulate(x, rule, steps, "torus", keep="last")
 
 
-def _forget(bitcompile, folder: Path) -> None:
-    """Empty the kernel cache: in memory and on disk."""
-    bitcompile._READY.clear()
-    for path in folder.glob("**/*"):
-        if path.is_file():
-            path.unlink()
+def _generic(x: np.ndarray, rule, steps: int) -> np.ndarray:
+    """The generic kernels (adder network or interpreted program, no compilation per
+    rule): what a new rule's keep='last' call ran on before `_bitjit`."""
+    state = _bitslice._packed(x)
+    kernel = _bitslice._kernel(rule)
+    return _bitslice._advance(state, _bitslice._no_frames(x), 0, steps, True, kernel, False)
 
 
-def _last_row(family, text, rule, cells, steps, new, disk, seen, swar) -> dict:
+def _compile_ms(rule) -> float:
+    """Milliseconds to make a new rule's kernel: its program, LLVM, the 512-window check."""
+    _bitjit._COMPILED.clear()
+    start = time.perf_counter()
+    _bitjit.jit_run(_bitslice._kernel(rule).table, False)
+    return 1e3 * (time.perf_counter() - start)
+
+
+def _last_row(family, text, rule, cells, steps, times: dict) -> dict:
     row = {"family": family, "rule": str(rule) if "random" not in text else text,
-           "steps": steps, "new_rule_s": new, "on_disk_s": disk, "seen_s": seen,
-           "seen_gcell_updates_per_s": _gcells(cells, steps, seen),
-           "new_rule_pays_s": new - seen, "swar_s": swar, "vs_swar": swar / seen}  # fmt: skip
-    print(f"  {family:>16} {text[:22]:>22} {steps:>5}: new {new:.3f} s, disk {disk:.3f} s, "
-          f"seen {seen:.3f} s ({row['seen_gcell_updates_per_s']:.1f} Gcell/s, "
-          f"{row['vs_swar']:.2f}x SWAR)", file=sys.stderr)  # fmt: skip
+           "steps": steps, "load_average": os.getloadavg()[0], **times,
+           "seen_gcell_updates_per_s": _gcells(cells, steps, times["seen_s"]),
+           "new_rule_pays_s": times["new_rule_s"] - times["seen_s"],
+           "vs_swar": times["swar_s"] / times["seen_s"]}  # fmt: skip
+    print(f"  {family:>16} {text[:22]:>22} {steps:>5}: compile {times['compile_ms']:.1f} ms, "
+          f"new {times['new_rule_s']:.3f} s, seen {times['seen_s']:.3f} s "
+          f"({row['seen_gcell_updates_per_s']:.1f} Gcell/s, {row['vs_swar']:.2f}x SWAR), "
+          f"load {row['load_average']:.1f}", file=sys.stderr)  # fmt: skip
     return row
 
 
+def _times(x: np.ndarray, rule, steps: int, repeats: int) -> dict:
+    """One rule and length: the first call of the rule never seen (empty kernel cache),
+    the seen rule (fastest of ``repeats``), the generic kernels (200 steps or fewer: they
+    are slow), then the SWAR reference, all within the same minute."""
+    run = partial(_ours, x, rule, steps)
+    times = {"compile_ms": min(_compile_ms(rule) for _ in range(3))}
+    _bitjit._COMPILED.clear()
+    times["new_rule_s"] = median_time(run, 1)
+    times["seen_s"] = min_time(run, repeats)
+    times["threads"] = _threads(x)
+    if steps <= 200:
+        times["generic_s"] = min_time(partial(_generic, x, rule, steps), 1)
+    times["swar_s"] = _swar_best(x[0], steps, repeats)
+    return times
+
+
 def last_rows(x: np.ndarray, steps_list, repeats: int) -> list[dict]:
-    """Per rule and length: the first call of a rule never seen (empty kernel cache), the
-    first call of a rule on disk only (as in a new process), and a seen rule (fastest of
-    ``repeats``), against the SWAR reference timed just after it."""
-    import tempfile
-
-    from lifecore.simulate import _bitcompile
-
+    """Per rule and length: `_times`, each kernel's result checked first on a corner
+    of the board against the trajectory path (every frame kept: generic kernels)."""
     rows = []
     for family, texts in LAST_RULES.items():
         for text in texts:
             rule = last_rule(text)
-            want = _bitslice.simulate(x[:, :64, :128], rule, 3, "torus")[:, -1]
-            with tempfile.TemporaryDirectory() as folder:
-                os.environ["LIFECORE_KERNEL_CACHE"] = folder
-                runs = {steps: partial(_ours, x, rule, steps) for steps in steps_list}
-                new = {}
-                for steps in steps_list:  # a rule never seen: empty cache
-                    _forget(_bitcompile, Path(folder))
-                    new[steps] = median_time(runs[steps], 1)
-                for steps in steps_list:
-                    _bitcompile._READY.clear()  # the compiled kernel is left on disk only
-                    disk = median_time(runs[steps], 1)
-                    seen = min_time(runs[steps], repeats)
-                    threads = _threads(x)
-                    swar = _swar_best(x[0], steps, repeats)  # in the same minute as ours
-                    small = _bitslice.simulate(x[:, :64, :128], rule, 3, "torus", keep="last")
-                    if not np.array_equal(small, want):
-                        raise SystemExit(f"MISMATCH: keep='last' {text}")
-                    row = _last_row(family, text, rule, x.size, steps, new[steps], disk, seen, swar)
-                    rows.append(row | {"threads": threads})
-            os.environ.pop("LIFECORE_KERNEL_CACHE")
+            want = _bitslice.simulate(x[:, :64, :130], rule, 3, "torus")[:, -1]
+            _bitjit._COMPILED.clear()
+            if not np.array_equal(_ours(x[:, :64, :130], rule, 3), want):
+                raise SystemExit(f"MISMATCH: keep='last' {text}")
+            for steps in steps_list:
+                times = _times(x, rule, steps, repeats)
+                rows.append(_last_row(family, text, rule, x.size, steps, times))
     return rows
 
 
@@ -298,14 +307,16 @@ def _print(ratios: list, reference: list, last: list, side: int) -> None:
         print(f"| {r['kernel']} | {r['rule']} | {r['steps']} | {r['seconds']:.3f} | "
               f"{r['gcell_updates_per_s']:.2f} |")  # fmt: skip
     print(
-        "\n| family | rule | steps | new rule s | on disk s | seen s | threads | seen Gcell/s "
-        "| SWAR s | seen vs SWAR |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "\n| family | rule | steps | compile ms | new rule s | seen s | generic s | threads "
+        "| seen Gcell/s | SWAR s | seen vs SWAR | load |"
+        "\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     for r in last:
-        print(f"| {r['family']} | {r['rule']} | {r['steps']} | {r['new_rule_s']:.3f} | "
-              f"{r['on_disk_s']:.3f} | {r['seen_s']:.3f} | {r.get('threads', '')} | "
-              f"{r['seen_gcell_updates_per_s']:.2f} | "
-              f"{r['swar_s']:.3f} | {r['vs_swar']:.2f}x |")  # fmt: skip
+        generic = f"{r['generic_s']:.3f}" if "generic_s" in r else "-"
+        print(f"| {r['family']} | {r['rule']} | {r['steps']} | {r['compile_ms']:.1f} | "
+              f"{r['new_rule_s']:.3f} | {r['seen_s']:.3f} | {generic} | {r['threads']} | "
+              f"{r['seen_gcell_updates_per_s']:.2f} | {r['swar_s']:.3f} | "
+              f"{r['vs_swar']:.2f}x | {r['load_average']:.1f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

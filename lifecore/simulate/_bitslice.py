@@ -49,7 +49,7 @@ keep="last"
 Threads
     The generic kernels are serial on purpose; only the kernels compiled for one rule
     share each generation's rows among numba's threads, on boards of `PARALLEL_AT` cells
-    or more when the load average is below `LOAD_LIMIT`, where a generation's work dwarfs
+    or more when no other task needs the cores (`LOAD_LIMIT`), where a generation's work dwarfs
     the cost of a parallel region (measured idle: about 1.3 to 2x on 2 cores, see
     ``benchmarks/results/simulate_last.md``). On the 2-core machine this was tuned on, with
     other work sharing the cores, a ``prange`` version gained nothing measurable, and
@@ -64,6 +64,7 @@ Threads
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any, NamedTuple, Optional, Union
 
 import numba
@@ -91,11 +92,13 @@ _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 #: (about 40 us of work per thread per generation at 19 Gcell/s: far above the cost of
 #: starting a parallel region on an idle machine).
 PARALLEL_AT = 2**20
-#: Load average (1 minute) from which compiled runs keep to one thread: with the cores
-#: already busy, a thread waiting for the other at each generation's end loses more than
-#: the second thread brings (measured at load 9 on 2 cores: a 2-thread Life run 0.3 to 0.5
-#: times the speed of one thread). The default is the number of cores plus one half.
-LOAD_LIMIT = (os.cpu_count() or 1) + 0.5
+#: Other tasks running (`_others_running`) from which compiled runs keep to one thread:
+#: with a core taken by another task, a thread waiting for the other at each generation's
+#: end loses far more than the second thread brings (measured on 2 cores: a 2-thread run
+#: 0.3 to 0.5 times one thread's speed at load 9, and 10 to 100 times slower than idle with
+#: two other processes running at load 1.5). Default: the cores numba's threads leave
+#: free, plus one half (on 2 cores and 2 threads: threads only when nothing else runs).
+LOAD_LIMIT = (os.cpu_count() or 1) - numba.get_num_threads() + 0.5
 _NB_CODE = {"moore": 0, "vonneumann": 1, "hex": 2}
 # _LUT[v]: the 8 bits of byte v spread into the 8 bytes of a word (little-endian order).
 _LUT = np.array(
@@ -424,13 +427,23 @@ def step(x: np.ndarray, rule: Any, boundary: str) -> np.ndarray:
     return out.reshape(n, h, w)
 
 
+def _others_running() -> float:
+    """Tasks other than this one running now: Linux's count of runnable tasks
+    (``/proc/loadavg``, the reading thread counted out), else the 1-minute load average
+    (which lags, and counts this process too), else 0."""
+    try:
+        return int(Path("/proc/loadavg").read_text().split()[3].split("/")[0]) - 1
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+
+
 def _shared(h: int, w: int) -> bool:
     """Whether a compiled run shares each generation's rows among numba's threads: on a
-    board of `PARALLEL_AT` cells or more, when there is more than one thread and the
-    machine is not already busy (`LOAD_LIMIT`)."""
+    board of `PARALLEL_AT` cells or more, when there is more than one thread and no
+    other task needs the cores they would take (`LOAD_LIMIT`)."""
     if h * w < PARALLEL_AT or numba.get_num_threads() < 2:
         return False
-    return os.getloadavg()[0] < LOAD_LIMIT if hasattr(os, "getloadavg") else True
+    return _others_running() < LOAD_LIMIT
 
 
 def _no_frames(x: np.ndarray) -> np.ndarray:

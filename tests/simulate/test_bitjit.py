@@ -139,3 +139,13 @@ def test_the_probe_holds_every_window_once():
     blocks = cells.reshape(8, 3, 64, 3).transpose(0, 2, 1, 3).reshape(8, 64, 9)
     index = blocks.astype(np.int64) @ (1 << np.arange(8, -1, -1))
     assert np.array_equal(index, _bitjit._PROBE_INDEX)
+
+
+def test_threads_only_when_no_other_task_needs_the_cores(monkeypatch):
+    monkeypatch.setattr(_bitslice, "PARALLEL_AT", 100)
+    monkeypatch.setattr(_bitslice, "_others_running", lambda: 1)
+    monkeypatch.setattr(_bitslice, "LOAD_LIMIT", 0.5)
+    assert not _bitslice._shared(10, 10)  # another task runs: one thread
+    monkeypatch.setattr(_bitslice, "_others_running", lambda: 0)
+    assert _bitslice._shared(10, 10) == (_bitslice.numba.get_num_threads() >= 2)
+    assert not _bitslice._shared(9, 10)  # under PARALLEL_AT cells: one thread
