@@ -202,7 +202,7 @@ def _generic(x: np.ndarray, rule, steps: int) -> np.ndarray:
     rule): what a new rule's keep='last' call ran on before `_bitjit`."""
     state = _bitslice._packed(x)
     kernel = _bitslice._kernel(rule)
-    return _bitslice._advance(state, _bitslice._no_frames(x), 0, steps, True, kernel, False)
+    return _bitslice._advance_generic(state, _bitslice._no_frames(x), 0, steps, True, kernel, False)
 
 
 def _compile_ms(rule) -> float:
@@ -227,13 +227,12 @@ def _last_row(family, text, rule, cells, steps, times: dict) -> dict:
 
 
 def _times(x: np.ndarray, rule, steps: int, repeats: int) -> dict:
-    """One rule and length: the first call of the rule never seen (empty kernel cache),
-    the seen rule (fastest of ``repeats``), the generic kernels (200 steps or fewer: they
-    are slow), then the SWAR reference, all within the same minute."""
+    """One rule and length: the first call of the rule never seen (empty kernel cache)
+    and the seen rule (each the fastest of ``repeats``), the generic kernels (200 steps
+    or fewer: they are slow), then the SWAR reference, all within the same minute."""
     run = partial(_ours, x, rule, steps)
-    times = {"compile_ms": min(_compile_ms(rule) for _ in range(3))}
-    _bitjit._COMPILED.clear()
-    times["new_rule_s"] = median_time(run, 1)
+    times = {"compile_ms": min(_compile_ms(rule) for _ in range(repeats))}
+    times["new_rule_s"] = min_time(lambda: (_bitjit._COMPILED.clear(), run()), repeats)
     times["seen_s"] = min_time(run, repeats)
     times["threads"] = _threads(x)
     if steps <= 200:

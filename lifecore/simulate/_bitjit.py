@@ -50,7 +50,7 @@ from numba.extending import intrinsic
 from ..errors import LifecoreError
 from ._windowlogic import AND, ANDN, MUX, NOT, ONE, OR, ORN, ZERO, Program, compile_table
 
-__all__ = ["jit_run"]
+__all__ = ["jit_run", "is_compiled", "padded", "unpadded"]
 
 _I64 = ir.IntType(64)
 _PTR = _I64.as_pointer()
@@ -271,20 +271,20 @@ def _run_parallel(src, dst, steps, torus, w, address, parts):
     return a
 
 
-def _padded(src: np.ndarray, w: int, torus: bool) -> np.ndarray:
+def padded(src: np.ndarray, w: int, torus: bool) -> np.ndarray:
     """Packed boards ``(N, H, nw)`` as the padded rows ``(N, H, nw + 2)`` `_run` reads."""
     n, h, nw = src.shape
-    padded = np.zeros((n, h, nw + 2), dtype=np.uint64)
-    padded[:, :, 1:-1] = src
+    rows = np.zeros((n, h, nw + 2), dtype=np.uint64)
+    rows[:, :, 1:-1] = src
     top = (w - 1) % 64
     if torus:
-        padded[:, :, 0] = ((src[:, :, -1] >> np.uint64(top)) & np.uint64(1)) << np.uint64(63)
+        rows[:, :, 0] = ((src[:, :, -1] >> np.uint64(top)) & np.uint64(1)) << np.uint64(63)
         east = src[:, :, 0] & np.uint64(1)
         if top == 63:
-            padded[:, :, -1] = east
+            rows[:, :, -1] = east
         else:
-            padded[:, :, -2] |= east << np.uint64(top + 1)
-    return padded
+            rows[:, :, -2] |= east << np.uint64(top + 1)
+    return rows
 
 
 class _Runner:
@@ -295,15 +295,21 @@ class _Runner:
         self.engine, self.address, self.parallel = engine, address, parallel
 
     def __call__(self, src, dst, steps, torus, w):
-        a = _padded(src, w, torus)
+        a = padded(src, w, torus)
         if self.parallel:
             parts = 4 * numba.get_num_threads()
             a = _run_parallel(a, np.empty_like(a), steps, torus, w, self.address, parts)
         else:
             a = _run(a, np.empty_like(a), steps, torus, w, self.address)
-        out = np.ascontiguousarray(a[:, :, 1:-1])
-        out[:, :, -1] &= _ONES >> np.uint64(63 - (w - 1) % 64)
-        return out
+        return unpadded(a, w)
+
+
+def unpadded(padded: np.ndarray, w: int) -> np.ndarray:
+    """Padded rows ``(N, H, nw + 2)`` back to packed boards ``(N, H, nw)`` (the east carry
+    past the width cleared)."""
+    out = np.ascontiguousarray(padded[:, :, 1:-1])
+    out[:, :, -1] &= _ONES >> np.uint64(63 - (w - 1) % 64)
+    return out
 
 
 def _probe_board() -> tuple[np.ndarray, np.ndarray]:
@@ -334,6 +340,11 @@ def verified(run: Callable, table: np.ndarray) -> bool:
 
 #: window table (bytes) -> (engine, address) of its word function, verified
 _COMPILED: dict[bytes, tuple[object, int]] = {}
+
+
+def is_compiled(table: np.ndarray) -> bool:
+    """Whether ``table``'s word function was compiled (and checked) this session."""
+    return np.ascontiguousarray(table, dtype=np.uint8).reshape(512).tobytes() in _COMPILED
 
 
 def jit_run(table: np.ndarray, parallel: bool, program: Optional[Program] = None) -> Callable:

@@ -35,12 +35,14 @@ Rule and neighbourhoods
     serve every rule without a compilation per rule (their machine code is cached on disk,
     ``cache=True``).
 
-Kernels compiled for one rule (``keep="last"``)
-    A ``keep="last"`` run of any rule uses a kernel compiled for its window table
-    (`lifecore.simulate._bitjit`: the table's program compiled by LLVM in 10 to 50 ms the
-    first time in a session, checked on all 512 windows, kept per table), 1.2 to 3x the
-    generic adder kernels and 10 to 15x the interpreted program, so a short call on a new
-    rule pays milliseconds and a rule seen before pays nothing.
+Kernels compiled for one rule
+    Any rule also gets a kernel compiled for its window table (`lifecore.simulate.
+    _bitjit`: the table's program compiled by LLVM in 10 to 50 ms, checked on all 512
+    windows, kept per table for the session): 1.2 to 3x the adder networks and 10 to 15x
+    the interpreted program. Every call (``step``, a trajectory, ``keep="last"``) runs on
+    it once the rule was compiled in this session, or when the call is big enough to repay
+    compiling (`JIT_AT`); smaller calls of a rule never compiled take the generic kernels,
+    so a search over many rules, each used once on small boards, compiles nothing.
 
 keep="last"
     Without frames to fill, the state stays packed from the first generation to the last
@@ -71,7 +73,7 @@ import numba
 import numpy as np
 
 from ._adders import hex_counts, moore_counts, vonneumann_counts
-from ._bitjit import jit_run
+from ._bitjit import _band, _fix_pads, is_compiled, jit_run, padded, unpadded
 from ._bittable import block_rows, table_rows
 from ._boards import check_result_size
 from ._repeat import RepeatDetector, Stopped
@@ -99,6 +101,12 @@ PARALLEL_AT = 2**20
 #: two other processes running at load 1.5). Default: the cores numba's threads leave
 #: free, plus one half (on 2 cores and 2 threads: threads only when nothing else runs).
 LOAD_LIMIT = (os.cpu_count() or 1) - numba.get_num_threads() + 0.5
+#: Cell updates (boards x cells x steps) of one call from which a rule not compiled yet
+#: this session gets its kernel compiled (`lifecore.simulate._bitjit`, 10 to 50 ms) rather
+#: than running on the generic kernels: about where these take as long as compiling (the
+#: interpreted program ~1.5 Gcell/s, the adder networks ~15 on one core). A rule compiled
+#: before always runs on its kernel.
+JIT_AT = {"program": 2**25, "adders": 2**28}
 _NB_CODE = {"moore": 0, "vonneumann": 1, "hex": 2}
 # _LUT[v]: the 8 bits of byte v spread into the 8 bytes of a word (little-endian order).
 _LUT = np.array(
@@ -398,7 +406,7 @@ def _kernel(rule: Any) -> _Kernel:
     return _Kernel(-1, _NO_MASKS, _NO_MASKS, program.code, program.out, program.registers, table)
 
 
-def _advance(
+def _advance_generic(
     state: np.ndarray, frames: np.ndarray, t0: int, steps: int, torus: bool, k: _Kernel, store: bool
 ) -> np.ndarray:
     """Run `_run` on packed ``state``; returns the new packed state (a fresh array)."""
@@ -408,6 +416,46 @@ def _advance(
     scratch = np.empty_like(state)
     return _run(
         state, scratch, frames, t0, steps, torus, k.nb, k.bm, k.sm, k.code, k.out, regs, _LUT, store
+    )
+
+
+@numba.njit(cache=True)
+def _run_frames(src, dst, frames, t0, steps, torus, w, address, lut):
+    """`lifecore.simulate._bitjit`'s serial run on padded rows ``src (N, H, nw + 2)``,
+    generation ``t0 + s`` unpacked into ``frames[:, t0 + s]`` once computed."""
+    n, h, stride = src.shape
+    top = np.uint64((w - 1) % 64)
+    zeros = np.zeros(stride, dtype=np.uint64)
+    a = src
+    c = dst
+    for s in range(1, steps + 1):
+        for b in range(n):
+            _band(a, c, b, 0, h, torus, address, zeros)
+            _fix_pads(c, b, 0, h, top, torus)
+            for r in range(h):
+                _unpack_row(c[b, r, 1 : stride - 1], frames[b, t0 + s, r], lut)
+        a, c = c, a
+    return a
+
+
+def _advance(
+    state: np.ndarray, frames: np.ndarray, t0: int, steps: int, torus: bool, k: _Kernel, store: bool
+) -> np.ndarray:
+    """``steps`` generations of packed ``state`` (generation ``t0 + s`` unpacked into
+    ``frames[:, t0 + s]`` with ``store``; ``frames`` ``(N, T, H, W)`` gives the width):
+    on the kernel compiled for the rule if it was compiled before or the call repays
+    compiling it (`JIT_AT`), else on the generic kernels. Returns the new packed state."""
+    n, h, _ = state.shape
+    w = frames.shape[3]
+    family = "adders" if k.nb >= 0 else "program"
+    if not is_compiled(k.table) and n * h * w * steps < JIT_AT[family]:
+        return _advance_generic(state, frames, t0, steps, torus, k, store)
+    if not store:
+        return jit_run(k.table, _shared(h, w))(state, None, steps, torus, w)
+    rows = padded(state, w, torus)
+    address = jit_run(k.table, False).address
+    return unpadded(
+        _run_frames(rows, np.empty_like(rows), frames, t0, steps, torus, w, address, _LUT), w
     )
 
 
@@ -474,10 +522,8 @@ def simulate(
     if stop is not None:
         return _simulate_until_repeat(x, kernel, steps, torus, stop, keep, max_bytes)
     if keep == "last":
-        # the kernel compiled for the rule's table (milliseconds the first time)
-        run = jit_run(kernel.table, _shared(h, w))
-        state = _packed(x)
-        return _unpacked(run(state, np.empty_like(state), steps, torus, w), w)
+        final = _advance(_packed(x), _no_frames(x), 0, steps, torus, kernel, False)
+        return _unpacked(final, w)
     check_result_size(n * (steps + 1) * h * w, max_bytes)
     frames = np.empty((n, steps + 1, h, w), dtype=np.uint8)
     frames[:, 0] = x

@@ -53,6 +53,11 @@ def boards(draw):
     return (rng.random((n, h, w)) < draw(st.sampled_from([0.1, 0.4, 0.9]))).astype(np.uint8)
 
 
+@pytest.fixture
+def empty_cache(monkeypatch):
+    monkeypatch.setattr(_bitjit, "_COMPILED", {})
+
+
 def _jit(x: np.ndarray, table: np.ndarray, steps: int, boundary: str, parallel: bool):
     state = _bitslice._packed(x)
     run = _bitjit.jit_run(table, parallel)
@@ -68,13 +73,20 @@ def _jit(x: np.ndarray, table: np.ndarray, steps: int, boundary: str, parallel: 
     parallel=st.booleans(),
 )
 def test_jit_kernel_matches_lookup_and_interpreter(table, x, boundary, steps, parallel):
-    want = x
+    want = [x]
     for _ in range(steps):
-        want = lookup_step(want, table, boundary)
-    assert np.array_equal(_jit(x, table, steps, boundary, parallel), want)
+        want.append(lookup_step(want[-1], table, boundary))
+    assert np.array_equal(_jit(x, table, steps, boundary, parallel), want[-1])
     rule = type("Table", (), {"window_table": table, "family": "map"})()
-    interpreted = _bitslice.simulate(x, rule, steps, boundary)[:, -1]  # the generic kernels
-    assert np.array_equal(interpreted, want)
+    kernel, torus = _bitslice._kernel(rule), boundary == "torus"
+    generic = _bitslice._advance_generic(  # adder network or interpreted program
+        _bitslice._packed(x), _bitslice._no_frames(x), 0, steps, torus, kernel, False
+    )
+    assert np.array_equal(_bitslice._unpacked(generic, x.shape[2]), want[-1])
+    assert _bitjit.is_compiled(table)  # so every call of the rule now runs on its kernel
+    frames = _bitslice.simulate(x, rule, steps, boundary)
+    assert np.array_equal(frames, np.stack(want, axis=1))
+    assert np.array_equal(_bitslice.step(x, rule, boundary), want[1])
 
 
 @pytest.mark.parametrize("boundary", ["torus", "dead"])
@@ -82,11 +94,27 @@ def test_keep_last_uses_the_jit_kernel_with_threads(boundary, monkeypatch):
     """`simulate(keep="last")` on boards past `PARALLEL_AT` (threads when the load allows)."""
     monkeypatch.setattr(_bitslice, "PARALLEL_AT", 0)
     monkeypatch.setattr(_bitslice, "LOAD_LIMIT", float("inf"))
+    monkeypatch.setitem(_bitslice.JIT_AT, "program", 0)  # compile whatever the size
     table = (np.random.default_rng(3).random(512) < 0.5).astype(np.uint8)
     x = (np.random.default_rng(4).random((2, 37, 150)) < 0.4).astype(np.uint8)
     rule = type("Table", (), {"window_table": table, "family": "map"})()
     want = lookup_step(lookup_step(x, table, boundary), table, boundary)
     assert np.array_equal(_bitslice.simulate(x, rule, 2, boundary, keep="last"), want)
+
+
+def test_a_rule_is_compiled_only_for_calls_that_repay_it(monkeypatch, empty_cache):
+    """Small calls of a rule never compiled take the generic kernels (a search over many
+    rules compiles nothing); a call of `JIT_AT` cell updates compiles it."""
+    table = (np.random.default_rng(8).random(512) < 0.5).astype(np.uint8)
+    rule = type("Table", (), {"window_table": table, "family": "map"})()
+    x = (np.random.default_rng(9).random((1, 16, 16)) < 0.5).astype(np.uint8)
+    want = lookup_step(lookup_step(x, table, "torus"), table, "torus")
+    assert np.array_equal(_bitslice.simulate(x, rule, 2, "torus", keep="last"), want)
+    assert np.array_equal(_bitslice.simulate(x, rule, 2, "torus")[:, -1], want)
+    assert not _bitjit.is_compiled(table)
+    monkeypatch.setitem(_bitslice.JIT_AT, "program", 2 * 16 * 16)
+    assert np.array_equal(_bitslice.simulate(x, rule, 2, "torus", keep="last"), want)
+    assert _bitjit.is_compiled(table)
 
 
 @pytest.mark.parametrize("width", [1, 2, 4, 8])
@@ -100,11 +128,6 @@ def test_every_vector_width_computes_the_table(width):
 TABLE_A = (np.random.default_rng(5).random(512) < 0.5).astype(np.uint8)
 TABLE_B = TABLE_A.copy()
 TABLE_B[0b000010000] ^= 1  # one window apart: a lone live cell
-
-
-@pytest.fixture
-def empty_cache(monkeypatch):
-    monkeypatch.setattr(_bitjit, "_COMPILED", {})
 
 
 def test_two_tables_one_entry_apart_each_get_their_own_function(empty_cache):
