@@ -98,9 +98,9 @@ PARALLEL_AT = 2**20
 #: with a core taken by another task, a thread waiting for the other at each generation's
 #: end loses far more than the second thread brings (measured on 2 cores: a 2-thread run
 #: 0.3 to 0.5 times one thread's speed at load 9, and 10 to 100 times slower than idle with
-#: two other processes running at load 1.5). Default: the cores numba's threads leave
-#: free, plus one half (on 2 cores and 2 threads: threads only when nothing else runs).
-LOAD_LIMIT = (os.cpu_count() or 1) - numba.get_num_threads() + 0.5
+#: two other processes running at load 1.5). None: the cores numba's threads leave free,
+#: plus one half (on 2 cores and 2 threads: threads only when nothing else runs).
+LOAD_LIMIT: Optional[float] = None
 #: Cell updates (boards x cells x steps) of one call from which a rule not compiled yet
 #: this session gets its kernel compiled (`lifecore.simulate._bitjit`, 10 to 50 ms) rather
 #: than running on the generic kernels: about where these take as long as compiling (the
@@ -489,9 +489,11 @@ def _shared(h: int, w: int) -> bool:
     """Whether a compiled run shares each generation's rows among numba's threads: on a
     board of `PARALLEL_AT` cells or more, when there is more than one thread and no
     other task needs the cores they would take (`LOAD_LIMIT`)."""
-    if h * w < PARALLEL_AT or numba.get_num_threads() < 2:
+    threads = numba.get_num_threads()
+    if h * w < PARALLEL_AT or threads < 2:
         return False
-    return _others_running() < LOAD_LIMIT
+    limit = (os.cpu_count() or 1) - threads + 0.5 if LOAD_LIMIT is None else LOAD_LIMIT
+    return _others_running() < limit
 
 
 def _no_frames(x: np.ndarray) -> np.ndarray:
