@@ -38,7 +38,7 @@ Trust
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 import llvmlite.binding as llvm
 import numba
@@ -50,7 +50,7 @@ from numba.extending import intrinsic
 from ..errors import LifecoreError
 from ._windowlogic import AND, ANDN, MUX, NOT, ONE, OR, ORN, ZERO, Program, compile_table
 
-__all__ = ["jit_run", "is_compiled", "padded", "unpadded"]
+__all__ = ["jit_run", "is_compiled", "padded", "unpadded", "Compiled"]
 
 _I64 = ir.IntType(64)
 _PTR = _I64.as_pointer()
@@ -129,22 +129,17 @@ def _vector_width() -> int:
     return 4 if features.get("avx2") else 2
 
 
-def module_ir(program: Program, width: int = 0) -> str:
+def module_ir(program: Program, width: int) -> str:
     """LLVM IR of the word function ``rule`` (module docstring) computing ``program``:
-    a loop over vectors of ``width`` words (default: this CPU's vector registers), then
-    one over the remaining words; written out vectorised, so no optimisation pass is run."""
-    width = width or _vector_width()
+    one loop over vectors of ``width`` words (``n`` must be a multiple of ``width``),
+    written out vectorised, so that no optimisation pass is needed."""
     module = ir.Module(name="lifecore_rule")
     module.triple = llvm.get_process_triple()
     function = ir.Function(module, _RULE_TYPE, name="rule")
     n = function.args[4]
     function.args[3].add_attribute("noalias")  # the rows read are never written in a call
     builder = ir.IRBuilder(function.append_basic_block("entry"))
-    vectors = _I64(0)
-    if width > 1:
-        vectors = builder.mul(builder.sdiv(n, _I64(width)), _I64(width))
-        _loop(function, builder, program, width, _I64(0), vectors)
-    _loop(function, builder, program, 1, vectors, n)
+    _loop(function, builder, program, width, _I64(0), n)
     builder.ret_void()
     return str(module)
 
@@ -171,48 +166,75 @@ def compile_ir(text: str) -> tuple[object, int]:
 
 
 @intrinsic
-def _call(typingctx, address, up, middle, down, out, n):
-    """Call the word function at ``address`` on the data of arrays ``up``, ``middle``,
-    ``down`` and ``out`` (``n`` words written from the start of ``out``)."""
-    signature = types.void(types.int64, up, middle, down, out, types.int64)
+def _call(typingctx, address, up, up_at, middle, middle_at, down, down_at, out, out_at, n):
+    """Call the word function at ``address`` on ``n`` words (a multiple of its vector
+    width): each row argument is a 1-D array and the index of the first word it passes."""
+    signature = types.void(types.int64, *([up, types.int64] * 3), out, types.int64, types.int64)
 
     def codegen(context, builder, sig, args):
+        pointers = []
+        for i in (1, 3, 5, 7):
+            data = context.make_array(sig.args[i])(context, builder, args[i]).data
+            pointers.append(builder.gep(builder.bitcast(data, _PTR), [args[i + 1]]))
         function = builder.inttoptr(args[0], _RULE_TYPE.as_pointer())
-        data = [
-            builder.bitcast(context.make_array(kind)(context, builder, value).data, _PTR)
-            for kind, value in zip(sig.args[1:5], args[1:5])
-        ]
-        builder.call(function, data + [args[5]])
+        builder.call(function, pointers + [args[9]])
         return context.get_dummy_value()
 
     return signature, codegen
 
 
 @numba.njit(inline="always")
-def _row(a, c, b, r, torus, address, zeros):
-    """Next state of padded row ``a[b, r]`` into ``c[b, r]``: its rows above and below
-    wrapped, or zeros outside a dead boundary."""
-    h, nw = a.shape[1], a.shape[2] - 2
-    up = a[b, r - 1] if r > 0 else (a[b, h - 1] if torus else zeros)
-    down = a[b, r + 1] if r < h - 1 else (a[b, 0] if torus else zeros)
-    _call(address, up[1:], a[b, r, 1:], down[1:], c[b, r, 1:], nw)
+def _words(address, width, up, iu, middle, im, down, idn, out, io, n, tail):
+    """``out[io:io + n]`` from the rows at ``up[iu - 1:iu + n + 1]`` and so on: the whole
+    vectors in one call, the last ``n % width`` words copied into ``tail`` (``(4, width +
+    2)`` scratch) and run there, so that the function only sees whole vectors (and its
+    machine code is one loop: half the compilation of a vector loop and a word loop)."""
+    whole = n - n % width
+    if whole > 0:
+        _call(address, up, iu, middle, im, down, idn, out, io, whole)
+    if whole < n:
+        tail[:, :] = 0
+        for k in range(n - whole + 2):  # words whole - 1 .. n of each row
+            tail[0, k] = up[iu + whole - 1 + k]
+            tail[1, k] = middle[im + whole - 1 + k]
+            tail[2, k] = down[idn + whole - 1 + k]
+        _call(address, tail[0], 1, tail[1], 1, tail[2], 1, tail[3], 1, width)
+        for k in range(n - whole):
+            out[io + whole + k] = tail[3, 1 + k]
 
 
 @numba.njit(inline="always")
-def _band(a, c, b, r0, r1, torus, address, zeros):
-    """Rows ``r0 .. r1 - 1``: the first and last rows of the board alone (their
-    neighbours wrap), the rows between in one call over words laid end to end (the
-    results at pad words are garbage, rewritten by `_fix_pads`)."""
-    h, stride = a.shape[1], a.shape[2]
+def _row(a, c, r, h, torus, address, width, zeros, tail):
+    """Next state of padded row ``r`` of board ``a`` (its rows end to end, ``H * (nw +
+    2)`` words) into ``c``: the rows above and below wrapped, or zeros if dead."""
+    stride = zeros.shape[0]
+    up, iu = (a, (r - 1) * stride + 1) if r > 0 else (a, (h - 1) * stride + 1)
+    if r == 0 and not torus:
+        up, iu = zeros, 1
+    down, idn = (a, (r + 1) * stride + 1) if r < h - 1 else (a, 1)
+    if r == h - 1 and not torus:
+        down, idn = zeros, 1
+    _words(
+        address, width, up, iu, a, r * stride + 1, down, idn, c, r * stride + 1, stride - 2, tail
+    )
+
+
+@numba.njit(inline="always")
+def _band(a, c, r0, r1, h, torus, address, width, zeros, tail):
+    """Rows ``r0 .. r1 - 1`` of board ``a`` into ``c`` (`_row`'s layout): the first and
+    last rows of the board alone (their neighbours wrap), the rows between in one call
+    over their words end to end (results at pad words are garbage, see `_fix_pads`)."""
+    stride = zeros.shape[0]
     if r0 == 0:
-        _row(a, c, b, 0, torus, address, zeros)
+        _row(a, c, 0, h, torus, address, width, zeros, tail)
         r0 = 1
     if r1 == h and r1 > r0:
-        _row(a, c, b, h - 1, torus, address, zeros)
+        _row(a, c, h - 1, h, torus, address, width, zeros, tail)
         r1 = h - 1
     if r1 > r0:
+        at = r0 * stride + 1
         n = (r1 - r0) * stride - 2
-        _call(address, a[b, r0 - 1, 1:], a[b, r0, 1:], a[b, r0 + 1, 1:], c[b, r0, 1:], n)
+        _words(address, width, a, at - stride, a, at, a, at + stride, c, at, n, tail)
 
 
 @numba.njit(inline="always")
@@ -233,30 +255,41 @@ def _fix_pads(c, b, r0, r1, top, torus):
             row[nw] |= east << (top + one)
 
 
+@numba.njit(inline="always")
+def _generation(a, c, b, r0, r1, torus, top, address, width, zeros, tail):
+    """Rows ``r0 .. r1 - 1`` of board ``b`` of padded ``a (N, H, nw + 2)`` into ``c``."""
+    h = a.shape[1]
+    size = h * a.shape[2]
+    _band(a[b].reshape(size), c[b].reshape(size), r0, r1, h, torus, address, width, zeros, tail)
+    _fix_pads(c, b, r0, r1, top, torus)
+
+
 @numba.njit(cache=True)
-def _run(src, dst, steps, torus, w, address):
+def _run(src, dst, steps, torus, w, address, width):
     """``steps`` generations of padded boards ``src (N, H, nw + 2)`` (``dst``: scratch of
-    the same shape) under the word function at ``address``; returns the final array."""
-    n, h, _ = src.shape
+    the same shape) under the word function at ``address`` (vectors of ``width`` words);
+    returns the array holding the final state."""
+    n, h, stride = src.shape
     top = np.uint64((w - 1) % 64)
-    zeros = np.zeros(src.shape[2], dtype=np.uint64)
+    zeros = np.zeros(stride, dtype=np.uint64)
+    tail = np.zeros((4, width + 2), dtype=np.uint64)
     a = src
     c = dst
     for _s in range(steps):
         for b in range(n):
-            _band(a, c, b, 0, h, torus, address, zeros)
-            _fix_pads(c, b, 0, h, top, torus)
+            _generation(a, c, b, 0, h, torus, top, address, width, zeros, tail)
         a, c = c, a
     return a
 
 
 @numba.njit(parallel=True, cache=True)
-def _run_parallel(src, dst, steps, torus, w, address, parts):
+def _run_parallel(src, dst, steps, torus, w, address, width, parts):
     """`_run` with each generation's rows split into ``parts`` bands shared among numba's
     threads (a few bands a thread: threads that fall behind share the rest)."""
-    n, h, _ = src.shape
+    n, h, stride = src.shape
     top = np.uint64((w - 1) % 64)
-    zeros = np.zeros(src.shape[2], dtype=np.uint64)
+    zeros = np.zeros(stride, dtype=np.uint64)
+    tails = np.zeros((parts, 4, width + 2), dtype=np.uint64)
     size = (h + parts - 1) // parts
     a = src
     c = dst
@@ -265,8 +298,7 @@ def _run_parallel(src, dst, steps, torus, w, address, parts):
             for p in numba.prange(parts):
                 r0, r1 = p * size, min(h, (p + 1) * size)
                 if r0 < r1:
-                    _band(a, c, b, r0, r1, torus, address, zeros)
-                    _fix_pads(c, b, r0, r1, top, torus)
+                    _generation(a, c, b, r0, r1, torus, top, address, width, zeros, tails[p])
         a, c = c, a
     return a
 
@@ -287,20 +319,30 @@ def padded(src: np.ndarray, w: int, torus: bool) -> np.ndarray:
     return rows
 
 
-class _Runner:
-    """``run(src, dst, steps, torus, w) -> packed state`` of one compiled word function
-    (holds the LLVM engine that owns its machine code); ``dst`` is not used."""
+class Compiled(NamedTuple):
+    """A compiled word function: the engine that owns its machine code (kept alive with
+    it), its address, and its vector width (it only takes multiples of it)."""
 
-    def __init__(self, engine: object, address: int, parallel: bool) -> None:
-        self.engine, self.address, self.parallel = engine, address, parallel
+    engine: object
+    address: int
+    width: int
+
+
+class _Runner:
+    """``run(src, dst, steps, torus, w) -> packed state`` of a `Compiled` function;
+    ``dst`` is not used (the padded rows need arrays of their own)."""
+
+    def __init__(self, compiled: Compiled, parallel: bool) -> None:
+        self.compiled, self.parallel = compiled, parallel
 
     def __call__(self, src, dst, steps, torus, w):
         a = padded(src, w, torus)
+        _, address, width = self.compiled
         if self.parallel:
             parts = 4 * numba.get_num_threads()
-            a = _run_parallel(a, np.empty_like(a), steps, torus, w, self.address, parts)
+            a = _run_parallel(a, np.empty_like(a), steps, torus, w, address, width, parts)
         else:
-            a = _run(a, np.empty_like(a), steps, torus, w, self.address)
+            a = _run(a, np.empty_like(a), steps, torus, w, address, width)
         return unpadded(a, w)
 
 
@@ -338,8 +380,8 @@ def verified(run: Callable, table: np.ndarray) -> bool:
     return True
 
 
-#: window table (bytes) -> (engine, address) of its word function, verified
-_COMPILED: dict[bytes, tuple[object, int]] = {}
+#: window table (bytes) -> its word function, verified
+_COMPILED: dict[bytes, Compiled] = {}
 
 
 def is_compiled(table: np.ndarray) -> bool:
@@ -359,10 +401,10 @@ def jit_run(table: np.ndarray, parallel: bool, program: Optional[Program] = None
     table = np.ascontiguousarray(table, dtype=np.uint8).reshape(512)
     key = table.tobytes()
     if key not in _COMPILED:
-        engine, address = compile_ir(
-            module_ir(compile_table(table) if program is None else program)
-        )
-        if not verified(_Runner(engine, address, False), table):
+        width = _vector_width()
+        program = compile_table(table) if program is None else program
+        compiled = Compiled(*compile_ir(module_ir(program, width)), width)
+        if not verified(_Runner(compiled, False), table):
             raise LifecoreError("the function compiled for a window table does not compute it")
-        _COMPILED[key] = engine, address
-    return _Runner(*_COMPILED[key], parallel)
+        _COMPILED[key] = compiled
+    return _Runner(_COMPILED[key], parallel)

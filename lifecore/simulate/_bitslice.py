@@ -73,7 +73,7 @@ import numba
 import numpy as np
 
 from ._adders import hex_counts, moore_counts, vonneumann_counts
-from ._bitjit import _band, _fix_pads, is_compiled, jit_run, padded, unpadded
+from ._bitjit import _generation, is_compiled, jit_run, padded, unpadded
 from ._bittable import block_rows, table_rows
 from ._boards import check_result_size
 from ._repeat import RepeatDetector, Stopped
@@ -420,18 +420,18 @@ def _advance_generic(
 
 
 @numba.njit(cache=True)
-def _run_frames(src, dst, frames, t0, steps, torus, w, address, lut):
+def _run_frames(src, dst, frames, t0, steps, torus, w, address, width, lut):
     """`lifecore.simulate._bitjit`'s serial run on padded rows ``src (N, H, nw + 2)``,
     generation ``t0 + s`` unpacked into ``frames[:, t0 + s]`` once computed."""
     n, h, stride = src.shape
     top = np.uint64((w - 1) % 64)
     zeros = np.zeros(stride, dtype=np.uint64)
+    tail = np.zeros((4, width + 2), dtype=np.uint64)
     a = src
     c = dst
     for s in range(1, steps + 1):
         for b in range(n):
-            _band(a, c, b, 0, h, torus, address, zeros)
-            _fix_pads(c, b, 0, h, top, torus)
+            _generation(a, c, b, 0, h, torus, top, address, width, zeros, tail)
             for r in range(h):
                 _unpack_row(c[b, r, 1 : stride - 1], frames[b, t0 + s, r], lut)
         a, c = c, a
@@ -453,10 +453,11 @@ def _advance(
     if not store:
         return jit_run(k.table, _shared(h, w))(state, None, steps, torus, w)
     rows = padded(state, w, torus)
-    address = jit_run(k.table, False).address
-    return unpadded(
-        _run_frames(rows, np.empty_like(rows), frames, t0, steps, torus, w, address, _LUT), w
+    _, address, width = jit_run(k.table, False).compiled
+    final = _run_frames(
+        rows, np.empty_like(rows), frames, t0, steps, torus, w, address, width, _LUT
     )
+    return unpadded(final, w)
 
 
 def step(x: np.ndarray, rule: Any, boundary: str) -> np.ndarray:

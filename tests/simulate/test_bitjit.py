@@ -3,6 +3,8 @@ interpreted program and as a NumPy window-table lookup, for random rules of ever
 and the negative controls of their cache: a function is kept and served only for the
 table it was checked against on all 512 windows."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -118,11 +120,21 @@ def test_a_rule_is_compiled_only_for_calls_that_repay_it(monkeypatch, empty_cach
 
 
 @pytest.mark.parametrize("width", [1, 2, 4, 8])
-def test_every_vector_width_computes_the_table(width):
-    """The IR's vector loop, whatever its width, then its one-word loop: one table."""
+@pytest.mark.parametrize("shape", [(1, 1, 1), (2, 3, 64), (1, 5, 65), (1, 9, 700)])
+def test_every_vector_width_computes_the_table(width, shape):
+    """The IR's vector loop, whatever its width, with the words past the last whole
+    vector run through the tail scratch (`_bitjit._words`): one table."""
     table = (np.random.default_rng(width).random(512) < 0.5).astype(np.uint8)
-    engine, address = _bitjit.compile_ir(_bitjit.module_ir(compile_table(table), width))
-    assert _bitjit.verified(_bitjit._Runner(engine, address, False), table)
+    compiled = _bitjit.Compiled(
+        *_bitjit.compile_ir(_bitjit.module_ir(compile_table(table), width)), width
+    )
+    assert _bitjit.verified(_bitjit._Runner(compiled, False), table)
+    x = (np.random.default_rng(sum(shape)).random(shape) < 0.5).astype(np.uint8)
+    for boundary, parallel in itertools.product(("torus", "dead"), (False, True)):
+        run = _bitjit._Runner(compiled, parallel)
+        got = run(_bitslice._packed(x), None, 2, boundary == "torus", shape[2])
+        want = lookup_step(lookup_step(x, table, boundary), table, boundary)
+        assert np.array_equal(_bitslice._unpacked(got, shape[2]), want)
 
 
 TABLE_A = (np.random.default_rng(5).random(512) < 0.5).astype(np.uint8)
@@ -132,10 +144,10 @@ TABLE_B[0b000010000] ^= 1  # one window apart: a lone live cell
 
 def test_two_tables_one_entry_apart_each_get_their_own_function(empty_cache):
     run_a, run_b = _bitjit.jit_run(TABLE_A, False), _bitjit.jit_run(TABLE_B, False)
-    assert run_a.address != run_b.address and len(_bitjit._COMPILED) == 2
+    assert run_a.compiled.address != run_b.compiled.address and len(_bitjit._COMPILED) == 2
     assert _bitjit.verified(run_a, TABLE_A) and not _bitjit.verified(run_a, TABLE_B)
     assert _bitjit.verified(run_b, TABLE_B) and not _bitjit.verified(run_b, TABLE_A)
-    assert _bitjit.jit_run(TABLE_A, True).address == run_a.address  # served from memory
+    assert _bitjit.jit_run(TABLE_A, True).compiled is run_a.compiled  # served from memory
     x = np.zeros((1, 5, 70), dtype=np.uint8)
     x[0, 2, 40] = 1  # the lone live cell: the window where the tables differ
     for table in (TABLE_A, TABLE_B):
