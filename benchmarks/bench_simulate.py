@@ -305,16 +305,18 @@ def _print(ratios: list, reference: list, last: list, side: int) -> None:
     for r in reference:
         print(f"| {r['kernel']} | {r['rule']} | {r['steps']} | {r['seconds']:.3f} | "
               f"{r['gcell_updates_per_s']:.2f} |")  # fmt: skip
+    numpy = next(r["gcell_updates_per_s"] for r in reference if r["kernel"] == "NumPy baseline")
     print(
         "\n| family | rule | steps | compile ms | new rule s | seen s | generic s | threads "
-        "| seen Gcell/s | SWAR s | seen vs SWAR | load |"
-        "\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "| seen Gcell/s | vs NumPy | SWAR s | seen vs SWAR | load |"
+        "\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     for r in last:
         generic = f"{r['generic_s']:.3f}" if "generic_s" in r else "-"
         print(f"| {r['family']} | {r['rule']} | {r['steps']} | {r['compile_ms']:.1f} | "
               f"{r['new_rule_s']:.3f} | {r['seen_s']:.3f} | {generic} | {r['threads']} | "
-              f"{r['seen_gcell_updates_per_s']:.2f} | {r['swar_s']:.3f} | "
+              f"{r['seen_gcell_updates_per_s']:.2f} | "
+              f"{r['seen_gcell_updates_per_s'] / numpy:.0f}x | {r['swar_s']:.3f} | "
               f"{r['vs_swar']:.2f}x | {r['load_average']:.1f} |")  # fmt: skip
 
 
