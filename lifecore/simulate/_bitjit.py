@@ -38,6 +38,7 @@ Trust
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Callable, NamedTuple, Optional
 
 import llvmlite.binding as llvm
@@ -380,8 +381,11 @@ def verified(run: Callable, table: np.ndarray) -> bool:
     return True
 
 
-#: window table (bytes) -> its word function, verified
-_COMPILED: dict[bytes, Compiled] = {}
+#: Compiled functions kept (least recently used dropped first): each holds about 1 MB
+#: (LLVM's module and engine), and recompiling a dropped one costs only milliseconds.
+KEEP = 64
+#: window table (bytes) -> its word function, verified; most recently used last
+_COMPILED: OrderedDict[bytes, Compiled] = OrderedDict()
 
 
 def is_compiled(table: np.ndarray) -> bool:
@@ -407,4 +411,7 @@ def jit_run(table: np.ndarray, parallel: bool, program: Optional[Program] = None
         if not verified(_Runner(compiled, False), table):
             raise LifecoreError("the function compiled for a window table does not compute it")
         _COMPILED[key] = compiled
+        while len(_COMPILED) > KEEP:
+            _COMPILED.popitem(last=False)  # a run still using it keeps it alive
+    _COMPILED.move_to_end(key)
     return _Runner(_COMPILED[key], parallel)

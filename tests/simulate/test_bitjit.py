@@ -4,6 +4,7 @@ and the negative controls of their cache: a function is kept and served only for
 table it was checked against on all 512 windows."""
 
 import itertools
+from collections import OrderedDict
 
 import numpy as np
 import pytest
@@ -57,7 +58,7 @@ def boards(draw):
 
 @pytest.fixture
 def empty_cache(monkeypatch):
-    monkeypatch.setattr(_bitjit, "_COMPILED", {})
+    monkeypatch.setattr(_bitjit, "_COMPILED", OrderedDict())
 
 
 def _jit(x: np.ndarray, table: np.ndarray, steps: int, boundary: str, parallel: bool):
@@ -165,6 +166,21 @@ def test_a_wrong_program_is_refused_and_not_kept(empty_cache):
     with pytest.raises(LifecoreError, match="does not compute"):
         _bitjit.jit_run(TABLE_A, False, program=compile_table(TABLE_A)._replace(code=code))
     assert _bitjit.verified(_bitjit.jit_run(TABLE_A, False), TABLE_A)
+
+
+def test_the_cache_keeps_the_most_recently_used_functions(monkeypatch, empty_cache):
+    """At most `KEEP` functions (about 1 MB each); the least recently used is dropped,
+    and a run still holding it goes on working."""
+    monkeypatch.setattr(_bitjit, "KEEP", 2)
+    tables = [(np.random.default_rng(20 + i).random(512) < 0.5).astype(np.uint8) for i in range(3)]
+    first = _bitjit.jit_run(tables[0], False)
+    _bitjit.jit_run(tables[1], False)
+    _bitjit.jit_run(tables[0], False)  # used again: table 1 is now the oldest
+    _bitjit.jit_run(tables[2], False)
+    assert [_bitjit.is_compiled(t) for t in tables] == [True, False, True]
+    monkeypatch.setattr(_bitjit, "_COMPILED", OrderedDict())  # every function dropped
+    assert _bitjit.verified(first, tables[0])  # alive while a run holds it
+    assert _bitjit.verified(_bitjit.jit_run(tables[1], False), tables[1])  # compiled again
 
 
 def test_the_probe_holds_every_window_once():
