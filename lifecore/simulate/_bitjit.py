@@ -32,8 +32,9 @@ Padded rows
 
 Trust
     Every compiled function is run on a board holding all 512 windows (`verified`) and
-    must reproduce its table before it is kept or used; functions are kept per table
-    for the session (a new process compiles again: tens of milliseconds).
+    must reproduce its table before it is kept or used; the `KEEP` most recently used
+    functions are kept, per table, in memory (a new process, or a table dropped, compiles
+    again: tens of milliseconds).
 """
 
 from __future__ import annotations

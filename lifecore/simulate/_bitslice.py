@@ -38,7 +38,7 @@ Rule and neighbourhoods
 Kernels compiled for one rule
     Any rule also gets a kernel compiled for its window table (`lifecore.simulate.
     _bitjit`: the table's program compiled by LLVM in 10 to 50 ms, checked on all 512
-    windows, kept per table for the session): 1.2 to 3x the adder networks and 10 to 15x
+    windows, the most recently used kept per table): 1.2 to 3x the adder networks and 10 to 15x
     the interpreted program. Every call (``step``, a trajectory, ``keep="last"``) runs on
     it once the rule was compiled in this session, or when the call is big enough to repay
     compiling (`JIT_AT`); smaller calls of a rule never compiled take the generic kernels,
