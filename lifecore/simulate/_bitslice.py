@@ -40,8 +40,8 @@ Kernels compiled for one rule
     _bitjit`: the table's program compiled by LLVM in 10 to 50 ms, checked on all 512
     windows, the most recently used kept per table): 1.2 to 3x the adder networks and 10 to 15x
     the interpreted program. Every call (``step``, a trajectory, ``keep="last"``) runs on
-    it once the rule was compiled in this session, or when the call is big enough to repay
-    compiling (`JIT_AT`); smaller calls of a rule never compiled take the generic kernels,
+    it once the rule was compiled (if the call is not tiny), or when the call is big enough
+    to repay compiling (`JIT_AT`); smaller calls of a rule never compiled take the generic kernels,
     so a search over many rules, each used once on small boards, compiles nothing.
 
 keep="last"
@@ -101,12 +101,14 @@ PARALLEL_AT = 2**20
 #: two other processes running at load 1.5). None: the cores numba's threads leave free,
 #: plus one half (on 2 cores and 2 threads: threads only when nothing else runs).
 LOAD_LIMIT: Optional[float] = None
-#: Cell updates (boards x cells x steps) of one call from which a rule not compiled yet
-#: this session gets its kernel compiled (`lifecore.simulate._bitjit`, 10 to 50 ms) rather
-#: than running on the generic kernels: about where these take as long as compiling (the
-#: interpreted program ~1.5 Gcell/s, the adder networks ~15 on one core). A rule compiled
-#: before always runs on its kernel.
-JIT_AT = {"program": 2**25, "adders": 2**28}
+#: Cell updates (boards x cells x steps) of one call ``(from which a rule's compiled kernel
+#: is used, from which a rule not compiled yet is compiled)``, for a table program and for
+#: an adder network. Compiling (`lifecore.simulate._bitjit`, 10 to 50 ms) pays from about
+#: where the generic kernels take as long (the interpreted program ~1.5 Gcell/s, the adder
+#: networks ~15 on one core); under the first figure a compiled kernel's fixed ~10 us
+#: (padded rows, Python) outweighs its speed (measured: one step of a 64x64 board 13 us
+#: compiled, 4-6 us generic; of 256x256 Life 20 against 14, isotropic 21 against 41).
+JIT_AT = {"program": (2**15, 2**25), "adders": (2**21, 2**28)}
 _NB_CODE = {"moore": 0, "vonneumann": 1, "hex": 2}
 # _LUT[v]: the 8 bits of byte v spread into the 8 bytes of a word (little-endian order).
 _LUT = np.array(
@@ -444,11 +446,13 @@ def _advance(
     """``steps`` generations of packed ``state`` (generation ``t0 + s`` unpacked into
     ``frames[:, t0 + s]`` with ``store``; ``frames`` ``(N, T, H, W)`` gives the width):
     on the kernel compiled for the rule if it was compiled before or the call repays
-    compiling it (`JIT_AT`), else on the generic kernels. Returns the new packed state."""
+    compiling it, and is big enough (`JIT_AT`), else on the generic kernels. Returns the
+    new packed state."""
     n, h, _ = state.shape
     w = frames.shape[3]
-    family = "adders" if k.nb >= 0 else "program"
-    if not is_compiled(k.table) and n * h * w * steps < JIT_AT[family]:
+    use, compile = JIT_AT["adders" if k.nb >= 0 else "program"]
+    updates = n * h * w * steps
+    if updates < use or (updates < compile and not is_compiled(k.table)):
         return _advance_generic(state, frames, t0, steps, torus, k, store)
     if not store:
         return jit_run(k.table, _shared(h, w))(state, None, steps, torus, w)

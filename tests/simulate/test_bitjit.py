@@ -8,7 +8,7 @@ from collections import OrderedDict
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lifecore.errors import LifecoreError
@@ -67,7 +67,9 @@ def _jit(x: np.ndarray, table: np.ndarray, steps: int, boundary: str, parallel: 
     return _bitslice._unpacked(run(state, None, steps, boundary == "torus", x.shape[2]), x.shape[2])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     table=tables(),
     x=boards(),
@@ -75,7 +77,10 @@ def _jit(x: np.ndarray, table: np.ndarray, steps: int, boundary: str, parallel: 
     steps=st.integers(1, 3),
     parallel=st.booleans(),
 )
-def test_jit_kernel_matches_lookup_and_interpreter(table, x, boundary, steps, parallel):
+def test_jit_kernel_matches_lookup_and_interpreter(
+    table, x, boundary, steps, parallel, monkeypatch
+):
+    monkeypatch.setattr(_bitslice, "JIT_AT", {"program": (0, 2**62), "adders": (0, 2**62)})
     want = [x]
     for _ in range(steps):
         want.append(lookup_step(want[-1], table, boundary))
@@ -97,7 +102,7 @@ def test_keep_last_uses_the_jit_kernel_with_threads(boundary, monkeypatch):
     """`simulate(keep="last")` on boards past `PARALLEL_AT` (threads when the load allows)."""
     monkeypatch.setattr(_bitslice, "PARALLEL_AT", 0)
     monkeypatch.setattr(_bitslice, "LOAD_LIMIT", float("inf"))
-    monkeypatch.setitem(_bitslice.JIT_AT, "program", 0)  # compile whatever the size
+    monkeypatch.setitem(_bitslice.JIT_AT, "program", (0, 0))  # compile whatever the size
     table = (np.random.default_rng(3).random(512) < 0.5).astype(np.uint8)
     x = (np.random.default_rng(4).random((2, 37, 150)) < 0.4).astype(np.uint8)
     rule = type("Table", (), {"window_table": table, "family": "map"})()
@@ -115,7 +120,7 @@ def test_a_rule_is_compiled_only_for_calls_that_repay_it(monkeypatch, empty_cach
     assert np.array_equal(_bitslice.simulate(x, rule, 2, "torus", keep="last"), want)
     assert np.array_equal(_bitslice.simulate(x, rule, 2, "torus")[:, -1], want)
     assert not _bitjit.is_compiled(table)
-    monkeypatch.setitem(_bitslice.JIT_AT, "program", 2 * 16 * 16)
+    monkeypatch.setitem(_bitslice.JIT_AT, "program", (0, 2 * 16 * 16))
     assert np.array_equal(_bitslice.simulate(x, rule, 2, "torus", keep="last"), want)
     assert _bitjit.is_compiled(table)
 

@@ -173,7 +173,9 @@ def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch):
     for _ in range(3):
         state = naive_table_step(state, COMPILED_TABLE, boundary)
     monkeypatch.setattr(_bitslice, "LOAD_LIMIT", float("inf"))  # threads whatever the load
-    monkeypatch.setattr(_bitslice, "JIT_AT", {"program": 0, "adders": 0})  # compile always
+    monkeypatch.setattr(
+        _bitslice, "JIT_AT", {"program": (0, 0), "adders": (0, 0)}
+    )  # compile always
     for parallel_at in (2**40, 0):  # the serial run, then the one sharing rows among threads
         monkeypatch.setattr(_bitslice, "PARALLEL_AT", parallel_at)
         got = _bitslice.simulate(x, TableRule(COMPILED_TABLE), 3, boundary, keep="last")
@@ -187,7 +189,7 @@ def test_compiled_outer_totalistic_kernel_matches_reference(rule, shape, monkeyp
     rule = Rule.parse(rule)
     x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
     monkeypatch.setattr(_bitslice, "LOAD_LIMIT", float("inf"))
-    monkeypatch.setattr(_bitslice, "JIT_AT", {"program": 0, "adders": 0})
+    monkeypatch.setattr(_bitslice, "JIT_AT", {"program": (0, 0), "adders": (0, 0)})
     for boundary, parallel_at in itertools.product(("torus", "dead"), (2**40, 0)):
         monkeypatch.setattr(_bitslice, "PARALLEL_AT", parallel_at)
         state = x
