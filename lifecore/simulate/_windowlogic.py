@@ -58,6 +58,11 @@ _ORDERS = (
     (4, 0, 2, 6, 8, 1, 3, 5, 7),
     (8, 7, 6, 5, 4, 3, 2, 1, 0),
     (1, 7, 3, 5, 4, 0, 8, 2, 6),
+    # the centre late: outer-totalistic tables (symmetric in the 8 neighbours) come out a
+    # quarter smaller (Life 25 instructions against 33 with the centre fifth)
+    (0, 1, 2, 3, 5, 6, 7, 4, 8),
+    (0, 1, 2, 3, 5, 6, 7, 8, 4),
+    (1, 3, 5, 7, 0, 2, 6, 4, 8),
 )
 
 
