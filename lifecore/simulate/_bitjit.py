@@ -39,6 +39,7 @@ Trust
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Callable, NamedTuple, Optional
 
@@ -387,6 +388,7 @@ def verified(run: Callable, table: np.ndarray) -> bool:
 KEEP = 64
 #: window table (bytes) -> its word function, verified; most recently used last
 _COMPILED: OrderedDict[bytes, Compiled] = OrderedDict()
+_LOCK = threading.Lock()
 
 
 def is_compiled(table: np.ndarray) -> bool:
@@ -399,20 +401,22 @@ def jit_run(table: np.ndarray, parallel: bool, program: Optional[Program] = None
     (``(512,)`` 0/1), compiled in milliseconds the first time this session (module
     docstring); ``parallel``: rows shared among numba's threads each generation.
 
-    ``program`` is the table's program (default: `compile_table`'s); whatever it is, the
-    compiled function must reproduce ``table`` on all 512 windows (`verified`) before it
-    is kept or used, else `LifecoreError`: no table can be served another's function.
+    ``program`` is the table's program (default: `compile_table`'s; used only if the
+    table is not compiled yet); whatever it is, the compiled function must reproduce
+    ``table`` on all 512 windows (`verified`) before it is kept or used, else
+    `LifecoreError`: no table can be served another's function.
     """
     table = np.ascontiguousarray(table, dtype=np.uint8).reshape(512)
     key = table.tobytes()
-    if key not in _COMPILED:
-        width = _vector_width()
-        program = compile_table(table) if program is None else program
-        compiled = Compiled(*compile_ir(module_ir(program, width)), width)
-        if not verified(_Runner(compiled, False), table):
-            raise LifecoreError("the function compiled for a window table does not compute it")
-        _COMPILED[key] = compiled
-        while len(_COMPILED) > KEEP:
-            _COMPILED.popitem(last=False)  # a run still using it keeps it alive
-    _COMPILED.move_to_end(key)
-    return _Runner(_COMPILED[key], parallel)
+    with _LOCK:  # one compilation at a time; the cache stays consistent across threads
+        if key not in _COMPILED:
+            width = _vector_width()
+            program = compile_table(table) if program is None else program
+            compiled = Compiled(*compile_ir(module_ir(program, width)), width)
+            if not verified(_Runner(compiled, False), table):
+                raise LifecoreError("the function compiled for a window table does not compute it")
+            _COMPILED[key] = compiled
+            while len(_COMPILED) > KEEP:
+                _COMPILED.popitem(last=False)  # a run still using it keeps it alive
+        _COMPILED.move_to_end(key)
+        return _Runner(_COMPILED[key], parallel)

@@ -5,6 +5,7 @@ table it was checked against on all 512 windows."""
 
 import itertools
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -186,6 +187,13 @@ def test_the_cache_keeps_the_most_recently_used_functions(monkeypatch, empty_cac
     monkeypatch.setattr(_bitjit, "_COMPILED", OrderedDict())  # every function dropped
     assert _bitjit.verified(first, tables[0])  # alive while a run holds it
     assert _bitjit.verified(_bitjit.jit_run(tables[1], False), tables[1])  # compiled again
+
+
+def test_threads_asking_for_one_new_table_share_one_function(empty_cache):
+    table = (np.random.default_rng(30).random(512) < 0.5).astype(np.uint8)
+    with ThreadPoolExecutor(4) as pool:
+        runs = list(pool.map(lambda _: _bitjit.jit_run(table, False), range(8)))
+    assert len({id(run.compiled) for run in runs}) == 1 and len(_bitjit._COMPILED) == 1
 
 
 def test_the_probe_holds_every_window_once():
