@@ -172,7 +172,8 @@ def compile_ir(text: str) -> tuple[object, int]:
 def _call(typingctx, address, up, up_at, middle, middle_at, down, down_at, out, out_at, n):
     """Call the word function at ``address`` on ``n`` words (a multiple of its vector
     width): each row argument is a 1-D array and the index of the first word it passes."""
-    signature = types.void(types.int64, *([up, types.int64] * 3), out, types.int64, types.int64)
+    at = types.int64
+    signature = types.void(at, up, at, middle, at, down, at, out, at, types.int64)
 
     def codegen(context, builder, sig, args):
         pointers = []
