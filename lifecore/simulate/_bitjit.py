@@ -11,7 +11,7 @@ Why
     kernels compiled once and cached on disk (``cache=True``); they call the rule's
     function through its address (`_call`, an intrinsic), so nothing is compiled by
     numba per rule. Outer-totalistic rules take the same path (their decision diagram is
-    small: 11 to 41 instructions; measured faster than their adder networks).
+    small: 11 to 40 instructions; measured faster than their adder networks).
 
 The word function, in C terms::
 

@@ -38,11 +38,13 @@ Rule and neighbourhoods
 Kernels compiled for one rule
     Any rule also gets a kernel compiled for its window table (`lifecore.simulate.
     _bitjit`: the table's program compiled by LLVM in 10 to 50 ms, checked on all 512
-    windows, the most recently used kept per table): 1.2 to 3x the adder networks and 10 to 15x
-    the interpreted program. Every call (``step``, a trajectory, ``keep="last"``) runs on
-    it once the rule was compiled (if the call is not tiny), or when the call is big enough
-    to repay compiling (`JIT_AT`); smaller calls of a rule never compiled take the generic kernels,
-    so a search over many rules, each used once on small boards, compiles nothing.
+    windows, the most recently used kept per table): on one thread 4 to 6x the adder
+    networks and about 20x the interpreted program (2048x2048, 200 steps; see
+    ``benchmarks/results/simulate_last.md``). Every call (``step``, a trajectory,
+    ``keep="last"``) runs on it once the rule was compiled (unless the call is tiny), or
+    when the call is big enough to repay compiling (`JIT_AT`); smaller calls of a rule
+    never compiled take the generic kernels, so a search over many rules, each used once
+    on small boards, compiles nothing.
 
 keep="last"
     Without frames to fill, the state stays packed from the first generation to the last
@@ -385,7 +387,7 @@ class _Kernel(NamedTuple):
     code: np.ndarray
     out: int
     registers: int
-    #: ``(512,)`` window table: what the kernel compiled for ``keep="last"`` computes
+    #: ``(512,)`` window table: what the rule's compiled kernel (`_bitjit`) computes
     table: np.ndarray
 
 
@@ -450,9 +452,9 @@ def _advance(
     new packed state."""
     n, h, _ = state.shape
     w = frames.shape[3]
-    use, compile = JIT_AT["adders" if k.nb >= 0 else "program"]
+    use_at, compile_at = JIT_AT["adders" if k.nb >= 0 else "program"]
     updates = n * h * w * steps
-    if updates < use or (updates < compile and not is_compiled(k.table)):
+    if updates < use_at or (updates < compile_at and not is_compiled(k.table)):
         return _advance_generic(state, frames, t0, steps, torus, k, store)
     if not store:
         return jit_run(k.table, _shared(h, w))(state, None, steps, torus, w)
