@@ -178,10 +178,8 @@ def min_time(fn: Callable[[], object], repeats: int) -> float:
 
 
 def _threads(x: np.ndarray) -> int:
-    """Threads a compiled keep='last' run of board ``x`` uses now (see `LOAD_LIMIT`)."""
-    import numba
-
-    return numba.get_num_threads() if _bitslice._shared(*x.shape[-2:]) else 1
+    """Threads a compiled keep='last' run of board ``x`` uses now (`_bitslice._threads`)."""
+    return _bitslice._threads(*x.shape[-2:])
 
 
 def _swar(board: np.ndarray, steps: int, threads: bool = True) -> np.ndarray:

@@ -333,20 +333,26 @@ class Compiled(NamedTuple):
 
 
 class _Runner:
-    """``run(src, dst, steps, torus, w) -> packed state`` of a `Compiled` function;
+    """``run(src, dst, steps, torus, w) -> packed state`` of a `Compiled` function on
+    ``threads`` of numba's threads (at most its ``NUMBA_NUM_THREADS``; 1: serial);
     ``dst`` is not used (the padded rows need arrays of their own)."""
 
-    def __init__(self, compiled: Compiled, parallel: bool) -> None:
-        self.compiled, self.parallel = compiled, parallel
+    def __init__(self, compiled: Compiled, threads: int) -> None:
+        self.compiled = compiled
+        self.threads = max(1, min(int(threads), numba.config.NUMBA_NUM_THREADS))
 
     def __call__(self, src, dst, steps, torus, w):
         a = padded(src, w, torus)
         _, address, width = self.compiled
-        if self.parallel:
-            parts = 4 * numba.get_num_threads()
+        if self.threads == 1:
+            return unpadded(_run(a, np.empty_like(a), steps, torus, w, address, width), w)
+        before = numba.get_num_threads()
+        numba.set_num_threads(self.threads)
+        try:  # a few bands a thread: threads that fall behind share the rest
+            parts = 4 * self.threads
             a = _run_parallel(a, np.empty_like(a), steps, torus, w, address, width, parts)
-        else:
-            a = _run(a, np.empty_like(a), steps, torus, w, address, width)
+        finally:
+            numba.set_num_threads(before)
         return unpadded(a, w)
 
 
@@ -397,10 +403,10 @@ def is_compiled(table: np.ndarray) -> bool:
     return np.ascontiguousarray(table, dtype=np.uint8).reshape(512).tobytes() in _COMPILED
 
 
-def jit_run(table: np.ndarray, parallel: bool, program: Optional[Program] = None) -> Callable:
+def jit_run(table: np.ndarray, threads: int = 1, program: Optional[Program] = None) -> Callable:
     """The run ``(src, dst, steps, torus, w) -> packed state`` of window table ``table``
     (``(512,)`` 0/1), compiled in milliseconds the first time this session (module
-    docstring); ``parallel``: rows shared among numba's threads each generation.
+    docstring); ``threads``: numba's threads sharing each generation's rows.
 
     ``program`` is the table's program (default: `compile_table`'s; used only if the
     table is not compiled yet); whatever it is, the compiled function must reproduce
@@ -414,10 +420,10 @@ def jit_run(table: np.ndarray, parallel: bool, program: Optional[Program] = None
             width = _vector_width()
             program = compile_table(table) if program is None else program
             compiled = Compiled(*compile_ir(module_ir(program, width)), width)
-            if not verified(_Runner(compiled, False), table):
+            if not verified(_Runner(compiled, 1), table):
                 raise LifecoreError("the function compiled for a window table does not compute it")
             _COMPILED[key] = compiled
             while len(_COMPILED) > KEEP:
                 _COMPILED.popitem(last=False)  # a run still using it keeps it alive
         _COMPILED.move_to_end(key)
-        return _Runner(_COMPILED[key], parallel)
+        return _Runner(_COMPILED[key], threads)

@@ -53,16 +53,11 @@ keep="last"
 Threads
     The generic kernels are serial on purpose; only the kernels compiled for one rule
     share each generation's rows among numba's threads, on boards of `PARALLEL_AT` cells
-    or more when no other task needs the cores (`LOAD_LIMIT`), where a generation's work dwarfs
-    the cost of a parallel region (measured idle: about 1.3 to 2x on 2 cores, see
-    ``benchmarks/results/simulate_last.md``). On the 2-core machine this was tuned on, with
-    other work sharing the cores, a ``prange`` version gained nothing measurable, and
-    under numba's OpenMP threading layer each parallel region then cost ~8 ms: more
-    than a whole serial step of a 2048x2048 board (~1 ms). Measured again for the
-    compiled table kernels (2048x2048, ``NUMBA_NUM_THREADS=2``, load average ~12 on the
-    2 cores): ``prange`` over rows gave 0.15-1.0 Gcell/s against 1.7-2.6 serial under
-    OpenMP, and 3.1-3.8 against 3.4-4.4 under the workqueue layer. It may pay on an idle
-    machine; that could not be measured here.
+    or more (where a generation's work dwarfs the cost of a parallel region; about 1.3
+    to 2x on 2 idle cores) and only on cores no other task is running on (`_threads`):
+    with the cores shared, each generation's end waits for a descheduled thread (measured
+    on 2 cores: 0.15-1.0 Gcell/s threaded against 1.7-2.6 serial at load 12 under OpenMP,
+    10 to 100 times slower than idle with two other processes running).
 """
 
 from __future__ import annotations
@@ -96,13 +91,6 @@ _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 #: (about 40 us of work per thread per generation at 19 Gcell/s: far above the cost of
 #: starting a parallel region on an idle machine).
 PARALLEL_AT = 2**20
-#: Other tasks running (`_others_running`) from which compiled runs keep to one thread:
-#: with a core taken by another task, a thread waiting for the other at each generation's
-#: end loses far more than the second thread brings (measured on 2 cores: a 2-thread run
-#: 0.3 to 0.5 times one thread's speed at load 9, and 10 to 100 times slower than idle with
-#: two other processes running at load 1.5). None: the cores numba's threads leave free,
-#: plus one half (on 2 cores and 2 threads: threads only when nothing else runs).
-LOAD_LIMIT: Optional[float] = None
 #: Cell updates (boards x cells x steps) of one call ``(from which a rule's compiled kernel
 #: is used, from which a rule not compiled yet is compiled)``, for a table program and for
 #: an adder network. Compiling (`lifecore.simulate._bitjit`, 10 to 50 ms) pays from about
@@ -457,9 +445,9 @@ def _advance(
     if updates < use_at or (updates < compile_at and not is_compiled(k.table)):
         return _advance_generic(state, frames, t0, steps, torus, k, store)
     if not store:
-        return jit_run(k.table, _shared(h, w))(state, None, steps, torus, w)
+        return jit_run(k.table, _threads(h, w))(state, None, steps, torus, w)
     rows = padded(state, w, torus)
-    _, address, width = jit_run(k.table, False).compiled
+    _, address, width = jit_run(k.table).compiled
     final = _run_frames(
         rows, np.empty_like(rows), frames, t0, steps, torus, w, address, width, _LUT
     )
@@ -492,15 +480,17 @@ def _others_running() -> float:
         return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
 
 
-def _shared(h: int, w: int) -> bool:
-    """Whether a compiled run shares each generation's rows among numba's threads: on a
-    board of `PARALLEL_AT` cells or more, when there is more than one thread and no
-    other task needs the cores they would take (`LOAD_LIMIT`)."""
-    threads = numba.get_num_threads()
-    if h * w < PARALLEL_AT or threads < 2:
-        return False
-    limit = (os.cpu_count() or 1) - threads + 0.5 if LOAD_LIMIT is None else LOAD_LIMIT
-    return _others_running() < limit
+def _threads(h: int, w: int) -> int:
+    """Threads for a compiled run on ``(h, w)`` boards: numba's, but no more than the
+    cores no other task is running on now (`_others_running`), and one under
+    `PARALLEL_AT` cells. A thread sharing a core with another task makes every
+    generation's end wait for it: measured on 2 cores, a 2-thread run was 0.3 to 0.5
+    times one thread's speed at load 9, and 10 to 100 times slower than idle with two
+    other processes running at load 1.5."""
+    if h * w < PARALLEL_AT:
+        return 1
+    free = int((os.cpu_count() or 1) - _others_running())
+    return max(1, min(numba.get_num_threads(), free))
 
 
 def _no_frames(x: np.ndarray) -> np.ndarray:

@@ -64,7 +64,7 @@ def empty_cache(monkeypatch):
 
 def _jit(x: np.ndarray, table: np.ndarray, steps: int, boundary: str, parallel: bool):
     state = _bitslice._packed(x)
-    run = _bitjit.jit_run(table, parallel)
+    run = _bitjit.jit_run(table, 2 if parallel else 1)
     return _bitslice._unpacked(run(state, None, steps, boundary == "torus", x.shape[2]), x.shape[2])
 
 
@@ -102,7 +102,7 @@ def test_jit_kernel_matches_lookup_and_interpreter(
 def test_keep_last_uses_the_jit_kernel_with_threads(boundary, monkeypatch):
     """`simulate(keep="last")` on boards past `PARALLEL_AT` (threads when the load allows)."""
     monkeypatch.setattr(_bitslice, "PARALLEL_AT", 0)
-    monkeypatch.setattr(_bitslice, "LOAD_LIMIT", float("inf"))
+    monkeypatch.setattr(_bitslice, "_others_running", lambda: 0)  # threads whatever the load
     monkeypatch.setitem(_bitslice.JIT_AT, "program", (0, 0))  # compile whatever the size
     table = (np.random.default_rng(3).random(512) < 0.5).astype(np.uint8)
     x = (np.random.default_rng(4).random((2, 37, 150)) < 0.4).astype(np.uint8)
@@ -135,10 +135,10 @@ def test_every_vector_width_computes_the_table(width, shape):
     compiled = _bitjit.Compiled(
         *_bitjit.compile_ir(_bitjit.module_ir(compile_table(table), width)), width
     )
-    assert _bitjit.verified(_bitjit._Runner(compiled, False), table)
+    assert _bitjit.verified(_bitjit._Runner(compiled, 1), table)
     x = (np.random.default_rng(sum(shape)).random(shape) < 0.5).astype(np.uint8)
     for boundary, parallel in itertools.product(("torus", "dead"), (False, True)):
-        run = _bitjit._Runner(compiled, parallel)
+        run = _bitjit._Runner(compiled, 2 if parallel else 1)
         got = run(_bitslice._packed(x), None, 2, boundary == "torus", shape[2])
         want = lookup_step(lookup_step(x, table, boundary), table, boundary)
         assert np.array_equal(_bitslice._unpacked(got, shape[2]), want)
@@ -205,11 +205,16 @@ def test_the_probe_holds_every_window_once():
     assert np.array_equal(index, _bitjit._PROBE_INDEX)
 
 
-def test_threads_only_when_no_other_task_needs_the_cores(monkeypatch):
+def test_threads_only_on_cores_no_other_task_runs_on(monkeypatch):
+    """As many threads as numba has and cores are free now; one on small boards."""
+    cores = _bitslice.os.cpu_count() or 1
+    threads = _bitslice.numba.get_num_threads()
     monkeypatch.setattr(_bitslice, "PARALLEL_AT", 100)
-    monkeypatch.setattr(_bitslice, "_others_running", lambda: 1)
-    monkeypatch.setattr(_bitslice, "LOAD_LIMIT", 0.5)
-    assert not _bitslice._shared(10, 10)  # another task runs: one thread
     monkeypatch.setattr(_bitslice, "_others_running", lambda: 0)
-    assert _bitslice._shared(10, 10) == (_bitslice.numba.get_num_threads() >= 2)
-    assert not _bitslice._shared(9, 10)  # under PARALLEL_AT cells: one thread
+    assert _bitslice._threads(10, 10) == min(threads, cores)
+    assert _bitslice._threads(9, 10) == 1  # under PARALLEL_AT cells
+    monkeypatch.setattr(_bitslice, "_others_running", lambda: cores - 1)
+    assert _bitslice._threads(10, 10) == 1  # one core left
+    monkeypatch.setattr(_bitslice, "_others_running", lambda: cores + 3)
+    assert _bitslice._threads(10, 10) == 1
+    assert _bitjit._Runner(None, 10**6).threads <= _bitslice.numba.config.NUMBA_NUM_THREADS
