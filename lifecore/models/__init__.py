@@ -3,7 +3,8 @@
 Modules, one idea each: `base` (names, default widths, option checks, `ModelError`),
 `plain` (plain CNNs and the SK networks), `equivariant` (e2cnn p4/D4 networks),
 `factory` (`build`), `size` (parameters, FLOPs), `checkpoint` (`save`/`load`),
-`inference` (device, eval-mode runs, rotation checks).
+`inference` (device, eval-mode runs, rotation checks), `capacity` (a proof that a rule is
+beyond `sk-minimal`).
 
 Every model maps a float tensor ``(N, 1, H, W)`` of 0/1 cells to the *logits* of the next
 state, same shape. All convolutions pad circularly, so the network sees the torus exactly
@@ -79,6 +80,7 @@ from .base import (
     default_kernel,
     model_group,
 )
+from .capacity import TwoUnitBound, two_unit_bound
 from .checkpoint import atomic_save, load, save, weights_hash
 from .equivariant import EquivariantNet, GroupAverage
 from .factory import build
@@ -124,4 +126,6 @@ __all__ = [
     "GroupAverage",
     "PlainNet",
     "EquivariantNet",
+    "two_unit_bound",
+    "TwoUnitBound",
 ]
