@@ -14,7 +14,9 @@ from lifecore.simulate import step
 from lifecore.train import TrainConfig, TrainError, train_rule
 from lifecore.train.minimal import (
     diagnose,
+    fold_middle,
     forward_with_slope,
+    middle_foldable,
     window_pairs,
     windows_trainable,
 )
@@ -76,3 +78,44 @@ def test_negative_control_plain_fails_windows_certified(tmp_path):
     loaded = models.load(out)
     assert loaded.metadata["initialisations"] == 1
     assert loaded.metadata["certificate"]["exact"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**16), scale=st.floats(0.2, 5.0))
+def test_fold_middle_keeps_every_windows_class(seed, scale):
+    """Trained without the middle ReLU, then folded: the plain sk-minimal classifies every
+    window as the ReLU-less network did (`fold_middle`'s claim), whatever the weights."""
+    torch.manual_seed(seed)
+    net = models.build("sk-minimal")
+    with torch.no_grad():
+        for p in net.parameters():
+            p.mul_(scale)
+    x, _ = window_pairs(LIFE)
+    with torch.no_grad():
+        before = forward_with_slope(net, x, 0.0, linear_middle=True) > 0
+        fold_middle(net, x)
+        after_plain = forward_with_slope(net, x, 0.0) > 0
+        after_linear = forward_with_slope(net, x, 0.0, linear_middle=True) > 0
+    assert torch.equal(before, after_linear)  # the shift itself changes nothing
+    assert torch.equal(before, after_plain)  # and the ReLU then changes no class
+
+
+def test_only_a_one_unit_middle_is_foldable():
+    assert middle_foldable(models.build("sk-minimal"))
+    assert not middle_foldable(models.build("sk-minimal-x2"))  # two middle units
+    assert not middle_foldable(models.build("cnn-tiny", kernel_size=3))  # no middle layer
+
+
+def test_without_the_fold_a_relu_less_network_can_differ():
+    """Negative control: the ReLU-less network and the plain one differ on some windows
+    for some weights, so the fold is what makes them agree."""
+    x, _ = window_pairs(LIFE)
+    differs = 0
+    for seed in range(20):
+        torch.manual_seed(seed)
+        net = models.build("sk-minimal")
+        with torch.no_grad():
+            a = forward_with_slope(net, x, 0.0, linear_middle=True) > 0
+            b = forward_with_slope(net, x, 0.0) > 0
+        differs += int(not torch.equal(a, b))
+    assert differs > 0
