@@ -69,7 +69,9 @@ class ConeEncoder:
         key = (n, t, g, i, j)
         lit = self._memo.get(key)
         if lit is None:
-            terms = [self.cell(n, t, g - 1, i + di, j + dj) for di in (-1, 0, 1) for dj in (-1, 0, 1)]
+            terms = [
+                self.cell(n, t, g - 1, i + di, j + dj) for di in (-1, 0, 1) for dj in (-1, 0, 1)
+            ]
             lit = self._memo[key] = self._lookup(terms)
         return lit
 
