@@ -19,6 +19,7 @@ cell is left (then its entries are open). Out of time budget: undetermined, neve
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -38,7 +39,7 @@ __all__ = ["search_sat"]
 
 _POOL = 20000  # samples every candidate is checked on (fewest unseen cells first)
 _EASY = 200  # samples encoded first: the simplest light cones, one per class signature
-_PER_ROUND = 8  # counterexamples added per refuted candidate
+_PER_ROUND = 32  # counterexamples added per refuted candidate
 _SOLVER = "glucose4"  # fastest of pysat's solvers on these instances (2x over CaDiCaL)
 
 
@@ -55,6 +56,9 @@ class _State:
     added: set = field(default_factory=set)
     rounds: int = 0
 
+    def complexity(self, index: np.ndarray) -> np.ndarray:
+        return _signatures(self.samples.take(index), self.enc.of_window)[1]
+
     def table(self, values: np.ndarray) -> np.ndarray:
         return values[self.enc.of_window].astype(np.uint8)
 
@@ -64,11 +68,13 @@ class _State:
         return predict_tables(self.table(values)[None], s.patches[where], s.stride)[0]
 
     def add(self, index: np.ndarray, limit: int = _PER_ROUND) -> int:
-        """Encode up to ``limit`` of the samples ``index`` not yet added (random choice)."""
-        fresh = [int(x) for x in index if int(x) not in self.added]
+        """Encode up to ``limit`` of the samples ``index`` not yet added, the simplest cones
+        first (random among equals)."""
+        fresh = np.asarray([int(x) for x in index if int(x) not in self.added], dtype=np.int64)
         if len(fresh) > limit:
-            fresh = [int(x) for x in self.rng.choice(fresh, limit, replace=False)]
-        for x in fresh:
+            key = self.complexity(fresh) * len(fresh) + self.rng.permutation(len(fresh))
+            fresh = fresh[np.argsort(key)[:limit]]
+        for x in fresh.tolist():
             self.added.add(x)
             self.enc.add_target(*(int(c) for c in self.coords[x]))
         self.rounds += 1
@@ -139,6 +145,7 @@ class _Clean:
         self.solver = Solver(name=_SOLVER)
         self.fed = 0
         self.units = set()
+        self.interrupted = False
 
     def solve(self, assumptions=()) -> np.ndarray | None:
         enc = self.state.enc
@@ -149,7 +156,15 @@ class _Clean:
         for clause in enc.units(fresh):
             self.solver.add_clause(clause)
         self.units.update(fresh)
-        if not self.solver.solve(assumptions=list(assumptions)):
+        left = self.state.deadline - time.perf_counter()
+        timer = threading.Timer(max(left, 0.0), self.solver.interrupt)
+        timer.start()
+        try:
+            ok = self.solver.solve_limited(assumptions=list(assumptions), expect_interrupt=True)
+        finally:
+            timer.cancel()
+        self.interrupted = ok is None
+        if not ok:  # UNSAT, or None when the budget ran out
             return None
         model = np.asarray(self.solver.get_model())
         lits = np.arange(enc.classes) + 2
@@ -207,6 +222,8 @@ def _clean_open(search: _Clean, winner: np.ndarray) -> tuple[np.ndarray, bool]:
         if state.out_of_time():
             return np.ones(len(winner), bool), False
         rival = search.rival(winner, open_)
+        if rival is None and search.interrupted:
+            return np.ones(len(winner), bool), False
         if rival is None:
             break
         pred = state.predict(rival, pool)
