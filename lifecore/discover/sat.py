@@ -19,6 +19,7 @@ cell is left (then its entries are open). Out of time budget: undetermined, neve
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field
@@ -236,27 +237,51 @@ def _clean_open(search: _Clean, winner: np.ndarray) -> tuple[np.ndarray, bool]:
     return open_, True
 
 
+def _rc2_child(wcnf: WCNF, classes: int, pipe) -> None:
+    with RC2(wcnf) as rc2:
+        model = rc2.compute()
+        if model is None:
+            pipe.send(None)
+            return
+        model = np.asarray(model)
+        pipe.send(((model[np.arange(classes) + 1] > 0).astype(np.uint8), int(rc2.cost)))
+
+
+def _rc2_in_child(wcnf: WCNF, classes: int, seconds: float):
+    """RC2 in a forked process, so that the time budget holds (RC2 cannot be interrupted):
+    ``(values, cost)``, None (infeasible) or "timeout"."""
+    if seconds <= 0:
+        return "timeout"
+    context = multiprocessing.get_context("fork")
+    here, there = context.Pipe(duplex=False)
+    child = context.Process(target=_rc2_child, args=(wcnf, classes, there), daemon=True)
+    child.start()
+    got = here.recv() if here.poll(seconds) else "timeout"
+    child.terminate()
+    child.join()
+    return got
+
+
 class _Noisy:
     """MaxSAT (RC2): encoded targets are soft units of weight 1, one per observed cell."""
 
     def __init__(self, state: _State):
         self.state = state
+        self.interrupted = False
 
     def best(self, extra=()) -> tuple[np.ndarray, int] | None:
-        """The fewest-mismatch rule on ``S`` (with ``extra`` hard clauses) and its cost."""
+        """The fewest-mismatch rule on ``S`` (with ``extra`` hard clauses) and its cost; None
+        when infeasible or out of time (``self.interrupted``)."""
         enc = self.state.enc
         wcnf = WCNF()
         wcnf.extend(enc.hard)
         wcnf.extend(list(extra))
         for unit in enc.units(enc.targets):
             wcnf.append(unit, weight=1)
-        with RC2(wcnf) as rc2:
-            model = rc2.compute()
-            if model is None:
-                return None
-            cost = int(rc2.cost)
-        model = np.asarray(model)
-        return (model[np.arange(enc.classes) + 1] > 0).astype(np.uint8), cost
+        left = self.state.deadline - time.perf_counter()
+        found = _rc2_in_child(wcnf, enc.classes, left)
+        self.interrupted = found == "timeout"
+        return None if found == "timeout" else found
 
     def local_need(self, winner: np.ndarray, rival: np.ndarray) -> int:
         """`required_margin` of the winner's mismatches on ``S`` where the two disagree
@@ -273,7 +298,10 @@ def _noisy_search(search: _Noisy) -> tuple[np.ndarray | None, np.ndarray, int, b
     state, enc = search.state, search.state.enc
     winner, open_, margin = None, None, 0
     while not state.out_of_time():
-        values, cost = search.best()
+        best = search.best()
+        if best is None:
+            break
+        values, cost = best
         if winner is None or (values != winner).any():
             winner, open_ = values, np.zeros(len(values), bool)
         if open_.all():
@@ -283,6 +311,8 @@ def _noisy_search(search: _Noisy) -> tuple[np.ndarray | None, np.ndarray, int, b
             for c in np.flatnonzero(~open_)
         ]
         found = search.best([diff])
+        if found is None and search.interrupted:
+            break
         if found is None:
             return winner, open_, margin, True
         rival, rival_cost = found
