@@ -138,6 +138,17 @@ def _start(frames, samples, stride, of_window, boundary, seed, budget_s) -> _Sta
     return state
 
 
+def _interrupt_at(solver: Solver, seconds: float, done: threading.Event) -> None:
+    """Interrupt ``solver`` after ``seconds``, and again every 0.2 s until it returns (one
+    interrupt sent before the solve has started would be lost)."""
+    if done.wait(seconds):
+        return
+    while True:
+        solver.interrupt()
+        if done.wait(0.2):
+            return
+
+
 class _Clean:
     """Plain SAT: every encoded target must take its observed state."""
 
@@ -158,12 +169,18 @@ class _Clean:
             self.solver.add_clause(clause)
         self.units.update(fresh)
         left = self.state.deadline - time.perf_counter()
-        timer = threading.Timer(max(left, 0.0), self.solver.interrupt)
-        timer.start()
+        if left <= 0:
+            self.interrupted = True
+            return None
+        done = threading.Event()
+        watchdog = threading.Thread(target=_interrupt_at, args=(self.solver, left, done))
+        self.solver.clear_interrupt()
+        watchdog.start()
         try:
             ok = self.solver.solve_limited(assumptions=list(assumptions), expect_interrupt=True)
         finally:
-            timer.cancel()
+            done.set()
+            watchdog.join()
         self.interrupted = ok is None
         if not ok:  # UNSAT, or None when the budget ran out
             return None
