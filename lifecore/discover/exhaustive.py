@@ -1,8 +1,7 @@
 """Exhaustive search over every outer-totalistic rule (2^18 Moore, 2^14 hex, 2^10 von
 Neumann), any stride, by mismatches on observed samples.
 
-Stage A scores every rule on a small sample ``A`` (the patches with fewest unseen cells,
-grown while too many rules survive it),
+Stage A scores every rule on a small sample ``A`` (the patches with fewest unseen cells),
 each count capped at ``cutoff + 1`` so that a wrong rule stops after a few refuting samples;
 the cutoff grows until the best rule sits well inside it. Stage B scores the survivors
 exactly on a larger sample ``B``. The certificate: a rule pruned in stage A has more than
@@ -54,18 +53,16 @@ def _stage_a(codes, of_window, a: Samples) -> tuple[np.ndarray, int]:
         cutoff = min(len(a), 2 * (best + required_margin(best)))
 
 
-def _grown_stage_a(codes, of_window, samples: Samples, rng) -> tuple[Samples, np.ndarray, int]:
-    """Stage A on `_SAMPLE_A` samples, grown 4x while more than `_MAX_SURVIVORS` rules
-    survive it (up to `_SAMPLE_B`): with many unseen cells most predictions stay open (at
-    stride 3 and 20% unseen, 41% of the first 256), too few to separate the rules, and every
-    class would be reported undetermined."""
-    size = _SAMPLE_A
-    while True:
-        a = _pick(samples, size, rng)
-        capped, cutoff = _stage_a(codes, of_window, a)
-        if (capped <= cutoff).sum() <= _MAX_SURVIVORS or size >= min(len(samples), _SAMPLE_B):
-            return a, capped, cutoff
-        size *= 4
+def _open_in_stage_a(win, codes, capped, kept, best_a: int, count: int) -> np.ndarray:
+    """Classes where a rule that stage A cannot separate from the winner (within
+    `required_margin` of it on A) but that was not kept for stage B differs from the winner:
+    with many unseen cells more than `_MAX_SURVIVORS` rules may tie on A (rare classes never
+    exercised), and then only the classes where they differ are open, not every class."""
+    near = codes[capped < best_a + required_margin(best_a)]
+    dropped = np.setdiff1d(near, kept)
+    if len(dropped) == 0:
+        return np.zeros(count, bool)
+    return ((np.bitwise_or.reduce(dropped ^ win) >> np.arange(count)) & 1) == 1
 
 
 def _local_need(win: int, rival: int, of_window: np.ndarray, b: Samples) -> int:
@@ -108,9 +105,9 @@ def search_outer_totalistic(
     classes = window_classes("outer-totalistic", neighbourhood)
     of_window = np.asarray(classes.of_window, dtype=np.int64)
     rng = np.random.default_rng(seed)
+    a, b = _pick(samples, _SAMPLE_A, rng), _pick(samples, _SAMPLE_B, rng)
     codes = np.arange(1 << classes.count, dtype=np.int64)
-    a, capped, cutoff = _grown_stage_a(codes, of_window, samples, rng)
-    b = _pick(samples, _SAMPLE_B, rng)
+    capped, cutoff = _stage_a(codes, of_window, a)
     kept, bound_a = _survivors(codes, capped, cutoff)
     exact = score_rules(_tables(kept, of_window), b)[:, 0]
     order = np.argsort(exact, kind="stable")
@@ -124,8 +121,7 @@ def search_outer_totalistic(
     differ = np.zeros(classes.count, bool)
     for c in close:
         differ |= ((c ^ win) >> np.arange(classes.count)) & 1 == 1
-    if bound_a - best_a < required_margin(best_a):
-        differ[:] = True  # stage A could not separate the winner from the pruned rules
+    differ |= _open_in_stage_a(win, codes, capped, kept, best_a, classes.count)
     table = _tables(np.array([win]), of_window)
     whole = score_rules(table, samples)[0]
     return Identification(
