@@ -47,9 +47,15 @@ def _spaces(family: str, neighbourhood: str) -> list[tuple[str, str]]:
 def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Identification:
     if samples.stride == 1:
         return search_separable(samples, family, hood)
-    if family == "outer-totalistic":
-        return search_outer_totalistic(samples, hood, seed)
-    return search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"])
+    if family != "outer-totalistic":
+        return search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"])
+    found = search_outer_totalistic(samples, hood, seed)
+    if found.unique or not (samples.unknown > 0).any():
+        return found
+    # unseen cells leave the kernel's predictions open: hidden cells as SAT variables instead
+    exact = search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"], hood)
+    better = exact.rule is not None and len(exact.undetermined) < len(found.undetermined)
+    return exact if better else found
 
 
 def _settled(found: list[Identification]) -> bool:

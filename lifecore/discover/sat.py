@@ -350,7 +350,7 @@ def _answer(state, classes, winner, open_, margin, done, search, t0) -> Identifi
     return Identification(
         rule=classes.rule(winner),
         family=classes.family,
-        neighbourhood="moore",
+        neighbourhood=classes.neighbourhood,
         unique=bool(done and not open_.any()),
         margin=int(margin),
         mismatches=int(whole[0]),
@@ -378,8 +378,11 @@ def search_sat(
     boundary: str = "torus",
     seed: int = 0,
     budget_s: float = 90.0,
+    neighbourhood: str = "moore",
 ) -> Identification:
-    """The isotropic or MAP (Moore) rule behind observed ``frames``, with its certificate.
+    """The isotropic or MAP (Moore) rule behind observed ``frames``, with its certificate
+    (or an outer-totalistic one on ``neighbourhood``: 18 entries or fewer, where the
+    exhaustive search's kernel leaves too many predictions open behind unseen cells).
 
     Parameters
     ----------
@@ -395,7 +398,7 @@ def search_sat(
         Wall-clock budget; past it the answer is undetermined in every unproved entry.
     """
     t0 = time.perf_counter()
-    classes = window_classes(family, "moore")
+    classes = window_classes(family, neighbourhood)
     state = _start(frames, samples, samples.stride, classes.of_window, boundary, seed, budget_s)
     clean = _Clean(state)
     winner = _clean_winner(clean)
@@ -407,7 +410,7 @@ def search_sat(
     winner, open_, margin, done = _noisy_search(_Noisy(state))
     if winner is None:
         return Identification(
-            None, family, "moore", False, None, 0, 0, [], samples.stride,
+            None, family, neighbourhood, False, None, 0, 0, [], samples.stride,
             time.perf_counter() - t0, {"why": "time budget spent before any rule was found"},
         )  # fmt: skip
     return _answer(state, classes, winner, open_, margin, done, "maxsat", t0)

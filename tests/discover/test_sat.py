@@ -135,3 +135,15 @@ def test_auto_finds_an_isotropic_rule_at_stride_two():
     assert found.family == "isotropic" and _same(found.rule, rule)
     rows = {r["family"]: r for r in found.details["searched"]}
     assert rows["outer-totalistic"]["mismatches"] > 0  # the smaller family was tried, and failed
+
+
+def test_outer_totalistic_at_stride_three_with_unseen_cells_opens_only_what_it_must():
+    # the exhaustive search (unseen cells carried as "either") names all 18 classes open on
+    # these data; with the unseen cells as SAT variables only the rare ones stay open
+    life = parse_rule("B3/S23")
+    obs = observe(_frames(life, n=8, size=24, frames=8, stride=3, seed=0), 3, hidden=0.2)
+    found = search_sat(obs, make_samples(obs, 3), "outer-totalistic", budget_s=30)
+    classes = window_classes("outer-totalistic")
+    assert found.rule is not None and len(found.undetermined) < classes.count // 2
+    settled = [i for i, n in enumerate(classes.names) if n not in found.undetermined]
+    assert (classes.values(found.rule)[settled] == classes.values(life)[settled]).all()
