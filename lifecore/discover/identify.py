@@ -50,9 +50,10 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
     if family != "outer-totalistic":
         return search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"])
     found = search_outer_totalistic(samples, hood, seed)
-    if found.unique or not (samples.unknown > 0).any():
+    if found.unique or found.mismatches > 0 or not (samples.unknown > 0).any():
         return found
-    # unseen cells leave the kernel's predictions open: hidden cells as SAT variables instead
+    # a clean fit left open by unseen cells ("either" in the kernel): hidden cells as SAT
+    # variables instead (not for a misfit: noise, or a larger family, which MaxSAT is slow on)
     exact = search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"], hood)
     better = exact.rule is not None and len(exact.undetermined) < len(found.undetermined)
     return exact if better else found
