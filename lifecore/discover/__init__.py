@@ -11,6 +11,8 @@
 ``observed``    data as observed (every K-th frame, 255 for unseen cells, noise) and samples;
 ``exhaustive``  every outer-totalistic rule scored by mismatches, any stride (numba ``_kernel``);
 ``separable``   stride 1, any family: the per-class search; ``verdict``: `Identification`;
+``sat``         isotropic and MAP rules at stride > 1: SAT / MaxSAT over hidden generations
+                (CNF in ``_cnf``);
 ``identify``    `identify`: the smallest family explaining observed data, with its verdict.
 
 Names load on first use, so ``import lifecore.discover`` does not load torch.

@@ -53,6 +53,18 @@ def _stage_a(codes, of_window, a: Samples) -> tuple[np.ndarray, int]:
         cutoff = min(len(a), 2 * (best + required_margin(best)))
 
 
+def _open_in_stage_a(win, codes, capped, kept, best_a: int, count: int) -> np.ndarray:
+    """Classes where a rule that stage A cannot separate from the winner (within
+    `required_margin` of it on A) but that was not kept for stage B differs from the winner:
+    with many unseen cells more than `_MAX_SURVIVORS` rules may tie on A (rare classes never
+    exercised), and then only the classes where they differ are open, not every class."""
+    near = codes[capped < best_a + required_margin(best_a)]
+    dropped = np.setdiff1d(near, kept)
+    if len(dropped) == 0:
+        return np.zeros(count, bool)
+    return ((np.bitwise_or.reduce(dropped ^ win) >> np.arange(count)) & 1) == 1
+
+
 def _local_need(win: int, rival: int, of_window: np.ndarray, b: Samples) -> int:
     """The margin a rival must give up, judged where it and the winner predict differently:
     mismatches elsewhere are common to both, so only the winner's mismatches there count."""
@@ -109,8 +121,7 @@ def search_outer_totalistic(
     differ = np.zeros(classes.count, bool)
     for c in close:
         differ |= ((c ^ win) >> np.arange(classes.count)) & 1 == 1
-    if bound_a - best_a < required_margin(best_a):
-        differ[:] = True  # stage A could not separate the winner from the pruned rules
+    differ |= _open_in_stage_a(win, codes, capped, kept, best_a, classes.count)
     table = _tables(np.array([win]), of_window)
     whole = score_rules(table, samples)[0]
     return Identification(

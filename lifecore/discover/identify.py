@@ -1,11 +1,12 @@
 """`identify`: the rule behind observed data (stride, unseen cells, noise), with a verdict.
 
 Each family and neighbourhood in play is searched (`search_separable` at stride 1, where the
-score splits per class; `search_outer_totalistic` at any stride); the answer is the smallest
-one whose best rule explains the data as well as the best of all, within the noise bound
-(`required_margin`). Isotropic and MAP rules at stride > 1 need a search over hidden
-intermediate generations (a SAT encoding) that is not built: they are reported as not
-searched, never guessed.
+score splits per class; `search_outer_totalistic` at any stride; `search_sat` for isotropic
+and MAP rules at stride > 1, over the hidden intermediate generations); the answer is the
+smallest one whose best rule explains the data as well as the best of all, within the noise
+bound (`required_margin`). A SAT search is skipped when a smaller family already fits so well
+that no larger one could be preferred; one that runs out of its time budget reports no rule,
+never a guess.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 from .exhaustive import search_outer_totalistic
 from .observed import check_observed, make_samples
 from .result import DiscoveryError
+from .sat import search_sat
 from .separable import search_separable
 from .verdict import Identification, required_margin
 
@@ -42,15 +44,32 @@ def _spaces(family: str, neighbourhood: str) -> list[tuple[str, str]]:
     return ot + [("isotropic", "moore"), ("map", "moore")]
 
 
-def _search(samples, family: str, hood: str, seed: int) -> Identification:
+def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Identification:
     if samples.stride == 1:
         return search_separable(samples, family, hood)
-    if family == "outer-totalistic":
-        return search_outer_totalistic(samples, hood, seed)
+    if family != "outer-totalistic":
+        return search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"])
+    found = search_outer_totalistic(samples, hood, seed)
+    if found.unique or found.mismatches > 0 or not (samples.unknown > 0).any():
+        return found
+    # a clean fit left open by unseen cells ("either" in the kernel): hidden cells as SAT
+    # variables instead (not for a misfit: noise, or a larger family, which MaxSAT is slow on)
+    exact = search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"], hood)
+    better = exact.rule is not None and len(exact.undetermined) < len(found.undetermined)
+    return exact if better else found
+
+
+def _settled(found: list[Identification]) -> bool:
+    """Whether a smaller family already fits so well that no larger one could be chosen."""
+    fits = [r.mismatches for r in found if r.rule is not None]
+    return bool(fits) and min(fits) - (required_margin(min(fits)) - 1) <= 0
+
+
+def _skipped(family: str, stride: int) -> Identification:
+    why = "not needed: a smaller family already explains the data"
     return Identification(
-        None, family, hood, False, None, 0, 0, [], samples.stride,
-        details={"why": f"{family} rules at stride > 1 are not searched (no SAT route yet)"},
-    )  # fmt: skip
+        None, family, "moore", False, None, 0, 0, [], stride, details={"why": why}
+    )
 
 
 def _searched_row(r: Identification) -> dict:
@@ -73,6 +92,7 @@ def identify(
     noise: Optional[float] = None,
     boundary: str = "torus",
     seed: int = 0,
+    budget_s: float = 90.0,
 ) -> Identification:
     """Identify the rule behind observed ``frames`` and say whether it is the only one.
 
@@ -89,6 +109,8 @@ def identify(
     boundary : {"torus", "dead"}
     seed : int
         Which samples the exhaustive search starts from.
+    budget_s : float
+        Seconds each SAT search (isotropic, MAP at stride > 1) may take.
 
     Returns an `Identification` with ``details["searched"]``: each space's best rule,
     mismatches and verdict.
@@ -99,7 +121,12 @@ def identify(
     samples = make_samples(frames, stride, boundary)
     if len(samples) == 0:
         raise DiscoveryError("no observed cell follows an observed frame: nothing to learn from")
-    found = [_search(samples, f, h, seed) for f, h in spaces]
+    how = {"boundary": boundary, "budget_s": budget_s}
+    found = []
+    for f, h in spaces:
+        sat = samples.stride > 1 and f != "outer-totalistic"
+        skip = sat and family == "auto" and _settled(found)
+        found.append(_skipped(f, stride) if skip else _search(frames, samples, f, h, seed, how))
     searched = [r for r in found if r.rule is not None]
     if not searched:
         return found[0]

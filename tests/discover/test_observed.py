@@ -114,10 +114,11 @@ def test_too_much_hidden_at_stride_three_is_not_called_unique_unless_right():
     assert found.verdict != "unique"
 
 
-def test_isotropic_at_stride_two_is_reported_not_searched():
-    obs = observe(_frames("B2-a/S12", n=1, size=8, frames=3, stride=2), stride=2)
-    found = identify(obs, 2, family="isotropic")
-    assert found.rule is None and "not searched" in found.details["why"]
+def test_isotropic_at_stride_two_goes_to_the_sat_search():
+    obs = observe(_frames("B2-a/S12", n=2, size=12, frames=4, stride=2), stride=2)
+    found = identify(obs, 2, family="isotropic", budget_s=30)
+    assert found.details["search"] == "sat"
+    assert found.verdict != "unique" or _same(found.rule, "B2-a/S12")
 
 
 @settings(max_examples=6, deadline=None)
@@ -153,13 +154,16 @@ def test_cli_answers_strided_noisy_data_with_a_verdict(tmp_path, capsys):
     assert out[1].startswith("verdict: ")
 
 
-def test_cli_refuses_isotropic_at_stride_two_in_one_line(tmp_path, capsys):
+def test_cli_answers_isotropic_at_stride_two_with_a_verdict(tmp_path, capsys):
     from lifecore.cli import main
 
     path = tmp_path / "obs.npz"
-    np.savez(path, trajectories=observe(_frames("B2-a/S12", n=1, size=8, frames=3), stride=2))
-    assert main(["discover", str(path), "--stride", "2", "--family", "isotropic"]) == 2
-    assert "not searched" in capsys.readouterr().err
+    frames = _frames("B2-a/S12", n=4, size=16, frames=6, stride=2)
+    np.savez(path, trajectories=observe(frames, stride=2))
+    assert main(["discover", str(path), "--stride", "2", "--family", "isotropic"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("rule: ") and "isotropic, moore, stride 2" in out[0]
+    assert out[1].startswith("verdict: ")
 
 
 def test_discover_routes_strided_data_to_identify():
