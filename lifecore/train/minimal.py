@@ -103,7 +103,8 @@ def middle_foldable(model: nn.Module) -> bool:
 
 
 def fold_middle(model: nn.Module, x: torch.Tensor) -> None:
-    """Shift the middle unit's bias so that its ReLU changes no window's class.
+    """Shift the middle unit's bias so that its ReLU changes no window's class (a no-op when
+    it already changes none: folding twice moves nothing).
 
     Why it is exact: the output is ``a * relu(g) + b``. Adding ``k`` to ``g`` and taking
     ``a * k`` from ``b`` leaves ``a * g + b`` unchanged; once the threshold ``t = -b / a`` is
@@ -119,7 +120,10 @@ def fold_middle(model: nn.Module, x: torch.Tensor) -> None:
         if a == 0.0:
             return
         threshold = -b / a
-        shift = max(0.0, -threshold) + float((g - threshold).abs().max()) + 1.0
+        spread = float((g - threshold).abs().median()) or 1.0
+        if threshold > 1e-3 * spread:
+            return  # already positive: the ReLU changes no class, nothing to move
+        shift = -threshold + spread
         middle.bias += shift
         last.bias -= a * shift
 

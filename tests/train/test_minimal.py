@@ -119,3 +119,19 @@ def test_without_the_fold_a_relu_less_network_can_differ():
             b = forward_with_slope(net, x, 0.0) > 0
         differs += int(not torch.equal(a, b))
     assert differs > 0
+
+
+def test_fold_middle_twice_moves_nothing_and_keeps_biases_small():
+    """Folding is applied at every check while training: it must not accumulate (large
+    cancelling biases would cost float32 the exactness the certificate needs)."""
+    torch.manual_seed(3)
+    net = models.build("sk-minimal")
+    x, _ = window_pairs(LIFE)
+    with torch.no_grad():
+        net.body[4].bias.fill_(1.0)  # a positive output bias: threshold -b/a may be <= 0
+        fold_middle(net, x)
+        once = [p.clone() for p in net.parameters()]
+        for _ in range(10):
+            fold_middle(net, x)
+    assert all(torch.equal(a, b) for a, b in zip(once, net.parameters()))
+    assert float(net.body[2].bias.detach().abs().max()) < 100
