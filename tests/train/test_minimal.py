@@ -135,3 +135,18 @@ def test_fold_middle_twice_moves_nothing_and_keeps_biases_small():
             fold_middle(net, x)
     assert all(torch.equal(a, b) for a, b in zip(once, net.parameters()))
     assert float(net.body[2].bias.detach().abs().max()) < 100
+
+
+def test_cli_trains_sk_minimal_with_the_window_method_unless_told(tmp_path):
+    """`python -m lifecore train --model sk-minimal` (no --method) uses the window method
+    and ends certified; --method boards still gives the plain method."""
+    from lifecore import cli
+
+    out, plain = tmp_path / "w.pt", tmp_path / "b.pt"
+    argv = ["train", "--rule", "B3/S23", "--model", "sk-minimal", "--seed", "7", "--quiet"]
+    assert cli.main([*argv, "--out", str(out)]) == 0
+    net = models.load(out)
+    assert net.metadata["config"]["method"] == "windows"
+    assert net.metadata["certificate"]["exact"] and net.metadata["initialisations"] == 1
+    assert cli.main([*argv, "--out", str(plain), "--method", "boards", "--max-epochs", "1"]) == 0
+    assert "method" not in models.load(plain).metadata["config"]  # the default: boards
