@@ -94,7 +94,8 @@ def filter_figure(model: nn.Module):
     for i, (ax, w, b) in enumerate(zip(np.atleast_1d(axes), weights, biases)):
         ax.imshow(w, cmap="RdBu_r", vmin=-lim, vmax=lim)
         for (r, c), v in np.ndenumerate(w):
-            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=SMALLEST)
+            colour = "white" if abs(v) > lim / 2 else "black"  # legible on dark cells
+            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=SMALLEST, color=colour)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title(f"filter {i + 1}, bias {b:.2f}", fontsize=SMALLEST + 1)
@@ -136,15 +137,17 @@ def success_figure(rows: list[dict], model: str = "sk-minimal"):
     rows = [r for r in rows if r["model"] == model]
     rules = sorted({r["rule"] for r in rows}, key=lambda s: (len(s), s))
     methods = list(METHOD_LABELS.values())
-    fig, ax = plt.subplots(figsize=(COLUMN, 2.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(COLUMN, 3.2), layout="constrained")
     width = 0.38
     for j, method in enumerate(methods):
         values = [next((r["fraction"] for r in rows if r["rule"] == rule
                         and r["method"] == method), 0.0) for rule in rules]  # fmt: skip
         xs = np.arange(len(rules)) + (j - 0.5) * width
         ax.bar(xs, values, width, label=method, color=("#999999", "#1f77b4")[j])
-    ax.set_xticks(range(len(rules)), rules, fontsize=SMALLEST)
+    labels = [rule.replace("/", "/\n") for rule in rules]  # two lines: long rules fit
+    ax.set_xticks(range(len(rules)), labels, fontsize=SMALLEST)
     ax.set_ylim(0, 1)
-    ax.set_ylabel("certified fraction of seeds", fontsize=SMALLEST)
-    ax.legend(fontsize=SMALLEST, loc="upper right")
+    ax.set_ylabel("certified fraction\nof seeds", fontsize=SMALLEST)
+    ax.legend(fontsize=SMALLEST, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2,
+              frameon=False)  # fmt: skip
     return fig
