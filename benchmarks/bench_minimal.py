@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 from pathlib import Path
 
 import torch
 
+from lifecore.book.minimal import success_rows
 from lifecore.files import atomic_write_bytes as atomic_write
 from lifecore.train import TrainConfig, train_rule
 
@@ -63,35 +63,15 @@ def diagnose_plain(rule: str, seeds: list[int]) -> list[dict]:
     return rows
 
 
-def summary(runs: list[dict]) -> list[dict]:
-    """Per (rule, model, method): runs, certified, median seconds."""
-    keys = sorted({(r["rule"], r["model"], r["method"]) for r in runs})
-    rows = []
-    for key in keys:
-        group = [r for r in runs if (r["rule"], r["model"], r["method"]) == key]
-        rows.append(
-            {
-                "rule": key[0],
-                "model": key[1],
-                "method": key[2],
-                "runs": len(group),
-                "certified": sum(r["certified"] for r in group),
-                "median_seconds": statistics.median(r["seconds"] for r in group),
-            }
-        )
-    return rows
-
-
 def write_table(state: dict) -> None:
     lines = [
         "| rule | model | method | seeds | certified | median seconds |",
         "|---|---|---|---|---|---|",
     ]
-    for row in summary(state["runs"]):
-        pct = 100 * row["certified"] / row["runs"]
+    for row in success_rows(state["runs"]):  # the same rows chapter 3 shows
         lines.append(
-            f"| {row['rule']} | {row['model']} | {row['method']} | {row['runs']} | "
-            f"{row['certified']} ({pct:.0f}%) | {row['median_seconds']:.1f} |"
+            f"| {row['rule']} | {row['model']} | {row['method']} | {row['seeds']} | "
+            f"{row['certified']} ({100 * row['fraction']:.0f}%) | {row['median_seconds']:.1f} |"
         )
     body = "\n".join(lines)
     text = TABLE.read_text() if TABLE.exists() else ""
