@@ -150,6 +150,10 @@ def _split_signs(model: nn.Module) -> None:
         second.weight.copy_(second.weight.abs() * sign.view(out, inp, 1, 1))
 
 
+#: The least fraction of windows each first-layer unit is kept active on (`_keep_alive`).
+ALIVE_FRACTION = 0.05
+
+
 def _keep_alive(model: nn.Module, x: torch.Tensor, fraction: float) -> None:
     """Raise a first-layer bias where its unit is active on fewer than ``fraction`` of
     the windows: a unit active on none gets no gradient and never comes back."""
@@ -202,10 +206,6 @@ def fit_windows(
             if history[-1]["wrong"] == 0 and s == 0.0:
                 break
     return history
-
-
-#: The least fraction of windows each first-layer unit is kept active on (`_keep_alive`).
-ALIVE_FRACTION = 0.05
 
 
 def _check(model, x, y, step: int, s: float, loss, linear_middle: bool) -> dict:
