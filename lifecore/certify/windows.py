@@ -22,7 +22,8 @@ from .network import Network, error_bound, stage_logits, torch_stages
 
 __all__ = ["Tally", "scan", "window_cells"]
 
-_CPU_ROWS = 32  # rows of ``a`` per numba call: 262,144 windows at K=5
+_CPU_WINDOWS = 1 << 18  # windows per numba call (progress and float64 redo in between)
+_B_CELLS = 9  # cells of ``b``: 512 windows a row, their activations in the L2 cache
 _GPU_ELEMENTS = 1 << 26  # hidden activations per CUDA chunk (256 MB at float32)
 _ROUNDING = 1e-5  # float32 logits closer to zero than this x error_bound are redone in float64
 
@@ -66,13 +67,31 @@ class _Chunk:
     near: np.ndarray
 
 
+def _groups(sorted_cb: np.ndarray) -> np.ndarray:
+    """``(G, 3)`` int64 rows (centre bits, first, end) of the runs of equal ``sorted_cb``."""
+    starts = np.flatnonzero(np.r_[True, sorted_cb[1:] != sorted_cb[:-1]])
+    ends = np.r_[starts[1:], len(sorted_cb)]
+    return np.stack([sorted_cb[starts], starts, ends], axis=1).astype(np.int64)
+
+
+def _first_kept(first: np.ndarray, bad: np.ndarray, a0: int, nb: int, limit: int) -> list:
+    """The chunk's first ``limit`` disagreeing windows in enumeration order (row-major): only
+    the first rows that have any are read."""
+    kept: list = []
+    for r in np.flatnonzero(bad):
+        if len(kept) >= limit:
+            break
+        kept += [(a0 + int(r)) * nb + int(b) for b in first[r, : min(bad[r], limit)]]
+    return kept[:limit]
+
+
 def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limit: int):
     """Yield ``(first row, rows, _Chunk)`` from the numba kernel."""
     from ._kernel import block
 
     stages = net.stages
     weights = (
-        np.concatenate([s.weight.T.reshape(-1) for s in stages]).astype(np.float32),
+        np.concatenate([s.weight.reshape(-1) for s in stages]).astype(np.float32),
         np.concatenate([s.bias for s in stages]).astype(np.float32),
         np.array([s.weight.shape for s in stages], dtype=np.int64),
         np.array([s.relu for s in stages], dtype=np.int64),
@@ -80,8 +99,12 @@ def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limi
     )
     pa, pb, ca, cb = (t.cpu().numpy() for t in halves)
     nb = len(pb)
-    for a0 in range(0, len(pa), _CPU_ROWS):
-        rows = min(_CPU_ROWS, len(pa) - a0)
+    sort = np.argsort(cb, kind="stable")  # b grouped by its centre cells (`_kernel._settle`)
+    order = (cb, np.argsort(sort), _groups(cb[sort]))
+    pb = np.ascontiguousarray(pb[sort].T)  # channel-major: the kernel's loops run over windows
+    step = max(1, _CPU_WINDOWS // nb)
+    for a0 in range(0, len(pa), step):
+        rows = min(step, len(pa) - a0)
         outs = (
             np.empty((rows, nb), np.float32),
             np.zeros((rows, 512), np.int64),
@@ -90,14 +113,11 @@ def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limi
             np.zeros(rows, np.int64),
             np.empty(rows, np.float32),
         )
-        block(pa, pb, a0, *weights, ca, cb, table, np.float32(tol), outs)
+        block(pa, pb, a0, *weights, ca, order, table, np.float32(tol), outs)
         z, ones, bad, first, near, zmin = outs
-        kept = [
-            (a0 + r) * nb + int(first[r, j]) for r in range(rows) for j in range(min(bad[r], limit))
-        ]
-        near_idx = (
-            a0 * nb + np.flatnonzero(np.abs(z) <= tol) if near.any() else np.zeros(0, np.int64)
-        )
+        kept = _first_kept(first, bad, a0, nb, limit)
+        r, column = np.nonzero(np.abs(z) <= tol) if near.any() else (np.zeros((2, 0), int))
+        near_idx = (a0 + r) * nb + sort[column]
         yield a0, rows, _Chunk(ones.sum(0), int(bad.sum()), kept, float(zmin.min()), near_idx)
 
 
@@ -212,7 +232,8 @@ def scan(net: Network, dev, table=None, limit: int = 0, stop_early=False, progre
     import torch
 
     n = net.window**2
-    na, nb = n // 2, n - n // 2
+    nb = min(n, _B_CELLS)
+    na = n - nb
     weight = torch.as_tensor(net.first_weight, dtype=torch.float32, device=dev)
     bias = torch.as_tensor(net.first_bias, dtype=torch.float32, device=dev)
     pa = window_cells(torch.arange(2**na, device=dev), na).float() @ weight[:, :na].T

@@ -206,8 +206,11 @@ def _run_hash(config: Any, model_options: Optional[dict], certify_final: bool) -
 def _worker(rule, model, seed, config, out_dir, threads, certify_final, model_options):
     import torch
 
-    if threads is not None:
+    if threads is not None:  # one worker a core: torch's and numba's (certify) threads alike
+        import numba
+
         torch.set_num_threads(threads)
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     return run_one(rule, model, seed, config, out_dir, False, certify_final, **model_options)
 
 
