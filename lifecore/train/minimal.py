@@ -190,7 +190,7 @@ def fit_windows(
     linear_middle = middle_foldable(model)
     _split_signs(model)
     _median_biases(model, x)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, foreach=True)
     model.train()
     history: list[dict] = []
     for step in range(1, steps * cycles + 1):
