@@ -152,7 +152,7 @@ def _row(r, pa, pbt, row0, weights, ca, order, table, tol, outs, h, g, z):
 
 
 @numba.njit(parallel=True, cache=True)
-def block(pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, order, table, tol, outs):
+def block(pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, order, table, tol, outs, parts):
     """Per row ``r`` of ``outs`` (row ``row0 + r`` of ``pa``) and every ``b`` (``pb``
     channel-major, ``(C, nb)``, its columns sorted by the centre cells of ``b``; ``order``:
     ``(cb, column, groups)``, see `_settle` and `_first_bad`): the logit ``z`` (into
@@ -160,10 +160,12 @@ def block(pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, order, table, to
     ``|z| <= tol`` are left to the caller (counted in ``near``); the others add their
     decision to ``ones[r, centre]`` and, where ``table[centre] >= 0`` disagrees, to
     ``bad[r]``, the first ones' ``b`` kept in ``first[r]``; ``zmin[r]`` is their smallest
-    ``|z|``. Rows are dealt to numba's threads in turn, each with its own scratch."""
+    ``|z|``. Rows are dealt to ``parts`` threads in turn, each with its own scratch
+    (``parts`` comes from the caller: `numba.get_num_threads` inside would keep numba from
+    caching this function on disk)."""
     rows, nb = outs[0].shape
     widest = max(pb.shape[0], shapes[:, 0].max())
-    parts = min(numba.get_num_threads(), rows)
+    parts = max(1, min(parts, rows))
     weights = (wflat, bflat, shapes, relus, pools)
     for part in numba.prange(parts):
         h = np.empty((widest, nb), np.float32)

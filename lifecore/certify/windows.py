@@ -87,7 +87,11 @@ def _first_kept(first: np.ndarray, bad: np.ndarray, a0: int, nb: int, limit: int
 
 def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limit: int):
     """Yield ``(first row, rows, _Chunk)`` from the numba kernel."""
+    import numba
+
     from ._kernel import block
+
+    threads = numba.get_num_threads()
 
     stages = net.stages
     weights = (
@@ -113,7 +117,7 @@ def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limi
             np.zeros(rows, np.int64),
             np.empty(rows, np.float32),
         )
-        block(pa, pb, a0, *weights, ca, order, table, np.float32(tol), outs)
+        block(pa, pb, a0, *weights, ca, order, table, np.float32(tol), outs, threads)
         z, ones, bad, first, near, zmin = outs
         kept = _first_kept(first, bad, a0, nb, limit)
         r, column = np.nonzero(np.abs(z) <= tol) if near.any() else (np.zeros((2, 0), int))
