@@ -16,7 +16,7 @@ LIBRARY = Path(__file__).resolve().parents[1] / "lifecore"
 #: (or from inside its own package). Leaves first.
 FLOORS: list[set[str]] = [
     {"errors", "_lazy"},
-    {"files", "seeds"},
+    {"files", "seeds", "cores"},
     {"rules"},
     {"simulate"},
     {"data", "rle", "models", "viz"},

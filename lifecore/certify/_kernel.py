@@ -160,7 +160,8 @@ def block(pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, order, table, to
     ``|z| <= tol`` are left to the caller (counted in ``near``); the others add their
     decision to ``ones[r, centre]`` and, where ``table[centre] >= 0`` disagrees, to
     ``bad[r]``, the first ones' ``b`` kept in ``first[r]``; ``zmin[r]`` is their smallest
-    ``|z|``. Rows are dealt to ``parts`` threads in turn, each with its own scratch
+    ``|z|``. Rows are dealt to ``parts`` threads in contiguous runs (no two threads write to
+    neighbouring rows of ``outs``), each with its own scratch
     (``parts`` comes from the caller: `numba.get_num_threads` inside would keep numba from
     caching this function on disk)."""
     rows, nb = outs[0].shape
@@ -171,5 +172,5 @@ def block(pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, order, table, to
         h = np.empty((widest, nb), np.float32)
         g = np.empty((widest, nb), np.float32)
         z = np.empty(nb, np.float32)
-        for r in range(part, rows, parts):
+        for r in range(part * rows // parts, (part + 1) * rows // parts):
             _row(r, pa, pb, row0, weights, ca, order, table, tol, outs, h, g, z)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..cores import free_threads
 from .network import Network, error_bound, stage_logits, torch_stages
 
 __all__ = ["Tally", "scan", "window_cells"]
@@ -91,7 +92,7 @@ def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limi
 
     from ._kernel import block
 
-    threads = numba.get_num_threads()
+    threads = free_threads(numba.get_num_threads())  # see `lifecore.cores`
 
     stages = net.stages
     weights = (

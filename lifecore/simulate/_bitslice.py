@@ -62,13 +62,12 @@ Threads
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any, NamedTuple, Optional, Union
 
 import numba
 import numpy as np
 
+from ..cores import free_threads
 from ._adders import hex_counts, moore_counts, vonneumann_counts
 from ._bitjit import _generation, is_compiled, jit_run, padded, unpadded
 from ._bittable import block_rows, table_rows
@@ -470,27 +469,16 @@ def step(x: np.ndarray, rule: Any, boundary: str) -> np.ndarray:
     return out.reshape(n, h, w)
 
 
-def _others_running() -> float:
-    """Tasks other than this one running now: Linux's count of runnable tasks
-    (``/proc/loadavg``, the reading thread counted out), else the 1-minute load average
-    (which lags, and counts this process too), else 0."""
-    try:
-        return int(Path("/proc/loadavg").read_text().split()[3].split("/")[0]) - 1
-    except (OSError, ValueError, IndexError):
-        return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-
-
 def _threads(h: int, w: int) -> int:
     """Threads for a compiled run on ``(h, w)`` boards: numba's, but no more than the
-    cores no other task is running on now (`_others_running`), and one under
+    cores no other task is running on now (`lifecore.cores.free_threads`), and one under
     `PARALLEL_AT` cells. A thread sharing a core with another task makes every
     generation's end wait for it: measured on 2 cores, a 2-thread run was 0.3 to 0.5
     times one thread's speed at load 9, and 10 to 100 times slower than idle with two
     other processes running at load 1.5."""
     if h * w < PARALLEL_AT:
         return 1
-    free = int((os.cpu_count() or 1) - _others_running())
-    return max(1, min(numba.get_num_threads(), free))
+    return free_threads(numba.get_num_threads())
 
 
 def _no_frames(x: np.ndarray) -> np.ndarray:

@@ -4,6 +4,7 @@ and the negative controls of their cache: a function is kept and served only for
 table it was checked against on all 512 windows."""
 
 import itertools
+import os
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import lifecore.cores
 from lifecore.errors import LifecoreError
 from lifecore.rules import HENSEL_CLASSES, NEIGHBOURHOODS, IsotropicRule, Rule
 from lifecore.simulate import _bitjit, _bitslice
@@ -102,7 +104,7 @@ def test_jit_kernel_matches_lookup_and_interpreter(
 def test_keep_last_uses_the_jit_kernel_with_threads(boundary, monkeypatch):
     """`simulate(keep="last")` on boards past `PARALLEL_AT` (threads when the load allows)."""
     monkeypatch.setattr(_bitslice, "PARALLEL_AT", 0)
-    monkeypatch.setattr(_bitslice, "_others_running", lambda: 0)  # threads whatever the load
+    monkeypatch.setattr(lifecore.cores, "others_running", lambda: 0)  # threads whatever the load
     monkeypatch.setitem(_bitslice.JIT_AT, "program", (0, 0))  # compile whatever the size
     table = (np.random.default_rng(3).random(512) < 0.5).astype(np.uint8)
     x = (np.random.default_rng(4).random((2, 37, 150)) < 0.4).astype(np.uint8)
@@ -207,14 +209,14 @@ def test_the_probe_holds_every_window_once():
 
 def test_threads_only_on_cores_no_other_task_runs_on(monkeypatch):
     """As many threads as numba has and cores are free now; one on small boards."""
-    cores = _bitslice.os.cpu_count() or 1
+    cores = os.cpu_count() or 1
     threads = _bitslice.numba.get_num_threads()
     monkeypatch.setattr(_bitslice, "PARALLEL_AT", 100)
-    monkeypatch.setattr(_bitslice, "_others_running", lambda: 0)
+    monkeypatch.setattr(lifecore.cores, "others_running", lambda: 0)
     assert _bitslice._threads(10, 10) == min(threads, cores)
     assert _bitslice._threads(9, 10) == 1  # under PARALLEL_AT cells
-    monkeypatch.setattr(_bitslice, "_others_running", lambda: cores - 1)
+    monkeypatch.setattr(lifecore.cores, "others_running", lambda: cores - 1)
     assert _bitslice._threads(10, 10) == 1  # one core left
-    monkeypatch.setattr(_bitslice, "_others_running", lambda: cores + 3)
+    monkeypatch.setattr(lifecore.cores, "others_running", lambda: cores + 3)
     assert _bitslice._threads(10, 10) == 1
     assert _bitjit._Runner(None, 10**6).threads <= _bitslice.numba.config.NUMBA_NUM_THREADS

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import TableRule, naive_step, naive_table_step
 
+import lifecore.cores
 from lifecore.rules import NEIGHBOURHOODS, Rule
 from lifecore.simulate import _bitslice
 from lifecore.simulate._repeat import RepeatDetector
@@ -172,7 +173,7 @@ def test_compiled_kernel_matches_reference(shape, boundary, monkeypatch):
     state = x
     for _ in range(3):
         state = naive_table_step(state, COMPILED_TABLE, boundary)
-    monkeypatch.setattr(_bitslice, "_others_running", lambda: 0)  # threads whatever the load
+    monkeypatch.setattr(lifecore.cores, "others_running", lambda: 0)  # threads whatever the load
     monkeypatch.setattr(
         _bitslice, "JIT_AT", {"program": (0, 0), "adders": (0, 0)}
     )  # compile always
@@ -188,7 +189,7 @@ def test_compiled_outer_totalistic_kernel_matches_reference(rule, shape, monkeyp
     """The kernel compiled for an outer-totalistic rule's window table (keep='last')."""
     rule = Rule.parse(rule)
     x = (np.random.default_rng(sum(shape)).random(shape) < 0.45).astype(np.uint8)
-    monkeypatch.setattr(_bitslice, "_others_running", lambda: 0)
+    monkeypatch.setattr(lifecore.cores, "others_running", lambda: 0)
     monkeypatch.setattr(_bitslice, "JIT_AT", {"program": (0, 0), "adders": (0, 0)})
     for boundary, parallel_at in itertools.product(("torus", "dead"), (2**40, 0)):
         monkeypatch.setattr(_bitslice, "PARALLEL_AT", parallel_at)
