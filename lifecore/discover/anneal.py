@@ -30,6 +30,7 @@ _EASY = 1000  # simplest cones annealed on
 _CHECK = 4000  # random samples the annealed tables are polished and compared on
 _MOVES = 20000  # single-entry flips per restart
 _T_HIGH, _T_LOW = 3.0, 0.3  # temperatures, in mismatches
+_CHUNKS = 20  # deadline checks per restart
 
 
 @njit(cache=True)
@@ -52,15 +53,16 @@ def mismatches(values, of_window, patches, targets, k, cutoff):
 
 
 @njit(cache=True)
-def _anneal(values, of_window, patches, targets, k, moves, fixed, seed):
-    """Single-entry flips accepted by the Metropolis rule, temperature falling geometrically;
-    the best table seen. A flip is scored only up to the worst count it could be accepted at
+def _anneal(values, of_window, patches, targets, k, first, last, moves, fixed, seed):
+    """Flips ``first`` to ``last`` of a schedule of ``moves`` single-entry flips (in place),
+    accepted by the Metropolis rule at a geometrically falling temperature; the best table
+    seen and its count. A flip is scored only up to the worst count it could be accepted at
     (a rejected flip stops early)."""
     np.random.seed(seed)
     cur = mismatches(values, of_window, patches, targets, k, 1 << 40)
     best = cur
     kept = values.copy()
-    for it in range(moves):
+    for it in range(first, last):
         temp = _T_HIGH * (_T_LOW / _T_HIGH) ** (it / moves)
         c = np.random.randint(0, values.shape[0])
         if c == fixed:
@@ -78,17 +80,31 @@ def _anneal(values, of_window, patches, targets, k, moves, fixed, seed):
     return best, kept
 
 
-def _descend(values: np.ndarray, of_window: np.ndarray, check: Samples, fixed: int) -> int:
-    """Greedy single-entry flips on ``check`` until none lowers the mismatches (in place):
-    the annealed table was fitted to the simplest cones only."""
+def _restart(start, of_window, hard: Samples, moves: int, rng, deadline: float):
+    """One annealing run from ``start`` in chunks, so that ``deadline`` holds (a numba loop
+    cannot be interrupted): the best table seen, or None past the deadline."""
+    best, kept = 1 << 62, start.copy()
+    chunk = max(1, moves // _CHUNKS)
+    for first in range(0, moves, chunk):
+        if time.perf_counter() > deadline:
+            return None
+        count, seen = _anneal(start, of_window, hard.patches, hard.targets, hard.stride,
+                              first, min(moves, first + chunk), moves, -1,
+                              int(rng.integers(2**31)))  # fmt: skip
+        if count < best:
+            best, kept = count, seen
+    return kept
+
+
+def _descend(values: np.ndarray, of_window: np.ndarray, check: Samples, deadline: float) -> int:
+    """Greedy single-entry flips on ``check`` until none lowers the mismatches (in place;
+    sweeps stop at ``deadline``): the annealed table was fitted to the simplest cones only."""
     args = (of_window, check.patches, check.targets, check.stride)
     cur = mismatches(values, *args, 1 << 40)
     improved = True
-    while improved:
+    while improved and time.perf_counter() < deadline:
         improved = False
         for c in range(len(values)):
-            if c == fixed:
-                continue
             values[c] ^= 1
             new = mismatches(values, *args, cur)
             if new < cur:
@@ -105,24 +121,27 @@ def anneal_rule(
     seed: int,
     deadline: float,
     restarts: int = 6,
+    moves: int = _MOVES,
 ) -> tuple[np.ndarray | None, int, bool]:
     """The fewest-mismatch table found by restarts of annealing on the samples ``easy`` (the
     simplest cones), each polished on random samples: ``(values, mismatches on the check
     set, agreed)``; ``agreed`` when two restarts ended on the same table (stops there).
-    Restarts stop at ``deadline`` (``time.perf_counter()``); every draw follows ``seed``."""
+    Restarts stop at ``deadline`` (``time.perf_counter()``); every draw follows ``seed``;
+    ``moves`` single-entry flips per restart."""
     of_window = np.asarray(of_window, dtype=np.int64)
     rng = np.random.default_rng(seed)
     check = samples.take(rng.choice(len(samples), min(_CHECK, len(samples)), replace=False))
     hard = samples.take(easy)
-    count, fixed = int(of_window.max()) + 1, -1  # no entry is assumed
+    count = int(of_window.max()) + 1
     found: list[tuple[int, bytes, np.ndarray]] = []
-    for r in range(restarts):
+    for _ in range(restarts):
         if time.perf_counter() > deadline:
             break
-        start = rng.integers(0, 2, count).astype(np.uint8)
-        _, values = _anneal(start, of_window, hard.patches, hard.targets, hard.stride,
-                            _MOVES, fixed, int(rng.integers(2**31)))  # fmt: skip
-        score = _descend(values, of_window, check, fixed)
+        values = _restart(rng.integers(0, 2, count).astype(np.uint8), of_window, hard,
+                          moves, rng, deadline)  # fmt: skip
+        if values is None:
+            break
+        score = _descend(values, of_window, check, deadline)
         if any(key == values.tobytes() for _, key, _ in found):
             return values, score, True
         found.append((score, values.tobytes(), values))
