@@ -39,7 +39,7 @@ def _anneal(samples, seed=0, moves=20000):
 def test_annealing_finds_a_random_isotropic_rule_at_stride_two_through_one_percent_noise():
     rule = _random_rule(3)
     samples = make_samples(_observed(rule), 2)
-    values, _, agreed = _anneal(samples)
+    values, _, agreed = _anneal(samples, moves=10000)
     assert agreed and (values == ISO.values(rule)).all()
 
 
