@@ -11,10 +11,13 @@ subset of the data can only admit more rules, so UNSAT on ``S`` is a proof for a
 The certificate, as in `verdict`: after the winner, ask for a rule differing in at least one
 table entry not yet known to be open. Clean data: UNSAT proves every such entry settled; a
 rival that the simulator finds consistent with all the data makes the entries where it
-differs *open*. Noisy data (the clean instance is UNSAT): RC2 finds the best rule on ``S``
-(cost ``b``) and the best rival (cost ``r``); ``r - b >= required_margin(b)`` settles it,
-else ``S`` grows by cells where the two disagree, until the rival is refuted or no such
-cell is left (then its entries are open). Out of time budget: undetermined, never a guess.
+differs *open*. Noisy data (the clean instance is UNSAT, or the clean search used its share
+of the budget): simulated annealing on the simplest cones (`anneal`), accepted only when two
+restarts end on the same table, each entry certified by its single-entry rival (`flips`);
+RC2 at 1% noise had its cores explode (see `anneal`). Only when annealing settles nothing,
+RC2 in the time left: it finds the best rule on ``S`` (cost ``b``) and the best rival (cost
+``r``); ``r - b >= required_margin(b)`` settles it, else ``S`` grows by cells where the two
+disagree. Out of time budget: undetermined, never a guess.
 """
 
 from __future__ import annotations
