@@ -6,7 +6,8 @@ and MAP rules at stride > 1, over the hidden intermediate generations); the answ
 smallest one whose best rule explains the data as well as the best of all, within the noise
 bound (`required_margin`). A SAT search is skipped when a smaller family already fits so well
 that no larger one could be preferred; one that runs out of its time budget reports no rule,
-never a guess.
+or its best one with every unproved entry open, never a guess. On noisy data the isotropic and
+MAP search anneals (`anneal`) and certifies each entry against its single-entry rival (`flips`).
 """
 
 from __future__ import annotations

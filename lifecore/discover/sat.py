@@ -11,10 +11,13 @@ subset of the data can only admit more rules, so UNSAT on ``S`` is a proof for a
 The certificate, as in `verdict`: after the winner, ask for a rule differing in at least one
 table entry not yet known to be open. Clean data: UNSAT proves every such entry settled; a
 rival that the simulator finds consistent with all the data makes the entries where it
-differs *open*. Noisy data (the clean instance is UNSAT): RC2 finds the best rule on ``S``
-(cost ``b``) and the best rival (cost ``r``); ``r - b >= required_margin(b)`` settles it,
-else ``S`` grows by cells where the two disagree, until the rival is refuted or no such
-cell is left (then its entries are open). Out of time budget: undetermined, never a guess.
+differs *open*. Noisy data (the clean instance is UNSAT, or the clean search used its share
+of the budget): simulated annealing on the simplest cones (`anneal`), accepted only when two
+restarts end on the same table, each entry certified by its single-entry rival (`flips`);
+RC2 at 1% noise had its cores explode (see `anneal`). Only when annealing settles nothing,
+RC2 in the time left: it finds the best rule on ``S`` (cost ``b``) and the best rival (cost
+``r``); ``r - b >= required_margin(b)`` settles it, else ``S`` grows by cells where the two
+disagree. Out of time budget: undetermined, never a guess.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from ..rules.families import window_classes
 from ..rules.windows import WINDOW_WEIGHTS
 from ._cnf import ConeEncoder
 from ._kernel import count_tables, predict_tables
+from .anneal import anneal_rule
+from .flips import flip_margins
 from .observed import HIDDEN, UNKNOWN, Samples
 from .verdict import Identification, required_margin
 
@@ -42,6 +47,14 @@ _POOL = 20000  # samples every candidate is checked on (fewest unseen cells firs
 _EASY = 200  # samples encoded first: the simplest light cones, one per class signature
 _PER_ROUND = 32  # counterexamples added per refuted candidate
 _SOLVER = "glucose4"  # fastest of pysat's solvers on these instances (2x over CaDiCaL)
+_CLEAN_SHARE = 0.5  # of the budget, for the clean SAT search before noise is assumed
+_ANNEAL_EASY = 1000  # simplest cones the annealing fits
+_FLIP_SAMPLES = 60000  # samples the single-entry certificate is scored on
+_CERTIFICATES = {
+    "sat": "proof: no other rule of the family fits the data (SAT)",
+    "maxsat": "MaxSAT: the best rival on the encoded cells loses by the noise margin",
+    "anneal": "single-entry rivals each lose by the noise margin (simulated)",
+}
 
 
 @dataclass
@@ -344,6 +357,25 @@ def _noisy_search(search: _Noisy) -> tuple[np.ndarray | None, np.ndarray, int, b
     return winner, np.ones_like(winner, bool) if winner is not None else None, margin, False
 
 
+def _anneal_search(state: _State, seed: int) -> tuple[np.ndarray | None, np.ndarray, int, bool]:
+    """Winner, open entries, margin, finished: annealing (`anneal`) and the single-entry
+    certificate (`flips`). Restarts that never agree leave every entry open."""
+    s, of_window = state.samples, state.enc.of_window
+    easy = _easy(s, of_window, state.pool, _ANNEAL_EASY)
+    values, _, agreed = anneal_rule(s, of_window, easy, seed, state.deadline)
+    if values is None:
+        return None, None, 0, False
+    if not agreed:
+        return values, np.ones(len(values), bool), 0, True
+    rng = np.random.default_rng(seed)
+    key = s.unknown * len(s) + rng.permutation(len(s))
+    scored = s.take(np.sort(np.argsort(key, kind="stable")[:_FLIP_SAMPLES]))
+    margins = flip_margins(values, of_window, scored)
+    open_ = margins[:, 0] < margins[:, 1]
+    settled = margins[~open_, 0]
+    return values, open_, int(settled.min()) if len(settled) else 0, True
+
+
 def _answer(state, classes, winner, open_, margin, done, search, t0) -> Identification:
     s = state.samples
     whole = count_tables(state.table(winner)[None], s.patches, s.targets, s.stride)[0]
@@ -360,6 +392,7 @@ def _answer(state, classes, winner, open_, margin, done, search, t0) -> Identifi
         seconds=time.perf_counter() - t0,
         details={
             "search": search,
+            "certificate": _CERTIFICATES[search],
             "targets_encoded": len(state.enc.targets),
             "clauses": len(state.enc.hard),
             "variables": state.enc.top,
@@ -401,16 +434,24 @@ def search_sat(
     classes = window_classes(family, neighbourhood)
     state = _start(frames, samples, samples.stride, classes.of_window, boundary, seed, budget_s)
     clean = _Clean(state)
+    state.deadline = t0 + _CLEAN_SHARE * budget_s
     winner = _clean_winner(clean)
+    state.deadline = t0 + budget_s
     if winner is not None:
         open_, done = _clean_open(clean, winner)
         clean.close()
         return _answer(state, classes, winner, open_, int(not open_.any()), done, "sat", t0)
     clean.close()
-    winner, open_, margin, done = _noisy_search(_Noisy(state))
+    winner, open_, margin, done = _anneal_search(state, seed)
+    search = "anneal"
+    if winner is None or open_.all():  # nothing settled: MaxSAT in the time left
+        found = _noisy_search(_Noisy(state))
+        if found[0] is not None and (winner is None or not found[1].all()):
+            winner, open_, margin, done = found
+            search = "maxsat"
     if winner is None:
         return Identification(
             None, family, neighbourhood, False, None, 0, 0, [], samples.stride,
             time.perf_counter() - t0, {"why": "time budget spent before any rule was found"},
         )  # fmt: skip
-    return _answer(state, classes, winner, open_, margin, done, "maxsat", t0)
+    return _answer(state, classes, winner, open_, margin, done, search, t0)

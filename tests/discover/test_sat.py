@@ -108,13 +108,13 @@ def test_data_that_cannot_decide_are_flagged_undetermined():
         assert truth == 0 and found.mismatches == 0  # both fit: the data cannot choose
 
 
-def test_noisy_data_go_to_maxsat_and_still_find_the_rule():
+def test_noisy_data_go_to_the_noisy_route_and_still_find_the_rule():
     rule = _random_rule("isotropic", 0)
     clean = _frames(rule, n=8, size=24, frames=8)
     obs = observe(clean, 2, noise=0.001, seed=4)
     assert (observe(clean, 2) != obs).sum() > 0  # some cells were flipped
     found = identify(obs, 2, family="isotropic", budget_s=60)
-    assert found.details["search"] == "maxsat" and found.mismatches > 0
+    assert found.details["search"] in ("anneal", "maxsat") and found.mismatches > 0
     assert _same(found.rule, rule)
     assert found.verdict in ("unique", "undetermined")
 
