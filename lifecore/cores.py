@@ -13,17 +13,32 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["others_running", "free_threads"]
+__all__ = ["others_running", "own_running", "free_threads"]
 
 
 def others_running() -> float:
-    """Tasks other than this one running now: Linux's count of runnable tasks
-    (``/proc/loadavg``, the reading thread counted out), else the 1-minute load average
-    (which lags, and counts this process too), else 0."""
+    """Tasks of other processes running now: Linux's count of runnable tasks
+    (``/proc/loadavg``) less this process's own running threads (`own_running`: the
+    reading thread, and OpenMP threads still spinning after the last parallel region,
+    which would otherwise read as another task), else the 1-minute load average (which
+    lags, and counts this process too), else 0."""
     try:
-        return int(Path("/proc/loadavg").read_text().split()[3].split("/")[0]) - 1
+        running = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
+        return max(0, running - own_running())
     except (OSError, ValueError, IndexError):
         return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+
+
+def own_running() -> int:
+    """This process's threads in state R (running or runnable), at least 1 (the caller)."""
+    count = 0
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            state = task.joinpath("stat").read_text().rpartition(")")[2].split()[0]
+        except (OSError, IndexError):
+            continue  # a thread that ended while being read
+        count += state == "R"
+    return max(1, count)
 
 
 def free_threads(limit: int) -> int:

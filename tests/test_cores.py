@@ -16,3 +16,30 @@ def test_free_threads_is_the_free_cores_within_the_limit(others, limit, monkeypa
 
 def test_others_running_reads_a_count_that_excludes_this_reader():
     assert 0 <= cores.others_running() < 10**6
+
+
+def test_own_running_counts_this_process_s_busy_threads():
+    """A thread spinning in this process is counted as ours, so `others_running` never
+    mistakes it (or an OpenMP thread still spinning after a parallel region) for another
+    task."""
+    import threading
+
+    import numpy as np
+
+    stop = threading.Event()
+    a = np.random.default_rng(0).random((300, 300))
+
+    def spin():  # NumPy's sort releases the GIL: the thread is running, not waiting
+        while not stop.is_set():
+            np.sort(a, axis=None)
+
+    threads = [threading.Thread(target=spin) for _ in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        seen = max(cores.own_running() for _ in range(50))
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert 2 <= seen <= threading.active_count() + 8  # + numba's, torch's pools

@@ -65,6 +65,8 @@ def _run_observed(args: argparse.Namespace, frames) -> int:
         f"(required {result.details.get('required_margin', 'per class')}); the rule misses "
         f"{result.mismatches} of {result.decided} decided samples"
     )
+    if "certificate" in result.details:  # how far "unique" goes: a proof or a noise margin
+        print(f"certificate: {result.details['certificate']}")
     if result.undetermined:
         print(f"undetermined ({len(result.undetermined)}): {' '.join(result.undetermined)}")
     if args.json:

@@ -164,6 +164,7 @@ def test_cli_answers_isotropic_at_stride_two_with_a_verdict(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("rule: ") and "isotropic, moore, stride 2" in out[0]
     assert out[1].startswith("verdict: ")
+    assert out[2].startswith("certificate: proof")  # clean data: the SAT proof, named
 
 
 def test_discover_routes_strided_data_to_identify():
