@@ -11,6 +11,7 @@ one thread, and a 2-thread simulation was 10 to 100 times slower than idle. So t
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 __all__ = ["others_running", "own_running", "free_threads"]
@@ -41,8 +42,14 @@ def own_running() -> int:
     return max(1, count)
 
 
-def free_threads(limit: int) -> int:
+def free_threads(limit: int, readings: int = 1, gap_s: float = 0.001) -> int:
     """Threads to use now: at most ``limit`` (numba's thread count), at most the cores no
-    other task is running on (`others_running`), at least 1."""
-    free = int((os.cpu_count() or 1) - others_running())
+    other task is running on (`others_running`, the least of ``readings`` taken ``gap_s``
+    apart: one reading can catch a system task that runs for a millisecond, and a long job
+    can afford a few), at least 1."""
+    others = others_running()
+    for _ in range(readings - 1):
+        time.sleep(gap_s)
+        others = min(others, others_running())
+    free = int((os.cpu_count() or 1) - others)
     return max(1, min(limit, free))

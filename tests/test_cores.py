@@ -43,3 +43,11 @@ def test_own_running_counts_this_process_s_busy_threads():
         for t in threads:
             t.join()
     assert 2 <= seen <= threading.active_count() + 8  # + numba's, torch's pools
+
+
+def test_the_least_of_several_readings_is_taken(monkeypatch):
+    """A task seen in one reading only (a system task running for a millisecond) does not
+    take a core away from a long job that reads several times."""
+    seen = iter([1, 0, 1])
+    monkeypatch.setattr(cores, "others_running", lambda: next(seen))
+    assert cores.free_threads(os.cpu_count() or 1, readings=3, gap_s=0) == (os.cpu_count() or 1)

@@ -92,7 +92,7 @@ def _cpu_chunks(net: Network, halves: tuple, table: np.ndarray, tol: float, limi
 
     from ._kernel import block
 
-    threads = free_threads(numba.get_num_threads())  # see `lifecore.cores`
+    threads = free_threads(numba.get_num_threads(), readings=5)  # see `lifecore.cores`
 
     stages = net.stages
     weights = (
