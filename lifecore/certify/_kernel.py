@@ -74,27 +74,30 @@ def _one_stage(pa_row, pbt, relu, w, bias, z):
 
 
 @numba.njit(fastmath=_FAST, cache=True)
-def _logits(pa_row, pbt, wflat, bflat, shapes, relus, pools, h, g, z):
-    """Logits ``z`` of the windows ``pa_row + pbt[:, t]`` (every ``b``), channel-major so that
-    every loop runs over the windows (vectorised): scratch ``h``, ``g`` ``(widest, nb)``;
-    stage weights ``(out, in)``."""
+def _logits(pa_row, pbt, cols, wflat, bflat, shapes, relus, pools, hflat, gflat, z):
+    """Logits ``z[:cols]`` of the windows ``pa_row + pbt[:, t]``, ``t < cols``, channel-major
+    so that every loop runs over the windows (vectorised): flat scratch ``hflat``, ``gflat``
+    (``widest * nb``), viewed as ``(channels, cols)``; stage weights ``(out, in)``."""
     if shapes.shape[0] == 1 and pools[0] == 1:
-        _one_stage(pa_row, pbt, relus[0], wflat, bflat, z)
+        _one_stage(pa_row, pbt, relus[0], wflat, bflat, z[:cols])
         return
     width = pbt.shape[0]
+    h = hflat[: width * cols].reshape(width, cols)
     for c in range(width):
-        for t in range(z.shape[0]):
+        for t in range(cols):
             h[c, t] = pbt[c, t] + pa_row[c]
     wo, bo = 0, 0
     for s in range(shapes.shape[0]):
         n_out, n_in = shapes[s, 0], shapes[s, 1]
         width = _relu_pool(h, width, relus[s], pools[s])
+        h = hflat[: width * cols].reshape(width, cols)  # pooled channels are its first rows
         w = wflat[wo : wo + n_in * n_out].reshape(n_out, n_in)
         if s == shapes.shape[0] - 1:  # the logit
-            _logit(h, n_in, w, bflat[bo : bo + 1], z)
+            _logit(h, n_in, w, bflat[bo : bo + 1], z[:cols])
         else:
-            _linear(w, h[:n_in], bflat[bo : bo + n_out], g[:n_out])
-            h, g = g, h
+            out = gflat[: n_out * cols].reshape(n_out, cols)
+            _linear(w, h, bflat[bo : bo + n_out], out)
+            h, hflat, gflat = out, gflat, hflat
         width = n_out
         wo, bo = wo + n_in * n_out, bo + n_out
 
@@ -145,7 +148,7 @@ def _row(r, pa, pbt, row0, weights, ca, order, table, tol, outs, h, g, z):
     """Row ``r`` of ``outs``: the windows of ``a = row0 + r`` and every ``b``."""
     wflat, bflat, shapes, relus, pools = weights
     cb, column, groups = order
-    _logits(pa[row0 + r], pbt, wflat, bflat, shapes, relus, pools, h, g, z)
+    _logits(pa[row0 + r], pbt, pbt.shape[1], wflat, bflat, shapes, relus, pools, h, g, z)
     _settle(z, ca[row0 + r], groups, table, tol, r, outs)
     if outs[2][r] > 0:
         _first_bad(r, ca[row0 + r], cb, column, table, tol, outs)
@@ -169,8 +172,8 @@ def block(pa, pb, row0, wflat, bflat, shapes, relus, pools, ca, order, table, to
     parts = max(1, min(parts, rows))
     weights = (wflat, bflat, shapes, relus, pools)
     for part in numba.prange(parts):
-        h = np.empty((widest, nb), np.float32)
-        g = np.empty((widest, nb), np.float32)
+        h = np.empty(widest * nb, np.float32)
+        g = np.empty(widest * nb, np.float32)
         z = np.empty(nb, np.float32)
         for r in range(part * rows // parts, (part + 1) * rows // parts):
             _row(r, pa, pb, row0, weights, ca, order, table, tol, outs, h, g, z)
