@@ -269,19 +269,24 @@ def _generation(a, c, b, r0, r1, torus, top, address, width, zeros, tail):
 
 
 @numba.njit(cache=True)
+def _buffers(stride, w, width, parts):
+    """What every driver's generations share: the top bit of a row's last word, a row of
+    zeros (the dead edge) and ``parts`` scratch tails of ``width + 2`` vectors."""
+    top = np.uint64((w - 1) % 64)
+    return top, np.zeros(stride, dtype=np.uint64), np.zeros((parts, 4, width + 2), np.uint64)
+
+
+@numba.njit(cache=True)
 def _run(src, dst, steps, torus, w, address, width):
     """``steps`` generations of padded boards ``src (N, H, nw + 2)`` (``dst``: scratch of
     the same shape) under the word function at ``address`` (vectors of ``width`` words);
     returns the array holding the final state."""
     n, h, stride = src.shape
-    top = np.uint64((w - 1) % 64)
-    zeros = np.zeros(stride, dtype=np.uint64)
-    tail = np.zeros((4, width + 2), dtype=np.uint64)
-    a = src
-    c = dst
+    top, zeros, tails = _buffers(stride, w, width, 1)
+    a, c = src, dst
     for _s in range(steps):
         for b in range(n):
-            _generation(a, c, b, 0, h, torus, top, address, width, zeros, tail)
+            _generation(a, c, b, 0, h, torus, top, address, width, zeros, tails[0])
         a, c = c, a
     return a
 
@@ -291,12 +296,9 @@ def _run_parallel(src, dst, steps, torus, w, address, width, parts):
     """`_run` with each generation's rows split into ``parts`` bands shared among numba's
     threads (a few bands a thread: threads that fall behind share the rest)."""
     n, h, stride = src.shape
-    top = np.uint64((w - 1) % 64)
-    zeros = np.zeros(stride, dtype=np.uint64)
-    tails = np.zeros((parts, 4, width + 2), dtype=np.uint64)
+    top, zeros, tails = _buffers(stride, w, width, parts)
     size = (h + parts - 1) // parts
-    a = src
-    c = dst
+    a, c = src, dst
     for _s in range(steps):
         for b in range(n):
             for p in numba.prange(parts):

@@ -69,7 +69,7 @@ import numpy as np
 
 from ..cores import free_threads
 from ._adders import hex_counts, moore_counts, vonneumann_counts
-from ._bitjit import _generation, is_compiled, jit_run, padded, unpadded
+from ._bitjit import _buffers, _generation, is_compiled, jit_run, padded, unpadded
 from ._bittable import block_rows, table_rows
 from ._boards import check_result_size
 from ._repeat import RepeatDetector, Stopped
@@ -415,14 +415,11 @@ def _run_frames(src, dst, frames, t0, steps, torus, w, address, width, lut):
     """`lifecore.simulate._bitjit`'s serial run on padded rows ``src (N, H, nw + 2)``,
     generation ``t0 + s`` unpacked into ``frames[:, t0 + s]`` once computed."""
     n, h, stride = src.shape
-    top = np.uint64((w - 1) % 64)
-    zeros = np.zeros(stride, dtype=np.uint64)
-    tail = np.zeros((4, width + 2), dtype=np.uint64)
-    a = src
-    c = dst
+    top, zeros, tails = _buffers(stride, w, width, 1)
+    a, c = src, dst
     for s in range(1, steps + 1):
         for b in range(n):
-            _generation(a, c, b, 0, h, torus, top, address, width, zeros, tail)
+            _generation(a, c, b, 0, h, torus, top, address, width, zeros, tails[0])
             for r in range(h):
                 _unpack_row(c[b, r, 1 : stride - 1], frames[b, t0 + s, r], lut)
         a, c = c, a
