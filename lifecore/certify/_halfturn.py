@@ -5,8 +5,8 @@ bits of its index. When the network's logit is invariant under the half turn (ch
 exactly on its weights by `lifecore.certify.symmetry.half_turn_invariant`), a window and its
 reversal have the same logit, and only the *canonical* windows ``i <= reverse(i)`` need to be
 evaluated: each stands for itself and, when it is not a palindrome, for its reversal, whose
-centre 3x3 is its own centre reversed (`REVERSE9`). Both are counted and both are checked
-against the table, so the tally is the full enumeration's.
+centre 3x3 is its own centre with its 9 bits reversed (``reverse9``). Both are counted and
+both are checked against the table, so the tally is the full enumeration's.
 
 With ``i = a * 512 + b`` (``b`` the last 9 cells) and the columns of a row ordered by
 ``reverse9(b)`` descending, the canonical windows of row ``a`` are a prefix: the columns
@@ -26,6 +26,15 @@ from ._kernel import _FAST, _logits
 @numba.njit(cache=True)
 def _mismatch(expected, decision):
     return 1 if expected >= 0 and expected != decision else 0
+
+
+@numba.njit(cache=True)
+def _bits(reversal):
+    """The bit count of a reversal table of ``2**bits`` entries."""
+    bits = 0
+    while (1 << bits) < reversal.shape[0]:
+        bits += 1
+    return bits
 
 
 @numba.njit(fastmath=_FAST, cache=True)
@@ -55,7 +64,7 @@ def _settle(z, cols, full, centre_a, cbits, reverse9, table, tol, r, outs):
 
 
 @numba.njit(cache=True)
-def _first_bad(r, a, cols, full, centre_a, cbits, columns_b, reverse9, rev16, table, tol, outs):
+def _first_bad(r, a, cols, full, centre_a, cbits, columns_b, reverse9, rev_a, table, tol, outs):
     """The smallest disagreeing window indices of row ``r``'s canonical windows and their
     reversals (``first.shape[1]`` of them, as global indices, sorted)."""
     z_out, _, _, first, _, _ = outs
@@ -72,7 +81,7 @@ def _first_bad(r, a, cols, full, centre_a, cbits, columns_b, reverse9, rev16, ta
             found[n] = a * 512 + b
             n += 1
         if t < full and _mismatch(table[reverse9[centre]], decision):
-            found[n] = (reverse9[b] << 16) | rev16[a]  # the reversed 25-cell window
+            found[n] = (reverse9[b] << _bits(rev_a)) | rev_a[a]  # the reversed window
             n += 1
     kept = np.sort(found[:n])[: first.shape[1]]
     first[r, : len(kept)] = kept
@@ -83,10 +92,10 @@ def block(pa, pb, row0, weights, ca, columns, rows_info, table, tol, outs, parts
     """As `lifecore.certify._kernel.block` for a half-turn invariant network: per row ``r``
     (``a = row0 + r``) only the canonical prefix of the columns (``pb`` channel-major,
     ordered as the module docstring says); ``columns``: ``(b of each column, its centre
-    bits, REVERSE9, reverse of 16 bits)``; ``rows_info``: ``(full, tie weight)`` per ``a``.
+    bits, reverse9, reversal of a's bits)``; ``rows_info``: ``(full, tie weight)`` per ``a``.
     ``first[r]`` holds global window indices."""
     wflat, bflat, shapes, relus, pools = weights
-    columns_b, cbits, reverse9, rev16 = columns
+    columns_b, cbits, reverse9, rev_a = columns
     full_of, tie_of = rows_info
     rows, nb = outs[0].shape
     widest = max(pb.shape[0], shapes[:, 0].max())
@@ -104,5 +113,5 @@ def block(pa, pb, row0, weights, ca, columns, rows_info, table, tol, outs, parts
             _logits(pa[a], pb, cols, wflat, bflat, shapes, relus, pools, h, g, z)
             _settle(z, cols, full, ca[a], cbits, reverse9, table, tol, r, outs)
             if outs[2][r] > 0:
-                _first_bad(r, a, cols, full, ca[a], cbits, columns_b, reverse9, rev16,
+                _first_bad(r, a, cols, full, ca[a], cbits, columns_b, reverse9, rev_a,
                            table, tol, outs)  # fmt: skip

@@ -1,12 +1,13 @@
 """Every window, fast: the network's decision on all ``2**(K*K)`` windows, in chunks.
 
 Window ``i`` has its cells in reading order as the bits of ``i``, most significant first.
-The first layer is linear in the cells, so with ``i = a * 2**nb + b`` (``a``: the first
-``K*K // 2`` cells, ``b``: the rest) its pre-activations are ``pa[a] + pb[b]``, two tables of
-4,096 and 8,192 rows at K=5. Only the per-cell stages run per window: on the CPU in a
-compiled numba loop over blocks of 64 windows (add, ReLU, pooling, one BLAS product per
-stage; a block's hidden activations stay in the cache; rows in parallel), on CUDA as
-batched torch operations.
+The first layer is linear in the cells, so with ``i = a * 2**nb + b`` (``b``: the last 9
+cells, ``a``: the rest) its pre-activations are ``pa[a] + pb[b]``, tables of 65,536 and 512
+rows at K=5. Only the per-cell stages run per window: on the CPU in a compiled numba kernel
+over whole rows of 512 windows (`_kernel`: channel-major, so every loop runs over windows;
+one BLAS product per stage; rows in parallel), or over half of them when the network is
+proved invariant under the half turn (`symmetry`, `_halfturn`); on CUDA as batched torch
+operations.
 
 Decisions are ``logit > 0`` in float32; a window whose logit lies within the rounding bound
 of zero (`network.error_bound`) is decided again in float64 from its cells.
@@ -169,21 +170,20 @@ def _halfturn_chunks(net, halves, table, tol, limit, threads):
     from ._halfturn import block
 
     pa, pb, ca, cb = (t.cpu().numpy() for t in halves)
-    columns_b, rev9, rev_a, full, tie = _halfturn_layout(int(np.log2(len(pa))))
+    columns_b, rev9, rev_a, full, tie = _halfturn_layout(int(np.log2(len(pa))))  # a: 16 cells
     pb = np.ascontiguousarray(pb[columns_b].T)
     columns, rows_info = (columns_b, cb[columns_b], rev9, rev_a), (full, tie)
-    step = max(1, _CPU_WINDOWS // 512)
+    weights, na, step = _stage_arrays(net), int(np.log2(len(pa))), max(1, _CPU_WINDOWS // 512)
     for a0 in range(0, len(pa), step):
         rows = min(step, len(pa) - a0)
         outs = _outs(rows, 512, limit)
-        block(pa, pb, a0, _stage_arrays(net), ca, columns, rows_info, table, np.float32(tol),
-              outs, threads)  # fmt: skip
+        block(pa, pb, a0, weights, ca, columns, rows_info, table, np.float32(tol), outs, threads)
         z, ones, bad, first, near, zmin = outs
         kept = sorted(int(i) for r in np.flatnonzero(bad) for i in first[r, : min(bad[r], limit)])
         r, t = np.nonzero(np.abs(z) <= tol) if near.any() else (np.zeros((2, 0), int))
         a, b = a0 + r, columns_b[t]
         twice = (t < full[a]) | (tie[a] == 2)
-        near_idx = np.concatenate([a * 512 + b, (rev9[b[twice]] << 16) | rev_a[a[twice]]])
+        near_idx = np.concatenate([a * 512 + b, (rev9[b[twice]] << na) | rev_a[a[twice]]])
         yield a0, rows, _Chunk(ones.sum(0), int(bad.sum()), kept[:limit], float(zmin.min()),
                                near_idx)  # fmt: skip
 
