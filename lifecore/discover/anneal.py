@@ -21,6 +21,7 @@ import time
 import numpy as np
 from numba import njit
 
+from ._flip import commit, flip_cost, predict_all, set_entry, windows_of
 from ._kernel import _predict
 from .observed import Samples
 
@@ -52,14 +53,36 @@ def mismatches(values, of_window, patches, targets, k, cutoff):
     return bad
 
 
+def _scratch(m: int, words: int, k: int):
+    """Work arrays of `_flip.flip_cost` for ``m`` samples, ``words`` bit-set words."""
+    side = 2 * k + 1
+    return (np.empty(m, np.int64), np.empty(m, np.uint8), np.zeros((m, words), np.uint64),
+            np.empty((side, side), np.uint8), np.empty((side, side), np.uint8))  # fmt: skip
+
+
 @njit(cache=True)
-def _anneal(values, of_window, patches, targets, k, first, last, moves, fixed, seed):
+def _landscape(values, of_window, patches, targets, k):
+    """``(table, starts, windows, pred, used, mismatches)`` of the rule ``values``: what a
+    flip's cost is computed from (`_flip`)."""
+    classes = values.shape[0]
+    table = np.empty(512, np.uint8)
+    for w in range(512):
+        table[w] = values[of_window[w]]
+    starts, windows = windows_of(of_window, classes)
+    pred = np.empty(patches.shape[0], np.uint8)
+    used = np.zeros((patches.shape[0], (classes + 63) // 64), np.uint64)
+    bad = predict_all(table, of_window, patches, targets, k, pred, used)
+    return table, starts, windows, pred, used, bad
+
+
+@njit(cache=True)
+def _anneal(values, of_window, patches, targets, k, first, last, moves, fixed, seed, scratch):
     """Flips ``first`` to ``last`` of a schedule of ``moves`` single-entry flips (in place),
     accepted by the Metropolis rule at a geometrically falling temperature; the best table
-    seen and its count. A flip is scored only up to the worst count it could be accepted at
-    (a rejected flip stops early)."""
+    seen and its count. A flip whose running cost passes ``6 T`` is rejected unfinished (its
+    chance of acceptance is below e^-6), which is what keeps a cold schedule cheap."""
     np.random.seed(seed)
-    cur = mismatches(values, of_window, patches, targets, k, 1 << 40)
+    table, starts, windows, pred, used, cur = _landscape(values, of_window, patches, targets, k)
     best = cur
     kept = values.copy()
     for it in range(first, last):
@@ -67,17 +90,41 @@ def _anneal(values, of_window, patches, targets, k, first, last, moves, fixed, s
         c = np.random.randint(0, values.shape[0])
         if c == fixed:
             continue
-        values[c] ^= 1
-        new = mismatches(values, of_window, patches, targets, k, cur + int(temp * 6) + 1)
-        d = new - cur
-        if d <= 0 or np.random.random() < np.exp(-d / temp):
-            cur = new
+        limit = int(temp * 6) + 1
+        set_entry(values, table, starts, windows, c, values[c] ^ 1)
+        d, n = flip_cost(c, table, of_window, patches, targets, k, pred, used, limit, scratch)
+        if d <= limit and (d <= 0 or np.random.random() < np.exp(-d / temp)):
+            cur += d
+            commit(n, scratch, pred, used)
             if cur < best:
                 best = cur
                 kept[:] = values
         else:
-            values[c] ^= 1
+            set_entry(values, table, starts, windows, c, values[c] ^ 1)
     return best, kept
+
+
+@njit(cache=True)
+def _descend_sweeps(values, of_window, patches, targets, k, sweeps, scratch):
+    """Up to ``sweeps`` greedy sweeps of single-entry flips, each kept when it lowers the
+    mismatches (in place); the count, and whether a sweep changed nothing (a local
+    optimum)."""
+    table, starts, windows, pred, used, cur = _landscape(values, of_window, patches, targets, k)
+    for _ in range(sweeps):
+        improved = False
+        for c in range(values.shape[0]):
+            set_entry(values, table, starts, windows, c, values[c] ^ 1)
+            d, n = flip_cost(c, table, of_window, patches, targets, k, pred, used, 1 << 40,
+                             scratch)  # fmt: skip
+            if d < 0:
+                cur += d
+                commit(n, scratch, pred, used)
+                improved = True
+            else:
+                set_entry(values, table, starts, windows, c, values[c] ^ 1)
+        if not improved:
+            return cur, True
+    return cur, False
 
 
 def _restart(start, of_window, hard: Samples, moves: int, rng, deadline: float):
@@ -85,12 +132,13 @@ def _restart(start, of_window, hard: Samples, moves: int, rng, deadline: float):
     cannot be interrupted): the best table seen, or None past the deadline."""
     best, kept = 1 << 62, start.copy()
     chunk = max(1, moves // _CHUNKS)
+    scratch = _scratch(len(hard), (len(start) + 63) // 64, hard.stride)
     for first in range(0, moves, chunk):
         if time.perf_counter() > deadline:
             return None
         count, seen = _anneal(start, of_window, hard.patches, hard.targets, hard.stride,
                               first, min(moves, first + chunk), moves, -1,
-                              int(rng.integers(2**31)))  # fmt: skip
+                              int(rng.integers(2**31)), scratch)  # fmt: skip
         if count < best:
             best, kept = count, seen
     return kept
@@ -99,19 +147,12 @@ def _restart(start, of_window, hard: Samples, moves: int, rng, deadline: float):
 def _descend(values: np.ndarray, of_window: np.ndarray, check: Samples, deadline: float) -> int:
     """Greedy single-entry flips on ``check`` until none lowers the mismatches (in place;
     sweeps stop at ``deadline``): the annealed table was fitted to the simplest cones only."""
-    args = (of_window, check.patches, check.targets, check.stride)
-    cur = mismatches(values, *args, 1 << 40)
-    improved = True
-    while improved and time.perf_counter() < deadline:
-        improved = False
-        for c in range(len(values)):
-            values[c] ^= 1
-            new = mismatches(values, *args, cur)
-            if new < cur:
-                cur, improved = new, True
-            else:
-                values[c] ^= 1
-    return cur
+    scratch = _scratch(len(check), (len(values) + 63) // 64, check.stride)
+    while True:
+        cur, settled = _descend_sweeps(values, of_window, check.patches, check.targets,
+                                       check.stride, 1, scratch)  # fmt: skip
+        if settled or time.perf_counter() >= deadline:
+            return int(cur)
 
 
 def anneal_rule(
