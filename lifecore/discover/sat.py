@@ -406,6 +406,20 @@ def _answer(state, classes, winner, open_, margin, done, search, t0) -> Identifi
     )
 
 
+_NO_TIME = "time budget spent before any rule was found"
+_NO_CLEAN_FIT = (
+    "no outer-totalistic rule fits every sample (noise): the exhaustive search's answer "
+    "stands, since annealing over 18 entries can settle on a local optimum twice"
+)
+
+
+def _no_rule(family: str, neighbourhood: str, stride: int, t0: float, why: str):
+    return Identification(
+        None, family, neighbourhood, False, None, 0, 0, [], stride, time.perf_counter() - t0,
+        {"why": why},
+    )  # fmt: skip
+
+
 def search_sat(
     frames: np.ndarray,
     samples: Samples,
@@ -417,7 +431,9 @@ def search_sat(
 ) -> Identification:
     """The isotropic or MAP (Moore) rule behind observed ``frames``, with its certificate
     (or an outer-totalistic one on ``neighbourhood``: 18 entries or fewer, where the
-    exhaustive search's kernel leaves too many predictions open behind unseen cells).
+    exhaustive search's kernel leaves too many predictions open behind unseen cells; only
+    the clean proof is tried there, with the whole budget, and no rule is returned when
+    none fits every sample).
 
     Parameters
     ----------
@@ -436,7 +452,8 @@ def search_sat(
     classes = window_classes(family, neighbourhood)
     state = _start(frames, samples, samples.stride, classes.of_window, boundary, seed, budget_s)
     clean = _Clean(state)
-    state.deadline = t0 + _CLEAN_SHARE * budget_s
+    share = 1.0 if family == "outer-totalistic" else _CLEAN_SHARE
+    state.deadline = t0 + share * budget_s
     winner = _clean_winner(clean)
     state.deadline = t0 + budget_s
     if winner is not None:
@@ -444,6 +461,8 @@ def search_sat(
         clean.close()
         return _answer(state, classes, winner, open_, int(not open_.any()), done, "sat", t0)
     clean.close()
+    if family == "outer-totalistic":  # the unseen-cell fallback: a clean proof or nothing
+        return _no_rule(family, neighbourhood, samples.stride, t0, _NO_CLEAN_FIT)
     winner, open_, margin, done = _anneal_search(state, seed)
     search = "anneal"
     if winner is None or open_.all():  # nothing settled: MaxSAT in the time left
@@ -452,8 +471,5 @@ def search_sat(
             winner, open_, margin, done = found
             search = "maxsat"
     if winner is None:
-        return Identification(
-            None, family, neighbourhood, False, None, 0, 0, [], samples.stride,
-            time.perf_counter() - t0, {"why": "time budget spent before any rule was found"},
-        )  # fmt: skip
+        return _no_rule(family, neighbourhood, samples.stride, t0, _NO_TIME)
     return _answer(state, classes, winner, open_, margin, done, search, t0)
