@@ -30,7 +30,7 @@ from lifecore.rules.families import window_classes
 
 OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
-ROUTE = "incremental-flips"  # isotropic runs at stride > 1 made before it are re-run
+ROUTE = "all-sample-cones"  # isotropic runs at stride > 1 made before it are re-run
 
 
 def random_rule(family: str, seed: int):
@@ -91,13 +91,16 @@ def grid(quick: bool):
         for noise in (0.0, 0.01):
             yield "outer-totalistic", stride, noise, 0.2, 0
     yield from _sat_grid()
+    for stride in (2, 3):  # seed 0 draws B12/S012345678, which fills the board: a second rule
+        for noise in (0.0, 0.01):
+            yield "outer-totalistic", stride, noise, 0.2, 1
 
 
 def _sat_grid():
     """Isotropic and MAP rules at strides 2-3 through the SAT / annealing route: isotropic at
     stride 2 over the goal's noise x unseen grid (two rules), at stride 3 one rule per cell
-    (plus 0.1% noise at 10% unseen only: each stride-3 run spends the whole budget), MAP
-    one clean run per stride."""
+    (plus 0.1% noise at 10% unseen, and four rules clean and at 1% noise, fully seen: a
+    stride-3 run that fails spends the whole budget), MAP one clean run per stride."""
     for noise in (0.0, 0.001, 0.01):
         for hidden in (0.0, 0.1, 0.2):
             for seed in (0, 1):
@@ -106,13 +109,17 @@ def _sat_grid():
         for hidden in (0.0, 0.1, 0.2):
             yield "isotropic", 3, noise, hidden, 0
     yield "isotropic", 3, 0.001, 0.1, 0
+    for seed in (1, 2, 3):  # three more rules at stride 3, fully seen
+        for noise in (0.0, 0.01):
+            yield "isotropic", 3, noise, 0.0, seed
     yield "map", 2, 0.0, 0.0, 0
     yield "map", 3, 0.0, 0.0, 0
 
 
 def _stale(record: dict) -> bool:
     """Runs made before the SAT route existed (isotropic / MAP at stride > 1, "none"), and
-    isotropic runs at stride > 1 made before the incremental annealing kernel (`ROUTE`)."""
+    isotropic runs at stride > 1 made before the current annealing route (`ROUTE`: the
+    incremental flip kernel, the simplest cones of all samples)."""
     sat_family = record["family"] != "outer-totalistic" and record["stride"] > 1
     before_route = record["family"] == "isotropic" and record.get("route") != ROUTE
     return sat_family and ("search" not in record or before_route)

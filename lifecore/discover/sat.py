@@ -48,7 +48,9 @@ _EASY = 200  # samples encoded first: the simplest light cones, one per class si
 _PER_ROUND = 32  # counterexamples added per refuted candidate
 _SOLVER = "glucose4"  # fastest of pysat's solvers on these instances (2x over CaDiCaL)
 _CLEAN_SHARE = 0.5  # of the budget, for the clean SAT search before noise is assumed
-_ANNEAL_EASY = 1000  # simplest cones the annealing fits
+_ANNEAL_EASY = {2: 1000, 3: 300}  # simplest cones the annealing fits, by stride
+_ANNEAL_RESTARTS = 24  # at most; two that agree end the search
+_CHUNK = 20000  # samples per block when signatures are computed over all of them
 _FLIP_SAMPLES = 60000  # samples the single-entry certificate is scored on
 _CERTIFICATES = {
     "sat": "proof: no other rule of the family fits the data (SAT)",
@@ -109,6 +111,10 @@ def _signatures(samples: Samples, of_window: np.ndarray) -> tuple[np.ndarray, np
     Why: a SAT solver given random cones guesses table entries blindly (10^5 conflicts for
     a random isotropic rule at stride 2); cones over few distinct classes pin the common
     entries by propagation first (10^2 conflicts)."""
+    if len(samples) > _CHUNK:  # the windows' int64 view is 225 x 8 bytes a sample at K = 3
+        parts = [_signatures(samples.take(np.arange(i, min(i + _CHUNK, len(samples)))),
+                             of_window) for i in range(0, len(samples), _CHUNK)]  # fmt: skip
+        return np.concatenate([c for c, _ in parts]), np.concatenate([x for _, x in parts])
     view = np.lib.stride_tricks.sliding_window_view(samples.patches, (3, 3), axis=(1, 2))
     unseen = (view == UNKNOWN).any((-1, -2))
     index = ((view == 1).astype(np.int64) * WINDOW_WEIGHTS).sum((-1, -2))
@@ -361,8 +367,10 @@ def _anneal_search(state: _State, seed: int) -> tuple[np.ndarray | None, np.ndar
     """Winner, open entries, margin, finished: annealing (`anneal`) and the single-entry
     certificate (`flips`). Restarts that never agree leave every entry open."""
     s, of_window = state.samples, state.enc.of_window
-    easy = _easy(s, of_window, state.pool, _ANNEAL_EASY)
-    values, _, agreed = anneal_rule(s, of_window, easy, seed, state.deadline)
+    count = _ANNEAL_EASY[min(s.stride, 3)]
+    easy = _easy(s, of_window, np.arange(len(s)), count)  # the simplest of all, not the pool
+    values, _, agreed = anneal_rule(s, of_window, easy, seed, state.deadline,
+                                    restarts=_ANNEAL_RESTARTS)  # fmt: skip
     if values is None:
         return None, None, 0, False
     if not agreed:
