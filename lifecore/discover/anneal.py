@@ -84,8 +84,10 @@ def _landscape(values, of_window, patches, targets, k):
 def _anneal(values, of_window, patches, targets, k, first, last, moves, fixed, seed, scratch):
     """Flips ``first`` to ``last`` of a schedule of ``moves`` single-entry flips (in place),
     accepted by the Metropolis rule at a geometrically falling temperature; the best table
-    seen and its count. A flip whose running cost passes ``6 T`` is rejected unfinished (its
-    chance of acceptance is below e^-6), which is what keeps a cold schedule cheap."""
+    seen and its count. A flip is rejected as soon as its running cost passes ``6 T`` (a
+    move that costly is accepted with chance below e^-6; the running cost could still fall,
+    so this shapes the walk, never the counts: an accepted flip's cost is exact). It is what
+    keeps a cold schedule cheap."""
     np.random.seed(seed)
     table, starts, windows, pred, used, cur = _landscape(values, of_window, patches, targets, k)
     best = cur

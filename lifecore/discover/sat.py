@@ -22,7 +22,6 @@ disagree. Out of time budget: undetermined, never a guess.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from pysat.solvers import Solver
 
 from ..rules.families import window_classes
 from ..rules.windows import WINDOW_WEIGHTS
+from ._child import TIMEOUT, call_with_limit
 from ._cnf import ConeEncoder
 from ._kernel import count_tables, predict_tables
 from .anneal import anneal_rule
@@ -273,29 +273,20 @@ def _clean_open(search: _Clean, winner: np.ndarray) -> tuple[np.ndarray, bool]:
     return open_, True
 
 
-def _rc2_child(wcnf: WCNF, classes: int, pipe) -> None:
+def _rc2(wcnf: WCNF, classes: int):
+    """RC2's optimum: ``(values, cost)``, or None when infeasible."""
     with RC2(wcnf) as rc2:
         model = rc2.compute()
         if model is None:
-            pipe.send(None)
-            return
+            return None
         model = np.asarray(model)
-        pipe.send(((model[np.arange(classes) + 1] > 0).astype(np.uint8), int(rc2.cost)))
+        return (model[np.arange(classes) + 1] > 0).astype(np.uint8), int(rc2.cost)
 
 
 def _rc2_in_child(wcnf: WCNF, classes: int, seconds: float):
     """RC2 in a forked process, so that the time budget holds (RC2 cannot be interrupted):
     ``(values, cost)``, None (infeasible) or "timeout"."""
-    if seconds <= 0:
-        return "timeout"
-    context = multiprocessing.get_context("fork")
-    here, there = context.Pipe(duplex=False)
-    child = context.Process(target=_rc2_child, args=(wcnf, classes, there), daemon=True)
-    child.start()
-    got = here.recv() if here.poll(seconds) else "timeout"
-    child.terminate()
-    child.join()
-    return got
+    return call_with_limit(_rc2, (wcnf, classes), seconds)
 
 
 class _Noisy:
@@ -316,8 +307,8 @@ class _Noisy:
             wcnf.append(unit, weight=1)
         left = self.state.deadline - time.perf_counter()
         found = _rc2_in_child(wcnf, enc.classes, left)
-        self.interrupted = found == "timeout"
-        return None if found == "timeout" else found
+        self.interrupted = found == TIMEOUT
+        return None if found == TIMEOUT else found
 
     def local_need(self, winner: np.ndarray, rival: np.ndarray) -> int:
         """`required_margin` of the winner's mismatches on ``S`` where the two disagree
@@ -415,6 +406,8 @@ def _answer(state, classes, winner, open_, margin, done, search, t0) -> Identifi
 
 
 _NO_TIME = "time budget spent before any rule was found"
+_OVERRAN = "time budget spent: the solver did not stop at it, and its process was ended"
+_GRACE_S = 10.0  # past the budget before the search's process is ended
 _NO_CLEAN_FIT = (
     "no outer-totalistic rule fits every sample (noise): the exhaustive search's answer "
     "stands, since annealing over 18 entries can settle on a local optimum twice"
@@ -454,8 +447,20 @@ def search_sat(
     seed : int
         Which blocks start the search and which counterexamples are added.
     budget_s : float
-        Wall-clock budget; past it the answer is undetermined in every unproved entry.
+        Wall-clock budget; past it the answer is undetermined in every unproved entry. The
+        search runs in a forked process, ended ``_GRACE_S`` past the budget if a solver has
+        not stopped by then (`_child`).
     """
+    args = (frames, samples, family, boundary, seed, budget_s, neighbourhood)
+    t0 = time.perf_counter()
+    found = call_with_limit(_search_sat, args, budget_s + _GRACE_S)
+    if isinstance(found, str):  # TIMEOUT
+        return _no_rule(family, neighbourhood, samples.stride, t0, _OVERRAN)
+    return found
+
+
+def _search_sat(frames, samples, family, boundary, seed, budget_s, neighbourhood):
+    """`search_sat` in the process that runs it."""
     t0 = time.perf_counter()
     classes = window_classes(family, neighbourhood)
     state = _start(frames, samples, samples.stride, classes.of_window, boundary, seed, budget_s)

@@ -1,0 +1,49 @@
+"""A call in a forked process with a hard time limit: the budget holds whatever the callee does.
+
+Why: pysat's RC2 cannot be interrupted at all, and glucose does not always answer an
+interrupt: on a random isotropic rule at stride 3 with 1% noise one clean solve ran 440 s
+past a 45 s deadline with the interrupt sent every 0.2 s. A forked child can be killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from typing import Any
+
+from .result import DiscoveryError
+
+__all__ = ["TIMEOUT", "call_with_limit"]
+
+TIMEOUT = "timeout"
+
+
+def _run(fn: Callable, args: tuple, pipe) -> None:
+    try:
+        pipe.send(("ok", fn(*args)))
+    except BaseException as exc:  # handed to the parent, which raises it
+        pipe.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def call_with_limit(fn: Callable, args: tuple, seconds: float) -> Any:
+    """``fn(*args)`` in a forked child; its value, or `TIMEOUT` when ``seconds`` pass first
+    (the child is killed). An exception in the child is raised here as a `DiscoveryError`
+    naming it."""
+    if seconds <= 0:
+        return TIMEOUT
+    context = multiprocessing.get_context("fork")
+    here, there = context.Pipe(duplex=False)
+    child = context.Process(target=_run, args=(fn, args, there))  # not a daemon: RC2 forks
+    child.start()
+    there.close()  # the child's end: a child that dies unannounced reads as end of file
+    try:
+        status, value = here.recv() if here.poll(seconds) else (TIMEOUT, None)
+    except EOFError:
+        status, value = "error", f"the child process ended with code {child.exitcode}"
+    finally:
+        child.terminate()
+        child.join()
+        here.close()
+    if status == "error":
+        raise DiscoveryError(f"the search failed in its process: {value}")
+    return TIMEOUT if status == TIMEOUT else value
