@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from ._kernel import _MAX_UNSEEN
+from ._kernel import too_many_unseen, window_bits
 
 
 @njit(cache=True)
@@ -30,25 +30,11 @@ def _mark(used, c):
 def _cell(table, of_window, cur, i, j, used):
     """The next state of ``cur[i+1, j+1]`` (0, 1, or 2 when unseen inputs leave it open),
     marking in ``used`` every class read."""
-    idx = 0
-    unk = 0
-    for di in range(3):
-        for dj in range(3):
-            bit = 1 << (8 - 3 * di - dj)
-            v = cur[i + di, j + dj]
-            if v == 2:
-                unk |= bit
-            elif v == 1:
-                idx |= bit
+    idx, unk = window_bits(cur, i, j)
     if unk == 0:
         _mark(used, of_window[idx])
         return table[idx]
-    n = 0
-    u = unk
-    while u:
-        u &= u - 1
-        n += 1
-    if n > _MAX_UNSEEN:
+    if too_many_unseen(unk):
         return 2
     _mark(used, of_window[idx])
     first = table[idx]

@@ -16,7 +16,9 @@ _MAX_UNSEEN = 4
 
 
 @njit(cache=True)
-def _cell(table, cur, i, j):
+def window_bits(cur, i, j):
+    """``(index, unseen)``: the 9-bit window of ``cur`` at top-left ``(i, j)`` (live cells)
+    and the bits of its unseen cells (2)."""
     idx = 0
     unk = 0
     for di in range(3):
@@ -27,14 +29,25 @@ def _cell(table, cur, i, j):
                 unk |= bit
             elif v == 1:
                 idx |= bit
+    return idx, unk
+
+
+@njit(cache=True)
+def too_many_unseen(unk):
+    """Whether the unseen bits ``unk`` are more than ``_MAX_UNSEEN``."""
+    n = 0
+    while unk:
+        unk &= unk - 1
+        n += 1
+    return n > _MAX_UNSEEN
+
+
+@njit(cache=True)
+def _cell(table, cur, i, j):
+    idx, unk = window_bits(cur, i, j)
     if unk == 0:
         return table[idx]
-    n = 0
-    u = unk
-    while u:
-        u &= u - 1
-        n += 1
-    if n > _MAX_UNSEEN:
+    if too_many_unseen(unk):
         return 2
     first = table[idx]
     sub = unk
