@@ -37,9 +37,3 @@ def flip_margins(values: np.ndarray, of_window: np.ndarray, samples: Samples) ->
     r = (differ & (rivals != samples.targets)).sum(1)
     need = np.asarray([required_margin(int(x)) for x in b])
     return np.stack([r - b, need], axis=1)
-
-
-def open_entries(values: np.ndarray, of_window: np.ndarray, samples: Samples) -> np.ndarray:
-    """Entries whose single-entry rival is not beaten by the required margin (bool ``(C,)``)."""
-    margins = flip_margins(values, of_window, samples)
-    return margins[:, 0] < margins[:, 1]

@@ -55,7 +55,8 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
         return found
     # a clean fit left open by unseen cells ("either" in the kernel): hidden cells as SAT
     # variables instead (not for a misfit: noise, or a larger family, which MaxSAT is slow on)
-    exact = search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"], hood)
+    exact = search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"], hood,
+                       proof_only=True)  # fmt: skip
     better = exact.rule is not None and len(exact.undetermined) < len(found.undetermined)
     return exact if better else found
 

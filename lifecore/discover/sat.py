@@ -274,19 +274,14 @@ def _clean_open(search: _Clean, winner: np.ndarray) -> tuple[np.ndarray, bool]:
 
 
 def _rc2(wcnf: WCNF, classes: int):
-    """RC2's optimum: ``(values, cost)``, or None when infeasible."""
+    """RC2's optimum: ``(values, cost)``, or None when infeasible. It cannot be interrupted,
+    so it runs in a forked process (`call_with_limit`)."""
     with RC2(wcnf) as rc2:
         model = rc2.compute()
         if model is None:
             return None
         model = np.asarray(model)
         return (model[np.arange(classes) + 1] > 0).astype(np.uint8), int(rc2.cost)
-
-
-def _rc2_in_child(wcnf: WCNF, classes: int, seconds: float):
-    """RC2 in a forked process, so that the time budget holds (RC2 cannot be interrupted):
-    ``(values, cost)``, None (infeasible) or "timeout"."""
-    return call_with_limit(_rc2, (wcnf, classes), seconds)
 
 
 class _Noisy:
@@ -306,7 +301,7 @@ class _Noisy:
         for unit in enc.units(enc.targets):
             wcnf.append(unit, weight=1)
         left = self.state.deadline - time.perf_counter()
-        found = _rc2_in_child(wcnf, enc.classes, left)
+        found = call_with_limit(_rc2, (wcnf, enc.classes), left)
         self.interrupted = found == TIMEOUT
         return None if found == TIMEOUT else found
 
@@ -408,10 +403,7 @@ def _answer(state, classes, winner, open_, margin, done, search, t0) -> Identifi
 _NO_TIME = "time budget spent before any rule was found"
 _OVERRAN = "time budget spent: the solver did not stop at it, and its process was ended"
 _GRACE_S = 10.0  # past the budget before the search's process is ended
-_NO_CLEAN_FIT = (
-    "no outer-totalistic rule fits every sample (noise): the exhaustive search's answer "
-    "stands, since annealing over 18 entries can settle on a local optimum twice"
-)
+_NO_CLEAN_FIT = "no rule of the family fits every sample (noise); only a clean proof was asked"
 
 
 def _no_rule(family: str, neighbourhood: str, stride: int, t0: float, why: str):
@@ -429,12 +421,11 @@ def search_sat(
     seed: int = 0,
     budget_s: float = 90.0,
     neighbourhood: str = "moore",
+    proof_only: bool = False,
 ) -> Identification:
     """The isotropic or MAP (Moore) rule behind observed ``frames``, with its certificate
-    (or an outer-totalistic one on ``neighbourhood``: 18 entries or fewer, where the
-    exhaustive search's kernel leaves too many predictions open behind unseen cells; only
-    the clean proof is tried there, with the whole budget, and no rule is returned when
-    none fits every sample).
+    (or an outer-totalistic one on ``neighbourhood``, where the exhaustive search's kernel
+    leaves too many predictions open behind unseen cells).
 
     Parameters
     ----------
@@ -450,22 +441,27 @@ def search_sat(
         Wall-clock budget; past it the answer is undetermined in every unproved entry. The
         search runs in a forked process, ended ``_GRACE_S`` past the budget if a solver has
         not stopped by then (`_child`).
+    proof_only : bool
+        Only the clean SAT proof, with the whole budget; no rule when none fits every
+        sample. For a caller that already holds the best rule (`identify`'s exhaustive
+        outer-totalistic search): on 18 entries two annealing restarts can agree on one
+        wrong table, which the single-entry certificate then calls settled in most classes.
     """
-    args = (frames, samples, family, boundary, seed, budget_s, neighbourhood)
+    args = (frames, samples, family, boundary, seed, budget_s, neighbourhood, proof_only)
     t0 = time.perf_counter()
     found = call_with_limit(_search_sat, args, budget_s + _GRACE_S)
-    if isinstance(found, str):  # TIMEOUT
+    if found is TIMEOUT:
         return _no_rule(family, neighbourhood, samples.stride, t0, _OVERRAN)
     return found
 
 
-def _search_sat(frames, samples, family, boundary, seed, budget_s, neighbourhood):
+def _search_sat(frames, samples, family, boundary, seed, budget_s, neighbourhood, proof_only):
     """`search_sat` in the process that runs it."""
     t0 = time.perf_counter()
     classes = window_classes(family, neighbourhood)
     state = _start(frames, samples, samples.stride, classes.of_window, boundary, seed, budget_s)
     clean = _Clean(state)
-    share = 1.0 if family == "outer-totalistic" else _CLEAN_SHARE
+    share = 1.0 if proof_only else _CLEAN_SHARE
     state.deadline = t0 + share * budget_s
     winner = _clean_winner(clean)
     state.deadline = t0 + budget_s
@@ -474,7 +470,7 @@ def _search_sat(frames, samples, family, boundary, seed, budget_s, neighbourhood
         clean.close()
         return _answer(state, classes, winner, open_, int(not open_.any()), done, "sat", t0)
     clean.close()
-    if family == "outer-totalistic":  # the unseen-cell fallback: a clean proof or nothing
+    if proof_only:
         return _no_rule(family, neighbourhood, samples.stride, t0, _NO_CLEAN_FIT)
     winner, open_, margin, done = _anneal_search(state, seed)
     search = "anneal"

@@ -15,6 +15,7 @@ from lifecore.discover.exhaustive import score_rules
 from lifecore.discover.identify import identify
 from lifecore.discover.observed import HIDDEN, make_samples, observe
 from lifecore.discover.sat import search_sat
+from lifecore.discover.verdict import Identification
 from lifecore.rules import parse_rule
 from lifecore.rules.families import window_classes
 
@@ -142,7 +143,7 @@ def test_outer_totalistic_at_stride_three_with_unseen_cells_opens_only_what_it_m
     # these data; with the unseen cells as SAT variables only the rare ones stay open
     life = parse_rule("B3/S23")
     obs = observe(_frames(life, n=8, size=24, frames=8, stride=3, seed=0), 3, hidden=0.2)
-    found = search_sat(obs, make_samples(obs, 3), "outer-totalistic", budget_s=30)
+    found = search_sat(obs, make_samples(obs, 3), "outer-totalistic", budget_s=30, proof_only=True)
     classes = window_classes("outer-totalistic")
     assert found.rule is not None and len(found.undetermined) < classes.count // 2
     settled = [i for i, n in enumerate(classes.names) if n not in found.undetermined]
@@ -150,10 +151,27 @@ def test_outer_totalistic_at_stride_three_with_unseen_cells_opens_only_what_it_m
 
 
 def test_outer_totalistic_fallback_returns_no_rule_on_noisy_data():
-    # the fallback is for clean data behind unseen cells; on noisy data annealing over 18
+    # identify's fallback asks only for the clean proof: on noisy data annealing over 18
     # entries settled twice on one wrong table, so no rule is returned and the exhaustive
     # search's answer stands (the benchmark's B12367/S1478 at stride 3, 1% noise, 20% unseen)
     rule = parse_rule("B12367/S1478")
     obs = observe(_frames(rule, n=4, size=16, frames=6, stride=2), 2, hidden=0.2, noise=0.01)
-    found = search_sat(obs, make_samples(obs, 2), "outer-totalistic", budget_s=20)
+    found = search_sat(obs, make_samples(obs, 2), "outer-totalistic", budget_s=20,
+                       proof_only=True)  # fmt: skip
     assert found.rule is None and "noise" in found.details["why"]
+
+
+def test_identify_asks_the_outer_totalistic_fallback_for_a_proof_only(monkeypatch):
+    # an exhaustive answer open behind unseen cells with no mismatch sends identify to the
+    # SAT route, which must not fall through to annealing there (the test above)
+    from lifecore.discover import identify as route
+
+    life = parse_rule("B3/S23")
+    open_everywhere = Identification(life, "outer-totalistic", "moore", False, None, 0, 10,
+                                     ["B3"], 2, 0.0, {})  # fmt: skip
+    asked = []
+    monkeypatch.setattr(route, "search_outer_totalistic", lambda *a: open_everywhere)
+    monkeypatch.setattr(route, "search_sat", lambda *a, **k: asked.append(k) or open_everywhere)
+    obs = observe(_frames(life, n=1, size=8, frames=3), 2, hidden=0.2, seed=2)
+    identify(obs, 2, family="outer-totalistic", neighbourhood="moore")
+    assert asked == [{"proof_only": True}]
