@@ -22,6 +22,7 @@ with noise and 20% unseen, where the simplest cones carry unseen cells.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 import numpy as np
 from numba import njit
@@ -30,7 +31,7 @@ from ._flip import commit, flip_cost, predict_all, set_entry, windows_of
 from ._kernel import _predict
 from .observed import Samples
 
-__all__ = ["anneal_rule", "mismatches"]
+__all__ = ["agree", "anneal_rule", "mismatches"]
 
 _EASY = 1000  # simplest cones annealed on
 _CHECK = 4000  # random samples the annealed tables are polished and compared on
@@ -181,13 +182,22 @@ def anneal_rule(
     check = samples.take(rng.choice(len(samples), min(_CHECK, len(samples)), replace=False))
     hard = samples.take(easy)
     count = int(of_window.max()) + 1
+    starts = (_restart(rng.integers(0, 2, count).astype(np.uint8), of_window, hard, moves, rng,
+                       deadline) for _ in range(restarts))  # fmt: skip
+    return agree(starts, of_window, check, deadline)
+
+
+def agree(
+    tables: Iterable[np.ndarray | None], of_window: np.ndarray, check: Samples, deadline: float
+) -> tuple[np.ndarray | None, int, bool]:
+    """Polish each candidate of ``tables`` by greedy single-entry flips on ``check`` until two
+    end on the same table: ``(values, mismatches on check, True)``; else the best polished
+    one and False (None when none came before ``deadline``). Why two: a local optimum of a
+    chaotic landscape is not reached twice from independent starts."""
+    of_window = np.asarray(of_window, dtype=np.int64)
     found: list[tuple[int, bytes, np.ndarray]] = []
-    for _ in range(restarts):
-        if time.perf_counter() > deadline:
-            break
-        values = _restart(rng.integers(0, 2, count).astype(np.uint8), of_window, hard,
-                          moves, rng, deadline)  # fmt: skip
-        if values is None:
+    for values in tables:
+        if values is None or time.perf_counter() > deadline:
             break
         score = _descend(values, of_window, check, deadline)
         if any(key == values.tobytes() for _, key, _ in found):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from pysat.examples.rc2 import RC2
@@ -36,9 +36,10 @@ from ..rules.windows import WINDOW_WEIGHTS
 from ._child import TIMEOUT, call_with_limit
 from ._cnf import ConeEncoder
 from ._kernel import count_tables, predict_tables
-from .anneal import anneal_rule
+from .anneal import agree, anneal_rule
 from .flips import flip_margins
 from .observed import HIDDEN, UNKNOWN, Samples
+from .relax import fit_relaxed
 from .verdict import Identification, required_margin
 
 __all__ = ["search_sat"]
@@ -52,10 +53,14 @@ _ANNEAL_EASY = {2: 1000, 3: 300}  # simplest cones the annealing fits, by stride
 _ANNEAL_RESTARTS = 24  # at most; two that agree end the search
 _CHUNK = 20000  # samples per block when signatures are computed over all of them
 _FLIP_SAMPLES = 60000  # samples the single-entry certificate is scored on
+_RELAX_FROM = 3  # stride from which the relaxed fit runs first (SAT and annealing do at 2)
+_RELAX_SHARE = 0.75  # of the budget, for the relaxed fit before the SAT route
+_RELAX_CHECK = 4000  # random samples relaxed candidates are polished and compared on
 _CERTIFICATES = {
     "sat": "proof: no other rule of the family fits the data (SAT)",
     "maxsat": "MaxSAT: the best rival on the encoded cells loses by the noise margin",
     "anneal": "single-entry rivals each lose by the noise margin (simulated)",
+    "relax": "single-entry rivals each lose by the noise margin (simulated)",
 }
 
 
@@ -363,18 +368,50 @@ def _anneal_search(state: _State, seed: int) -> tuple[np.ndarray | None, np.ndar
         return values, np.ones(len(values), bool), 0, True
     if state.out_of_time():  # no time left for the certificate: every entry stays open
         return values, np.ones(len(values), bool), 0, False
+    return (values, *_single_entry(s, of_window, values, seed), True)
+
+
+def _single_entry(s: Samples, of_window, values: np.ndarray, seed: int) -> tuple[np.ndarray, int]:
+    """Open entries and margin of ``values`` by the single-entry certificate (`flips`), on the
+    `_FLIP_SAMPLES` samples with fewest unseen cells."""
     rng = np.random.default_rng(seed)
     key = s.unknown * len(s) + rng.permutation(len(s))
     scored = s.take(np.sort(np.argsort(key, kind="stable")[:_FLIP_SAMPLES]))
     margins = flip_margins(values, of_window, scored)
     open_ = margins[:, 0] < margins[:, 1]
     settled = margins[~open_, 0]
-    return values, open_, int(settled.min()) if len(settled) else 0, True
+    return open_, int(settled.min()) if len(settled) else 0
+
+
+def _relaxed_search(frames, samples: Samples, of_window, boundary, seed, deadline):
+    """Winner, open entries, margin from the relaxed fit (`relax`): candidates are polished
+    and kept when two restarts end on the same table (as `anneal`'s, clean data too: a
+    consistent table reached once could be one of several), then certified by single-entry
+    rivals. None when no two agreed before ``deadline``."""
+    rng = np.random.default_rng(seed)
+    check = samples.take(rng.choice(len(samples), min(_RELAX_CHECK, len(samples)), replace=False))
+    starts = fit_relaxed(frames, samples.stride, of_window, seed, deadline, boundary)
+    winner, _, agreed = agree(starts, of_window, check, deadline)
+    if not agreed:
+        return None
+    return (winner, *_single_entry(samples, of_window, winner, seed))
 
 
 def _answer(state, classes, winner, open_, margin, done, search, t0) -> Identification:
-    s = state.samples
-    whole = count_tables(state.table(winner)[None], s.patches, s.targets, s.stride)[0]
+    details = {
+        "targets_encoded": len(state.enc.targets),
+        "clauses": len(state.enc.hard),
+        "variables": state.enc.top,
+        "rounds": state.rounds,
+        "pool": len(state.pool),
+    }
+    return _identification(state.samples, classes, winner, open_, margin, done, search, t0,
+                           details)  # fmt: skip
+
+
+def _identification(s, classes, winner, open_, margin, done, search, t0, details):
+    whole = count_tables(winner[np.asarray(classes.of_window)][None].astype(np.uint8), s.patches,
+                         s.targets, s.stride)[0]  # fmt: skip
     return Identification(
         rule=classes.rule(winner),
         family=classes.family,
@@ -389,11 +426,7 @@ def _answer(state, classes, winner, open_, margin, done, search, t0) -> Identifi
         details={
             "search": search,
             "certificate": _CERTIFICATES[search],
-            "targets_encoded": len(state.enc.targets),
-            "clauses": len(state.enc.hard),
-            "variables": state.enc.top,
-            "rounds": state.rounds,
-            "pool": len(state.pool),
+            **details,
             "finished": bool(done),
             **({} if done else {"why": "time budget spent: entries not proved are open"}),
         },
@@ -447,12 +480,20 @@ def search_sat(
         outer-totalistic search): on 18 entries two annealing restarts can agree on one
         wrong table, which the single-entry certificate then calls settled in most classes.
     """
-    args = (frames, samples, family, boundary, seed, budget_s, neighbourhood, proof_only)
     t0 = time.perf_counter()
-    found = call_with_limit(_search_sat, args, budget_s + _GRACE_S)
+    if not proof_only and samples.stride >= _RELAX_FROM:
+        classes = window_classes(family, neighbourhood)
+        deadline = t0 + _RELAX_SHARE * budget_s
+        of_window = np.asarray(classes.of_window, dtype=np.int64)
+        found = _relaxed_search(frames, samples, of_window, boundary, seed, deadline)
+        if found is not None:
+            return _identification(samples, classes, *found, True, "relax", t0, {})
+    left = budget_s - (time.perf_counter() - t0)
+    args = (frames, samples, family, boundary, seed, left, neighbourhood, proof_only)
+    found = call_with_limit(_search_sat, args, left + _GRACE_S)
     if found is TIMEOUT:
         return _no_rule(family, neighbourhood, samples.stride, t0, _OVERRAN)
-    return found
+    return replace(found, seconds=time.perf_counter() - t0)
 
 
 def _search_sat(frames, samples, family, boundary, seed, budget_s, neighbourhood, proof_only):

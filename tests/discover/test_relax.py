@@ -1,0 +1,80 @@
+"""The relaxed (mean-field) fit of `relax` and the route through it in `sat`: one soft
+generation against the simulator (0/1 cells) and against enumeration (independent cells);
+the fit against the rule the frames were simulated with; and never a confident wrong rule."""
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lifecore import step
+from lifecore.discover.observed import make_samples
+from lifecore.discover.relax import fit_relaxed, soft_generation
+from lifecore.discover.sat import search_sat
+from lifecore.rules.families import window_classes
+from lifecore.rules.windows import WINDOW_WEIGHTS
+
+from .test_anneal import ISO, _observed, _random_rule
+
+MAP = window_classes("map")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    height=st.integers(3, 9),
+    width=st.integers(3, 9),
+    boundary=st.sampled_from(["torus", "dead"]),
+)
+def test_one_soft_generation_of_zero_one_cells_is_the_simulators(seed, height, width, boundary):
+    rng = np.random.default_rng(seed)
+    table = rng.integers(0, 2, 512).astype(np.uint8)
+    board = rng.integers(0, 2, (height, width)).astype(np.uint8)
+    soft = soft_generation(
+        torch.tensor(board[None], dtype=torch.float64),
+        torch.tensor(table, dtype=torch.float64),
+        torus=boundary == "torus",
+    )
+    assert np.array_equal(soft[0].numpy(), step(board, MAP.rule(table), boundary))
+
+
+def test_a_soft_generation_is_the_expectation_over_independent_cells():
+    rng = np.random.default_rng(0)
+    table = rng.random(512)
+    alive = rng.random((3, 3))  # the middle cell's window is the whole board (dead beyond)
+    expected = 0.0
+    for cells in itertools.product((0, 1), repeat=9):
+        window = np.asarray(cells).reshape(3, 3)
+        chance = np.prod(np.where(window == 1, alive, 1 - alive))
+        expected += chance * table[int((window * WINDOW_WEIGHTS).sum())]
+    soft = soft_generation(torch.tensor(alive[None]), torch.tensor(table), torus=False)
+    assert soft[0, 1, 1].item() == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_relaxed_fit_reaches_a_random_isotropic_rule_at_stride_three():
+    rule = _random_rule(11)
+    obs = _observed(rule, stride=3, noise=0.0, n=8, size=24, frames=10, seed=11)
+    tables = fit_relaxed(obs, 3, ISO.of_window, seed=0, deadline=time.perf_counter() + 120)
+    truth = ISO.values(rule)
+    assert any((next(tables) == truth).all() for _ in range(4))
+
+
+def test_the_relaxed_fit_is_reproducible_by_seed_and_stops_at_its_deadline():
+    obs = _observed(_random_rule(12), stride=1, noise=0.0, n=2, size=8, frames=3, seed=12)
+    first = [next(fit_relaxed(obs, 1, ISO.of_window, 5, time.perf_counter() + 60))
+             for _ in range(2)]  # fmt: skip
+    assert (first[0] == first[1]).all()
+    assert list(fit_relaxed(obs, 1, ISO.of_window, 5, time.perf_counter() - 1)) == []
+
+
+def test_search_sat_at_stride_three_answers_by_the_relaxed_fit_with_its_certificate():
+    rule = _random_rule(13)
+    obs = _observed(rule, stride=3, noise=0.01, n=16, size=32, frames=20, seed=13)
+    found = search_sat(obs, make_samples(obs, 3), "isotropic", budget_s=100)
+    assert found.details["search"] == "relax", found.details
+    assert (ISO.values(found.rule) == ISO.values(rule)).all() and found.unique
+    assert "single-entry" in found.details["certificate"]
