@@ -18,7 +18,7 @@ from ..discover.observed import observe
 from ..rules import parse_rule
 from ..simulate import simulate
 
-__all__ = ["observed_rows", "benchmark_rows", "BENCHMARK"]
+__all__ = ["observed_rows", "benchmark_rows", "exact_runs", "BENCHMARK"]
 
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks/results/discover_observed.json"
 
@@ -73,3 +73,11 @@ def benchmark_rows(path: Path = BENCHMARK) -> list[dict]:
         }
         for (family, stride, noise, hidden), rs in sorted(groups.items())
     ]
+
+
+def exact_runs(rows: list[dict], family: str, stride: int) -> tuple[int, int]:
+    """``(exact and unique, runs)`` over the `benchmark_rows` groups of ``family`` at
+    ``stride``, every noise and unseen fraction: what the prose states, computed."""
+    chosen = [r for r in rows if r["family"] == family and r["stride"] == stride]
+    runs = sum(r["runs"] for r in chosen)
+    return round(sum(r["runs"] * r["exact and unique"] for r in chosen)), runs

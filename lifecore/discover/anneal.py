@@ -15,7 +15,8 @@ certificate is `flips.flip_margins`. A flip's cost re-simulates only the samples
 its entry up (`_flip`): 20,000 flips on 1,000 cones at stride 2 take about 0.2 s.
 
 Where it does not reach the truth (measured, `discover_observed.md`): stride 3, where no
-restart in 64 (and no focused, WalkSAT-style search) came within 40 entries, and stride 2
+restart in 64 (and no focused, WalkSAT-style search) came within 40 entries (the relaxed fit
+of `relax` runs first there, and its candidates go through `agree` as these do), and stride 2
 with noise and 20% unseen, where the simplest cones carry unseen cells.
 """
 

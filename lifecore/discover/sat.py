@@ -18,6 +18,12 @@ RC2 at 1% noise had its cores explode (see `anneal`). Only when annealing settle
 RC2 in the time left: it finds the best rule on ``S`` (cost ``b``) and the best rival (cost
 ``r``); ``r - b >= required_margin(b)`` settles it, else ``S`` grows by cells where the two
 disagree. Out of time budget: undetermined, never a guess.
+
+From stride 3 a relaxed fit runs first (`relax`: the table's logits fitted by gradient
+descent through a mean-field simulation), with most of the budget: at stride 3 neither the
+clean SAT search nor annealing comes near a random isotropic rule. Its candidates are
+polished and kept as annealing's are (two restarts ending on the same table) and carry the
+same single-entry certificate; when none is kept, the route above runs in the time left.
 """
 
 from __future__ import annotations
@@ -471,9 +477,10 @@ def search_sat(
     seed : int
         Which blocks start the search and which counterexamples are added.
     budget_s : float
-        Wall-clock budget; past it the answer is undetermined in every unproved entry. The
-        search runs in a forked process, ended ``_GRACE_S`` past the budget if a solver has
-        not stopped by then (`_child`).
+        Wall-clock budget; past it the answer is undetermined in every unproved entry. From
+        stride 3 the relaxed fit has `_RELAX_SHARE` of it, in this process (torch's threads
+        do not survive a fork); the SAT route runs in a forked process with the rest, ended
+        ``_GRACE_S`` past it if a solver has not stopped by then (`_child`).
     proof_only : bool
         Only the clean SAT proof, with the whole budget; no rule when none fits every
         sample. For a caller that already holds the best rule (`identify`'s exhaustive

@@ -1,0 +1,31 @@
+"""Chapter 6's benchmark summaries (`lifecore.book.observed`) on hand-made records."""
+
+import json
+
+from lifecore.book.observed import benchmark_rows, exact_runs
+
+
+def _record(family, stride, noise, hidden, exact, verdict, seconds=1.0):
+    return {"family": family, "stride": stride, "noise": noise, "hidden": hidden,
+            "exact": exact, "verdict": verdict, "flag_correct": exact or verdict != "unique",
+            "seconds": seconds}  # fmt: skip
+
+
+def test_benchmark_rows_group_runs_and_exact_runs_count_them(tmp_path):
+    runs = [
+        _record("isotropic", 3, 0.0, 0.0, True, "unique", 20.0),
+        _record("isotropic", 3, 0.0, 0.0, False, "undetermined", 90.0),
+        _record("isotropic", 3, 0.01, 0.1, True, "unique"),
+        _record("isotropic", 3, 0.01, 0.1, True, "undetermined"),  # exact, not called unique
+        _record("isotropic", 2, 0.0, 0.0, True, "unique"),
+        _record("map", 3, 0.0, 0.0, False, "none"),
+    ]
+    path = tmp_path / "runs.json"
+    path.write_text(json.dumps({"runs": runs}))
+    rows = benchmark_rows(path)
+    first = rows[[r["family"] for r in rows].index("isotropic") + 1]  # stride 3, clean
+    assert (first["runs"], first["exact and unique"], first["max seconds"]) == (2, 0.5, 90.0)
+    assert exact_runs(rows, "isotropic", 3) == (2, 4)
+    assert exact_runs(rows, "isotropic", 2) == (1, 1)
+    assert exact_runs(rows, "map", 3) == (0, 1)
+    assert exact_runs(rows, "outer-totalistic", 3) == (0, 0)
