@@ -14,9 +14,12 @@ unseen targets are left out of the loss. Fitted by Adam on binary cross-entropy 
 observed next frame from a table near "copy the middle cell", a restart either leaves the
 plateau where every prediction is 1/2 and falls onto a table, or stays there; the rounded
 table is then only a *candidate*, polished and certified as `anneal`'s are (`sat`).
-Measured on the benchmark's four isotropic rules at stride 3, clean (by hand, before the
-benchmark, `discover_observed.md`): 6 of 8 restarts reached the truth, in 70 to 180 steps
-of 32 frame pairs (from tables near 1/2: 9 of 17).
+Measured by hand on the benchmark's four isotropic rules at stride 3 with 1% noise, fully
+seen (`discover_observed.md`): 12 of 12 restarts reached the truth, 13 to 18 s each on 2
+cores. Learning rate 0.3 reached it in 2 of 6 (1.0 lean), 6 of 6 (0.5 lean) on two of the
+rules; tables near 1/2 (no lean) in 4 of 9, clean. At 10% unseen with 1% noise no restart
+of 300 steps got there (4 to 27 entries off): unseen cells slow the fit, and there the route
+falls back to the SAT route and annealing.
 """
 
 from __future__ import annotations
@@ -32,11 +35,11 @@ from .observed import HIDDEN
 
 __all__ = ["fit_relaxed", "soft_generation"]
 
-_STEPS = 300  # Adam steps per restart at most
+_STEPS = 400  # Adam steps per restart at most
 _BATCH = 32  # frame pairs per step
-_LR = 0.3
+_LR = 0.1
 _INIT_STD = 0.5  # random part of the starting logits
-_INIT_COPY = 1.0  # starting logits lean by this towards "copy the middle cell"
+_INIT_COPY = 0.5  # starting logits lean by this towards "copy the middle cell"
 _CHECK_EVERY = 10  # steps between looks at the rounded table
 _STABLE_CHECKS = 5  # looks without a change that end a restart
 _UNSEEN = 0.5  # probability an unseen input cell enters with
@@ -89,7 +92,7 @@ def _copy_middle(of_window: torch.Tensor) -> torch.Tensor:
     """``(C,)``: +1 for a class of windows whose middle cell is alive, -1 for dead (every
     class of these families fixes the middle cell). Why start near "copy": from tables near
     1/2 every relaxed prediction K generations on is near 1/2 and the gradient vanishes
-    (two restarts in three stayed there on one rule); a table near the identity carries the
+    (on one rule 3 of 3 restarts stayed there); a table near the identity carries the
     frame through the K layers, as an identity start does for a deep recurrent network."""
     middle = torch.zeros(int(of_window.max()) + 1)
     middle[of_window] = torch.as_tensor((np.arange(512) & CENTRE_BIT) > 0, dtype=torch.float32)
