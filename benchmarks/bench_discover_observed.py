@@ -30,7 +30,7 @@ from lifecore.rules.families import window_classes
 
 OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
-ROUTE = "relaxed-fit-lean"  # SAT-route runs at stride >= 3 made before it are re-run
+ROUTE = "relaxed-fit-polished"  # SAT-route runs at stride >= 3 made before it are re-run
 STRIDE_2_ROUTE = "all-sample-cones"  # stride 2 did not change with the relaxed fit
 
 

@@ -61,7 +61,7 @@ _CHUNK = 20000  # samples per block when signatures are computed over all of the
 _FLIP_SAMPLES = 60000  # samples the single-entry certificate is scored on
 _RELAX_FROM = 3  # stride from which the relaxed fit runs first (SAT and annealing do at 2)
 _RELAX_SHARE = 0.75  # of the budget, for the relaxed fit before the SAT route
-_RELAX_CHECK = 4000  # random samples relaxed candidates are polished and compared on
+_RELAX_CHECK = 4000  # samples (fewest unseen) relaxed candidates are polished and compared on
 _CERTIFICATES = {
     "sat": "proof: no other rule of the family fits the data (SAT)",
     "maxsat": "MaxSAT: the best rival on the encoded cells loses by the noise margin",
@@ -380,13 +380,19 @@ def _anneal_search(state: _State, seed: int) -> tuple[np.ndarray | None, np.ndar
 def _single_entry(s: Samples, of_window, values: np.ndarray, seed: int) -> tuple[np.ndarray, int]:
     """Open entries and margin of ``values`` by the single-entry certificate (`flips`), on the
     `_FLIP_SAMPLES` samples with fewest unseen cells."""
-    rng = np.random.default_rng(seed)
-    key = s.unknown * len(s) + rng.permutation(len(s))
-    scored = s.take(np.sort(np.argsort(key, kind="stable")[:_FLIP_SAMPLES]))
+    scored = s.take(_fewest_unseen(s, seed, _FLIP_SAMPLES))
     margins = flip_margins(values, of_window, scored)
     open_ = margins[:, 0] < margins[:, 1]
     settled = margins[~open_, 0]
     return open_, int(settled.min()) if len(settled) else 0
+
+
+def _fewest_unseen(s: Samples, seed: int, count: int) -> np.ndarray:
+    """Sorted indices of the ``count`` samples with fewest unseen cells (random among equals):
+    the samples whose predictions are decided."""
+    rng = np.random.default_rng(seed)
+    key = s.unknown * len(s) + rng.permutation(len(s))
+    return np.sort(np.argsort(key, kind="stable")[:count])
 
 
 def _relaxed_search(frames, samples: Samples, of_window, boundary, seed, deadline):
@@ -394,8 +400,7 @@ def _relaxed_search(frames, samples: Samples, of_window, boundary, seed, deadlin
     and kept when two restarts end on the same table (as `anneal`'s, clean data too: a
     consistent table reached once could be one of several), then certified by single-entry
     rivals. None when no two agreed before ``deadline``."""
-    rng = np.random.default_rng(seed)
-    check = samples.take(rng.choice(len(samples), min(_RELAX_CHECK, len(samples)), replace=False))
+    check = samples.take(_fewest_unseen(samples, seed, _RELAX_CHECK))
     starts = fit_relaxed(frames, samples.stride, of_window, seed, deadline, boundary)
     winner, _, agreed = agree(starts, of_window, check, deadline)
     if not agreed:

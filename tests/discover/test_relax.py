@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lifecore import step
-from lifecore.discover.observed import make_samples
+from lifecore.discover.observed import UNKNOWN, Samples, make_samples
 from lifecore.discover.relax import fit_relaxed, soft_generation
-from lifecore.discover.sat import search_sat
+from lifecore.discover.sat import _fewest_unseen, search_sat
 from lifecore.rules.families import window_classes
 from lifecore.rules.windows import WINDOW_WEIGHTS
 
@@ -78,3 +78,17 @@ def test_search_sat_at_stride_three_answers_by_the_relaxed_fit_with_its_certific
     assert found.details["search"] == "relax", found.details
     assert (ISO.values(found.rule) == ISO.values(rule)).all() and found.unique
     assert "single-entry" in found.details["certificate"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(unseen=st.lists(st.integers(0, 9), min_size=1, max_size=40), count=st.integers(1, 40))
+def test_candidates_are_polished_on_the_samples_with_fewest_unseen_cells(unseen, count):
+    patches = np.zeros((len(unseen), 3, 3), np.uint8)
+    for m, u in enumerate(unseen):
+        patches[m].reshape(-1)[:u] = UNKNOWN
+    samples = Samples(patches, np.zeros(len(unseen), np.uint8), 1)
+    chosen = _fewest_unseen(samples, 0, count)
+    assert (np.diff(chosen) > 0).all() and len(chosen) == min(count, len(unseen))
+    left = np.setdiff1d(np.arange(len(unseen)), chosen)
+    if len(left):
+        assert np.asarray(unseen)[chosen].max() <= np.asarray(unseen)[left].min()
