@@ -26,6 +26,7 @@ the SAT route and annealing.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -101,8 +102,9 @@ def _copy_middle(of_window: torch.Tensor) -> torch.Tensor:
 
 
 def _restart(data, of_window, stride, torus, generator, deadline) -> np.ndarray | None:
-    """One restart from random logits: the rounded table once it has not changed for
-    `_STABLE_CHECKS` looks (or after `_STEPS` steps); None past ``deadline``."""
+    """One restart from logits leaning to "copy" (`_copy_middle`) plus noise: the rounded
+    table once it has not changed for `_STABLE_CHECKS` looks (or after `_STEPS` steps); None
+    past ``deadline``."""
     inputs, targets, seen = data
     logits = (
         _copy_middle(of_window) * _INIT_COPY
@@ -135,13 +137,13 @@ def fit_relaxed(
     seed: int,
     deadline: float,
     boundary: str = "torus",
-):
+) -> Iterator[np.ndarray]:
     """Rounded tables ``(C,)`` uint8 (class values), one per restart of the relaxed fit to
     observed ``frames`` ``(N, T, H, W)`` (0/1, 255 unseen) ``stride`` generations apart, for
     the family whose class of each of the 512 windows is ``of_window``; a generator, so the
     caller stops when it has what it needs. Restarts stop at ``deadline``
-    (``time.perf_counter()``); every draw follows ``seed``. Runs on the CPU: 102 weights and
-    32 boards a step do not pay for a transfer."""
+    (``time.perf_counter()``); every draw follows ``seed``. Runs on the CPU (measured there
+    only; a CUDA run was not tried, no GPU being lent to this work)."""
     data = _pairs(np.asarray(frames))
     index = torch.tensor(np.array(of_window, dtype=np.int64))
     generator = torch.Generator().manual_seed(int(seed))

@@ -62,11 +62,12 @@ _FLIP_SAMPLES = 60000  # samples the single-entry certificate is scored on
 _RELAX_FROM = 3  # stride from which the relaxed fit runs first (SAT and annealing do at 2)
 _RELAX_SHARE = 0.75  # of the budget, for the relaxed fit before the SAT route
 _RELAX_CHECK = 4000  # samples (fewest unseen) relaxed candidates are polished and compared on
+_SINGLE_ENTRY = "single-entry rivals each lose by the noise margin (simulated)"
 _CERTIFICATES = {
     "sat": "proof: no other rule of the family fits the data (SAT)",
     "maxsat": "MaxSAT: the best rival on the encoded cells loses by the noise margin",
-    "anneal": "single-entry rivals each lose by the noise margin (simulated)",
-    "relax": "single-entry rivals each lose by the noise margin (simulated)",
+    "anneal": _SINGLE_ENTRY,
+    "relax": _SINGLE_ENTRY,
 }
 
 

@@ -1,6 +1,8 @@
 """The relaxed (mean-field) fit of `relax` and the route through it in `sat`: one soft
 generation against the simulator (0/1 cells) and against enumeration (independent cells);
-the fit against the rule the frames were simulated with; and never a confident wrong rule."""
+the fit against the rule the frames were simulated with. The negative control (data that
+cannot decide at stride 3 are never answered wrongly, now through this route) is
+`test_anneal.test_stride_three_with_noise_is_never_answered_wrongly`."""
 
 import itertools
 import time
@@ -74,7 +76,8 @@ def test_the_relaxed_fit_is_reproducible_by_seed_and_stops_at_its_deadline():
 def test_search_sat_at_stride_three_answers_by_the_relaxed_fit_with_its_certificate():
     rule = _random_rule(13)
     obs = _observed(rule, stride=3, noise=0.01, n=16, size=32, frames=20, seed=13)
-    found = search_sat(obs, make_samples(obs, 3), "isotropic", budget_s=100)
+    # a budget for a loaded CI machine: alone it answers in about 40 s
+    found = search_sat(obs, make_samples(obs, 3), "isotropic", budget_s=240)
     assert found.details["search"] == "relax", found.details
     assert (ISO.values(found.rule) == ISO.values(rule)).all() and found.unique
     assert "single-entry" in found.details["certificate"]
