@@ -8,7 +8,8 @@ generations, keeps every stride-th frame (20 frames), flips and hides cells, and
     PYTHONPATH=. .venv/bin/python benchmarks/bench_discover_observed.py [--quick]
 
 Writes benchmarks/results/discover_observed.json (one record per run, resumable: runs already
-in the file are skipped) and prints the table for discover_observed.md.
+in the file are skipped), the grouped table beside it, and the same table at the end of
+discover_observed.md.
 """
 
 from __future__ import annotations
@@ -166,6 +167,16 @@ def main() -> None:
         atomic_write_bytes(OUT, json.dumps(payload, indent=1).encode())
         table = markdown(payload)
         atomic_write_bytes(OUT.with_name("discover_observed_table.md"), table.encode())
+        splice_table(OUT.with_suffix(".md"), table)
+
+
+def splice_table(report: Path, table: str) -> None:
+    """Replace everything after the ``## Table`` heading of ``report`` by ``table``, so the
+    report's table is the one the last run wrote (it was pasted by hand, and went stale)."""
+    text = report.read_text()
+    head, mark, _ = text.partition("## Table\n")
+    if mark:
+        atomic_write_bytes(report, (head + mark + "\n" + table).encode())
 
 
 if __name__ == "__main__":
