@@ -19,11 +19,15 @@ RC2 in the time left: it finds the best rule on ``S`` (cost ``b``) and the best 
 ``r``); ``r - b >= required_margin(b)`` settles it, else ``S`` grows by cells where the two
 disagree. Out of time budget: undetermined, never a guess.
 
-From stride 3 a relaxed fit runs first (`relax`: the table's logits fitted by gradient
-descent through a mean-field simulation), with most of the budget: at stride 3 neither the
-clean SAT search nor annealing comes near a random isotropic rule. Its candidates are
+A relaxed fit (`relax`: the table's logits fitted by gradient descent through a mean-field
+simulation) runs before annealing: at stride 3 neither the clean SAT search nor annealing
+comes near a random isotropic rule, and at stride 2 with noise and 20% unseen cells
+annealing stalls 20 to 55 entries off where the fit reaches the truth. Its candidates are
 polished and kept as annealing's are (two restarts ending on the same table) and carry the
-same single-entry certificate; when none is kept, the route above runs in the time left.
+same single-entry certificate; when none is kept, the route above runs in the time left. At
+stride 2 the clean proof comes first, with a quarter of the budget (it takes under 3 s on
+the benchmark's clean data, and fails at once on noisy data); at stride 3 it is out of
+reach, and the fit comes first.
 """
 
 from __future__ import annotations
@@ -54,12 +58,15 @@ _POOL = 20000  # samples every candidate is checked on (fewest unseen cells firs
 _EASY = 200  # samples encoded first: the simplest light cones, one per class signature
 _PER_ROUND = 32  # counterexamples added per refuted candidate
 _SOLVER = "glucose4"  # fastest of pysat's solvers on these instances (2x over CaDiCaL)
-_CLEAN_SHARE = 0.5  # of the budget, for the clean SAT search before noise is assumed
+_FIRST = 0.5  # of the budget, for the clean SAT search before noise is assumed
+_ONLY = 1.0  # the clean SAT proof alone (no rule when none fits every sample)
+_SKIP = 0.0  # the clean SAT proof was tried already
+_PROOF_SHARE = 0.25  # of the budget, for the clean proof before the relaxed fit (stride 2)
 _ANNEAL_EASY = {2: 1000, 3: 300}  # simplest cones the annealing fits, by stride
 _ANNEAL_RESTARTS = 24  # at most; two that agree end the search
 _CHUNK = 20000  # samples per block when signatures are computed over all of them
 _FLIP_SAMPLES = 60000  # samples the single-entry certificate is scored on
-_RELAX_FROM = 3  # stride from which the relaxed fit runs first (SAT and annealing do at 2)
+_RELAX_FROM = 3  # stride from which the relaxed fit runs first (at 2 the clean proof does)
 _RELAX_SHARE = 0.75  # of the budget, for the relaxed fit before the SAT route
 _RELAX_CHECK = 4000  # samples (fewest unseen) relaxed candidates are polished and compared on
 _SINGLE_ENTRY = "single-entry rivals each lose by the noise margin (simulated)"
@@ -483,10 +490,12 @@ def search_sat(
     seed : int
         Which blocks start the search and which counterexamples are added.
     budget_s : float
-        Wall-clock budget; past it the answer is undetermined in every unproved entry. From
-        stride 3 the relaxed fit has `_RELAX_SHARE` of it, in this process (torch's threads
-        do not survive a fork); the SAT route runs in a forked process with the rest, ended
-        ``_GRACE_S`` past it if a solver has not stopped by then (`_child`).
+        Wall-clock budget; past it the answer is undetermined in every unproved entry. At
+        stride 2 the clean proof has `_PROOF_SHARE` of it first; then the relaxed fit runs
+        until `_RELAX_SHARE` of it is spent, in this process (torch's threads do not survive
+        a fork); then the SAT route (annealing and MaxSAT) with the rest. Each SAT stage runs
+        in a forked process, ended ``_GRACE_S`` past its share if a solver has not stopped
+        (`_child`).
     proof_only : bool
         Only the clean SAT proof, with the whole budget; no rule when none fits every
         sample. For a caller that already holds the best rule (`identify`'s exhaustive
@@ -494,37 +503,55 @@ def search_sat(
         wrong table, which the single-entry certificate then calls settled in most classes.
     """
     t0 = time.perf_counter()
-    if not proof_only and samples.stride >= _RELAX_FROM:
-        classes = window_classes(family, neighbourhood)
-        deadline = t0 + _RELAX_SHARE * budget_s
-        of_window = np.asarray(classes.of_window, dtype=np.int64)
-        found = _relaxed_search(frames, samples, of_window, boundary, seed, deadline)
-        if found is not None:
-            return _identification(samples, classes, *found, True, "relax", t0, {})
+    if proof_only:
+        return _in_child(t0, budget_s, frames, samples, family, boundary, seed, neighbourhood,
+                         _ONLY)  # fmt: skip
+    proved_first = samples.stride < _RELAX_FROM
+    if proved_first:  # the clean proof is cheap here: the strongest certificate first
+        found = _in_child(t0, _PROOF_SHARE * budget_s, frames, samples, family, boundary, seed,
+                          neighbourhood, _ONLY)  # fmt: skip
+        if found.rule is not None:
+            return found
+    classes = window_classes(family, neighbourhood)
+    of_window = np.asarray(classes.of_window, dtype=np.int64)
+    deadline = t0 + _RELAX_SHARE * budget_s
+    found = _relaxed_search(frames, samples, of_window, boundary, seed, deadline)
+    if found is not None:
+        return _identification(samples, classes, *found, True, "relax", t0, {})
     left = budget_s - (time.perf_counter() - t0)
-    args = (frames, samples, family, boundary, seed, left, neighbourhood, proof_only)
-    found = call_with_limit(_search_sat, args, left + _GRACE_S)
+    return _in_child(t0, left, frames, samples, family, boundary, seed, neighbourhood,
+                     _SKIP if proved_first else _FIRST)  # fmt: skip
+
+
+def _in_child(t0, budget_s, frames, samples, family, boundary, seed, neighbourhood, clean):
+    """`_search_sat` with ``budget_s`` in a forked process, ended `_GRACE_S` past it (a SAT
+    solver does not always stop at its interrupt); seconds counted from ``t0``."""
+    if budget_s <= 0:
+        return _no_rule(family, neighbourhood, samples.stride, t0, _NO_TIME)
+    args = (frames, samples, family, boundary, seed, budget_s, neighbourhood, clean)
+    found = call_with_limit(_search_sat, args, budget_s + _GRACE_S)
     if found is TIMEOUT:
         return _no_rule(family, neighbourhood, samples.stride, t0, _OVERRAN)
     return replace(found, seconds=time.perf_counter() - t0)
 
 
-def _search_sat(frames, samples, family, boundary, seed, budget_s, neighbourhood, proof_only):
-    """`search_sat` in the process that runs it."""
+def _search_sat(frames, samples, family, boundary, seed, budget_s, neighbourhood, clean):
+    """The SAT route in the process that runs it; ``clean`` is the clean proof's share of
+    the budget: `_ONLY` (no rule when none fits every sample), `_FIRST`, or `_SKIP` (it was
+    tried already)."""
     t0 = time.perf_counter()
     classes = window_classes(family, neighbourhood)
     state = _start(frames, samples, samples.stride, classes.of_window, boundary, seed, budget_s)
-    clean = _Clean(state)
-    share = 1.0 if proof_only else _CLEAN_SHARE
-    state.deadline = t0 + share * budget_s
-    winner = _clean_winner(clean)
+    proof = _Clean(state)
+    state.deadline = t0 + clean * budget_s
+    winner = _clean_winner(proof)
     state.deadline = t0 + budget_s
     if winner is not None:
-        open_, done = _clean_open(clean, winner)
-        clean.close()
+        open_, done = _clean_open(proof, winner)
+        proof.close()
         return _answer(state, classes, winner, open_, int(not open_.any()), done, "sat", t0)
-    clean.close()
-    if proof_only:
+    proof.close()
+    if clean == _ONLY:
         return _no_rule(family, neighbourhood, samples.stride, t0, _NO_CLEAN_FIT)
     winner, open_, margin, done = _anneal_search(state, seed)
     search = "anneal"

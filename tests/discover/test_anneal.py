@@ -25,9 +25,9 @@ def _random_rule(seed: int):
     return ISO.rule(values)
 
 
-def _observed(rule, stride=2, noise=0.01, n=8, size=32, frames=10, seed=3):
+def _observed(rule, stride=2, noise=0.01, n=8, size=32, frames=10, seed=3, hidden=0.0):
     clean = simulate(soups(n, size, 0.35, seed=seed), rule, (frames - 1) * stride)
-    return observe(np.asarray(clean), stride, noise=noise, seed=seed)
+    return observe(np.asarray(clean), stride, noise=noise, hidden=hidden, seed=seed)
 
 
 def _anneal(samples, seed=0, moves=20000):

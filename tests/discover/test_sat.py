@@ -115,7 +115,7 @@ def test_noisy_data_go_to_the_noisy_route_and_still_find_the_rule():
     obs = observe(clean, 2, noise=0.001, seed=4)
     assert (observe(clean, 2) != obs).sum() > 0  # some cells were flipped
     found = identify(obs, 2, family="isotropic", budget_s=60)
-    assert found.details["search"] in ("anneal", "maxsat") and found.mismatches > 0
+    assert found.details["search"] in ("relax", "anneal", "maxsat") and found.mismatches > 0
     assert _same(found.rule, rule)
     assert found.verdict in ("unique", "undetermined")
 
