@@ -32,7 +32,7 @@ from lifecore.rules.families import window_classes
 OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
 ROUTE = "relaxed-fit-polished"  # SAT-route runs at stride >= 3 made before it are re-run
-STRIDE_2_ROUTE = "all-sample-cones"  # stride 2 did not change with the relaxed fit
+STRIDE_2_ROUTE = "proof-then-relaxed-fit"  # stride 2: clean proof, relaxed fit, annealing
 
 
 def random_rule(family: str, seed: int):
@@ -119,17 +119,13 @@ def _sat_grid():
 
 
 def _stale(record: dict) -> bool:
-    """Runs made before the SAT route existed (isotropic / MAP at stride > 1, "none"),
-    isotropic runs at stride 2 made before the current annealing route (`STRIDE_2_ROUTE`: the
-    incremental flip kernel, the simplest cones of all samples), and runs of the route at
-    stride >= 3 made before the relaxed fit ran first there (`ROUTE`)."""
+    """Runs of the SAT route (isotropic / MAP at stride > 1) made before its current form:
+    at stride 2 the clean proof, then the relaxed fit, then annealing (`STRIDE_2_ROUTE`); at
+    stride >= 3 the relaxed fit first (`ROUTE`)."""
     stride = record["stride"]
     sat_family = record["family"] != "outer-totalistic" and stride > 1
     current = ROUTE if stride >= 3 else STRIDE_2_ROUTE
-    before_route = record.get("route") != current and (
-        stride >= 3 or record["family"] == "isotropic"
-    )
-    return sat_family and ("search" not in record or before_route)
+    return sat_family and record.get("route") != current
 
 
 def markdown(payload: dict) -> str:
