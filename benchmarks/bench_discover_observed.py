@@ -31,7 +31,7 @@ from lifecore.rules.families import window_classes
 
 OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
-ROUTE = "relaxed-fit-polished"  # SAT-route runs at stride >= 3 made before it are re-run
+ROUTE = "relaxed-fit-to-0.9"  # SAT-route runs at stride >= 3 made before it are re-run
 STRIDE_2_ROUTE = "proof-then-relaxed-fit"  # stride 2: clean proof, relaxed fit, annealing
 
 
