@@ -507,12 +507,12 @@ def search_sat(
     if proof_only:
         return _in_child(t0, budget_s, frames, samples, family, boundary, seed, neighbourhood,
                          _ONLY)  # fmt: skip
-    proved_first = samples.stride < _RELAX_FROM
+    proved_first, proof = samples.stride < _RELAX_FROM, None
     if proved_first:  # the clean proof is cheap here: the strongest certificate first
-        found = _in_child(t0, _PROOF_SHARE * budget_s, frames, samples, family, boundary, seed,
+        proof = _in_child(t0, _PROOF_SHARE * budget_s, frames, samples, family, boundary, seed,
                           neighbourhood, _ONLY)  # fmt: skip
-        if found.rule is not None:
-            return found
+        if proof.rule is not None:
+            return proof
     classes = window_classes(family, neighbourhood)
     of_window = np.asarray(classes.of_window, dtype=np.int64)
     deadline = t0 + _RELAX_SHARE * budget_s
@@ -520,8 +520,11 @@ def search_sat(
     if found is not None:
         return _identification(samples, classes, *found, True, "relax", t0, {})
     left = budget_s - (time.perf_counter() - t0)
-    return _in_child(t0, left, frames, samples, family, boundary, seed, neighbourhood,
+    rest = _in_child(t0, left, frames, samples, family, boundary, seed, neighbourhood,
                      _SKIP if proved_first else _FIRST)  # fmt: skip
+    if rest.rule is None and proof is not None and proof.details["why"] == _OVERRAN:
+        return replace(proof, seconds=rest.seconds)  # the reason the time ran out
+    return rest
 
 
 def _in_child(t0, budget_s, frames, samples, family, boundary, seed, neighbourhood, clean):

@@ -99,6 +99,21 @@ def test_a_rival_that_fits_all_but_a_few_cells_is_rejected():
     assert _same(found.rule, "B3/S23") and found.verdict == "unique"
 
 
+@pytest.mark.parametrize("noise", [0.0, 0.01])
+def test_a_rule_that_leaves_more_predictions_open_does_not_win_behind_unseen_cells(noise):
+    # the benchmark's B12/S012345678 at stride 2 with 20% unseen: sample B never exercised
+    # S0, and by total mismatches the rival without S0 led (it leaves more predictions open);
+    # judged pairwise on all samples where both decide and disagree, the truth wins
+    frames = _frames("B12/S012345678", n=16, size=32, frames=20, stride=2, seed=0)
+    obs = observe(frames, 2, hidden=0.2, noise=noise, seed=0)
+    samples = make_samples(obs, 2)
+    rules = np.stack([parse_rule(r).window_table for r in ("B12/S012345678", "B12/S12345678")])
+    (truth, truth_decided), (rival, rival_decided) = score_rules(rules, samples)
+    assert rival_decided < truth_decided and (noise > 0 or rival > truth == 0)
+    found = identify(obs, 2, family="outer-totalistic", neighbourhood="moore")
+    assert _same(found.rule, "B12/S012345678") and found.verdict == "unique"
+
+
 def test_too_few_frames_are_flagged_undetermined_never_a_confident_wrong_rule():
     frames = _frames("B36/S23", n=1, size=6, frames=2, density=0.3)
     found = identify(frames, family="outer-totalistic", neighbourhood="moore")
