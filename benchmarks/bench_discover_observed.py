@@ -33,6 +33,7 @@ OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
 ROUTE = "relaxed-fit-to-0.9"  # SAT-route runs at stride >= 3 made before it are re-run
 STRIDE_2_ROUTE = "proof-then-relaxed-fit"  # stride 2: clean proof, relaxed fit, annealing
+OT_ROUTE = "pairwise-final-stage"  # outer-totalistic at stride > 1: rivals judged pairwise
 
 
 def random_rule(family: str, seed: int):
@@ -67,7 +68,7 @@ def run_one(family, stride, noise, hidden, seed, soups_n=16, size=32, frames=20)
         "search": found.details.get("search", "none"),
         "certificate": found.details.get("certificate", "none"),
         "seconds": round(seconds, 2),
-        "route": ROUTE if stride >= 3 else STRIDE_2_ROUTE,
+        "route": _route(family, stride),
     }
 
 
@@ -118,14 +119,19 @@ def _sat_grid():
     yield "map", 3, 0.0, 0.0, 0
 
 
+def _route(family: str, stride: int) -> str:
+    if family == "outer-totalistic":
+        return OT_ROUTE
+    return ROUTE if stride >= 3 else STRIDE_2_ROUTE
+
+
 def _stale(record: dict) -> bool:
-    """Runs of the SAT route (isotropic / MAP at stride > 1) made before its current form:
-    at stride 2 the clean proof, then the relaxed fit, then annealing (`STRIDE_2_ROUTE`); at
-    stride >= 3 the relaxed fit first (`ROUTE`)."""
+    """Runs at stride > 1 made before their route's current form: isotropic and MAP at
+    stride 2 the clean proof, then the relaxed fit, then annealing (`STRIDE_2_ROUTE`), at
+    stride >= 3 the relaxed fit first (`ROUTE`); outer-totalistic with the pairwise final
+    stage (`OT_ROUTE`)."""
     stride = record["stride"]
-    sat_family = record["family"] != "outer-totalistic" and stride > 1
-    current = ROUTE if stride >= 3 else STRIDE_2_ROUTE
-    return sat_family and record.get("route") != current
+    return stride > 1 and record.get("route") != _route(record["family"], stride)
 
 
 def markdown(payload: dict) -> str:
