@@ -40,10 +40,12 @@ def test_search_sat_keeps_its_budget_when_the_solver_does_not(monkeypatch):
     # glucose once ran 440 s past a 45 s deadline (isotropic, stride 3, 1% noise)
     monkeypatch.setattr(sat, "_search_sat", lambda *args: _sleep_then(60.0, None))
     monkeypatch.setattr(sat, "_GRACE_S", 0.5)
+    # the relaxed fit runs in this process, between the two SAT stages; on these blank frames
+    # two of its restarts can agree and answer (time allowing), which is not what is tested
+    monkeypatch.setattr(sat, "_relaxed_search", lambda *args: None)
     frames = np.zeros((1, 3, 8, 8), np.uint8)
     t0 = time.perf_counter()
-    # a budget that leaves the last stage time of its own after the first one overran (at
-    # stride 2: the clean proof, the relaxed fit, then annealing, each stage's child ended)
+    # stride 2: the clean proof's child, then the annealing stage's child, each ended
     found = sat.search_sat(frames, make_samples(frames, 2), "isotropic", budget_s=4.0)
     assert time.perf_counter() - t0 < 15
     assert found.rule is None and "ended" in found.details["why"]
