@@ -98,9 +98,12 @@ def _final_stage(win: int, close: list[int], of_window, samples: Samples):
         return win, close, None
     codes = np.array([win, *close], dtype=np.int64)
     pred = predict_tables(_tables(codes, of_window), samples.patches, samples.stride)
-    wrong = (pred != samples.targets[None]) & (pred != 2)
-    both = (pred[:, None] != 2) & (pred[None] != 2) & (pred[:, None] != pred[None])
-    errors = (both & wrong[:, None]).sum(-1)  # errors[i, j]: i's where i and j disagree
+    decided = pred != 2
+    wrong = (decided & (pred != samples.targets[None])).astype(np.float64)
+    right = (decided & (pred == samples.targets[None])).astype(np.float64)
+    # errors[i, j]: samples where i is wrong and j right, i.e. i's mismatches where both
+    # decide and disagree (0/1 predictions); a product, not an (R, R, M) array
+    errors = np.rint(wrong @ right.T).astype(np.int64)
     best, seen = 0, {0}
     while True:
         beaten_by = [j for j in range(len(codes)) if _refutes(errors, j, best)]
