@@ -175,3 +175,22 @@ def test_identify_asks_the_outer_totalistic_fallback_for_a_proof_only(monkeypatc
     obs = observe(_frames(life, n=1, size=8, frames=3), 2, hidden=0.2, seed=2)
     identify(obs, 2, family="outer-totalistic", neighbourhood="moore")
     assert asked == [{"proof_only": True}]
+
+
+def test_maxsat_does_not_settle_a_rival_where_unseen_cells_decide_nothing():
+    # the benchmark's B12367/S1478 at stride 3, 1% noise, 20% unseen: behind ~10 unseen cells
+    # a cone decides no prediction, and RC2's best rule on the 200 simplest cones is wrong
+    # (cost 4 against the truth's 9); its rival trails by 1 or 2. Against the margin of its
+    # mismatches where the two predictions differ (none decided, so a need of 1) this was
+    # called unique; against the margin of its whole cost it is not
+    from lifecore.discover import sat
+
+    rule = parse_rule("B12367/S1478")
+    clean = np.asarray(simulate(soups(16, 32, 0.35, seed=1), rule, 19 * 3))
+    obs = observe(clean, 3, hidden=0.2, noise=0.01, seed=1)
+    classes = window_classes("outer-totalistic")
+    state = sat._start(obs, make_samples(obs, 3), 3, classes.of_window, "torus", 1, 25.0)
+    winner, open_, _, _ = sat._noisy_search(sat._Noisy(state))
+    wrong = classes.values(rule) != winner
+    assert wrong.any()  # the negative control: the best rule on these cells is not the truth
+    assert open_[wrong].all()  # every entry it has wrong is left open
