@@ -33,7 +33,7 @@ OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
 ROUTE = "relaxed-fit-to-0.9"  # SAT-route runs at stride >= 3 made before it are re-run
 STRIDE_2_ROUTE = "proof-then-relaxed-fit"  # stride 2: clean proof, relaxed fit, annealing
-OT_ROUTE = "pairwise-final-stage"  # outer-totalistic at stride > 1: rivals judged pairwise
+OT_ROUTE = "varied-cones-narrowed"  # outer-totalistic at stride > 1: varied cones, narrowed on B
 
 
 def random_rule(family: str, seed: int):
@@ -97,6 +97,21 @@ def grid(quick: bool):
     for stride in (2, 3):  # seed 0 draws B12/S012345678, which fills the board: a second rule
         for noise in (0.0, 0.01):
             yield "outer-totalistic", stride, noise, 0.2, 1
+    yield from _more_rules()
+
+
+def _more_rules():
+    """More rules where the goal's cells had one or two: outer-totalistic at strides 2-3,
+    isotropic at stride 3 with unseen cells (seeds 2-3 and 1-3; drawn, not picked)."""
+    for stride in (2, 3):
+        for noise in (0.0, 0.01):
+            for hidden in (0.0, 0.1, 0.2):
+                for seed in (2, 3):
+                    yield "outer-totalistic", stride, noise, hidden, seed
+    for seed in (1, 2, 3):
+        yield "isotropic", 3, 0.0, 0.1, seed
+        for noise in (0.0, 0.01):
+            yield "isotropic", 3, noise, 0.2, seed
 
 
 def _sat_grid():

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from lifecore import simulate
 from lifecore.data import soups
-from lifecore.discover import DiscoveryError
+from lifecore.discover import DiscoveryError, exhaustive
 from lifecore.discover.exhaustive import score_rules
 from lifecore.discover.identify import identify
-from lifecore.discover.observed import HIDDEN, UNKNOWN, make_samples, observe
+from lifecore.discover.observed import HIDDEN, UNKNOWN, Samples, make_samples, observe
 from lifecore.rules import parse_rule
 from lifecore.rules.families import window_classes
 
@@ -112,6 +112,51 @@ def test_a_rule_that_leaves_more_predictions_open_does_not_win_behind_unseen_cel
     assert rival_decided < truth_decided and (noise > 0 or rival > truth == 0)
     found = identify(obs, 2, family="outer-totalistic", neighbourhood="moore")
     assert _same(found.rule, "B12/S012345678") and found.verdict == "unique"
+
+
+def test_a_rule_whose_soups_die_is_found_from_the_few_frames_that_move():
+    # the benchmark's B567/S378 (seed 3): its soups are dead by generation 4, so at stride 2
+    # three of 20 frames hold anything and most cones are uniform. Stage A of 256 such
+    # samples left 3,356 rules within its cutoff; the first 512 by count dropped the truth,
+    # and every class was open at 1% noise. Narrowed on sample B, it is exact and unique
+    frames = _frames("B567/S378", n=16, size=32, frames=20, stride=2, seed=3)
+    assert frames[:, 4:].mean() < 0.01  # the negative control: the soups do die
+    obs = observe(frames, 2, noise=0.01, seed=3)
+    found = identify(obs, 2, family="outer-totalistic", neighbourhood="moore", seed=3)
+    assert _same(found.rule, "B567/S378") and found.verdict == "unique"
+
+
+def test_stages_a_and_b_draw_mostly_varied_cones_fewest_unseen_first():
+    rng = np.random.default_rng(0)
+    patches = rng.integers(0, 2, (400, 5, 5)).astype(np.uint8)
+    patches[:300] = 0  # 300 uniform (all dead) cones, 100 varied ones
+    patches[::7, 0, 0] = UNKNOWN  # some with an unseen cell
+    samples = make_samples_like(patches)
+    picked = exhaustive._pick(samples, 64, rng)
+    uniform = exhaustive._uniform(picked)
+    assert uniform.sum() == 64 // 8  # one in eight from uniform cones, the rest varied
+    assert (picked.unknown[~uniform] == 0).all()  # the varied ones with no unseen cell first
+    everything = exhaustive._pick(samples, 350, rng)  # too few varied: uniform fill the rest
+    assert exhaustive._uniform(everything).sum() == 350 - 100
+
+
+def test_a_clean_fit_refutes_a_rule_that_errs_only_where_the_fit_is_open():
+    # rule 0 has no decided mismatch; rule 1 has 5, all where rule 0 is left open (they
+    # never disagree where both decide); rule 2 has fewer mismatches than rule 3 only
+    # because it decides less (noisy data): totals alone must not refute rule 3
+    errors = np.zeros((4, 4), dtype=np.int64)
+    errors[3, 2], errors[2, 3] = 1, 4  # where both decide, rule 3 is the better
+    missed = np.array([0, 5, 1674, 2303])
+    assert exhaustive._refutes(errors, missed, 0, 1) and not exhaustive._refutes(
+        errors, missed, 1, 0
+    )
+    assert not exhaustive._refutes(errors, missed, 2, 3)
+    assert not exhaustive._refutes(errors, missed, 3, 2)  # 4 against 1: within the margin
+
+
+def make_samples_like(patches: np.ndarray):
+    """Samples of hand-made patches (targets all dead) at stride 2."""
+    return Samples(patches, np.zeros(len(patches), np.uint8), 2)
 
 
 def test_too_few_frames_are_flagged_undetermined_never_a_confident_wrong_rule():
