@@ -34,6 +34,7 @@ BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
 ROUTE = "relaxed-fit-to-0.9"  # SAT-route runs at stride >= 3 made before it are re-run
 STRIDE_2_ROUTE = "proof-then-relaxed-fit"  # stride 2: clean proof, relaxed fit, annealing
 OT_ROUTE = "varied-cones-narrowed"  # outer-totalistic at stride > 1: varied cones, narrowed on B
+OT_ROUTE_2 = "narrowed-up-to-32768"  # the same at stride 2, narrowing up to 32,768 rules
 
 
 def random_rule(family: str, seed: int):
@@ -136,7 +137,7 @@ def _sat_grid():
 
 def _route(family: str, stride: int) -> str:
     if family == "outer-totalistic":
-        return OT_ROUTE
+        return OT_ROUTE_2 if stride == 2 else OT_ROUTE
     return ROUTE if stride >= 3 else STRIDE_2_ROUTE
 
 

@@ -41,6 +41,7 @@ _SAMPLE_A = 256
 _SAMPLE_B = 4096
 _MAX_SURVIVORS = 512
 _NARROW_MAX = 8192  # rules within stage A's cutoff that `_narrow` scores on B at most
+_NARROW_MAX_NEAR = 32768  # the same at stride <= 2 (20,803 rules took 8 s there, measured)
 _UNIFORM_SHARE = 8  # one sample of stages A and B in this many from uniform cones
 _FINAL_RIVALS = 32  # rivals judged on all samples (0.1 to 0.6 s each on 250,000 samples)
 _CHUNK = 50000  # samples predicted at a time in the final stage
@@ -217,16 +218,18 @@ class _Stages:
 
 def _candidates(codes, of_window, a: Samples, b: Samples, cutoff: int | None = None) -> _Stages:
     """Stage A on ``a`` (its cutoff grown as needed, or the one given) and, when it keeps
-    more than `_MAX_SURVIVORS` rules (and at most `_NARROW_MAX`), `_narrow` on ``b``. Why
-    the cap: behind 20% unseen cells at stride 3 no prediction on A is decided, all 2^18
-    rules sit within the cutoff, and scoring them on B took 145 s (measured)."""
+    more than `_MAX_SURVIVORS` rules (and at most `_NARROW_MAX`; `_NARROW_MAX_NEAR` at
+    stride <= 2), `_narrow` on ``b``. Why the cap: behind 20% unseen cells at stride 3 no
+    prediction on A is decided, all 2^18 rules sit within the cutoff, and scoring them on
+    B took 145 s (measured)."""
     if cutoff is None:
         capped, cutoff = _stage_a(codes, of_window, a)
     else:
         capped = count_codes(codes, of_window, a.patches, a.targets, a.stride, cutoff)
     kept, bound_a = _survivors(codes, capped, cutoff)
     within = codes[capped <= cutoff]
-    if bound_a > cutoff or len(within) > _NARROW_MAX:  # none left out, or too many to narrow
+    most = _NARROW_MAX_NEAR if a.stride <= 2 else _NARROW_MAX
+    if bound_a > cutoff or len(within) > most:  # none left out, or too many to narrow
         return _Stages(capped, cutoff, kept, np.zeros(0, dtype=np.int64), bound_a, None)
     kept, bound_b, refuted = _narrow(within, of_window, b)
     return _Stages(capped, cutoff, kept, refuted, cutoff + 1, bound_b)
