@@ -126,6 +126,19 @@ def test_a_rule_whose_soups_die_is_found_from_the_few_frames_that_move():
     assert _same(found.rule, "B567/S378") and found.verdict == "unique"
 
 
+def test_many_rules_tied_on_stage_a_are_narrowed_on_b_not_all_left_open():
+    # the same rule at 1% noise and 10% unseen: 20,803 rules sit within stage A's cutoff;
+    # narrowed on sample B, only S8 stays open (with the first 8,192-rule cap: all 18)
+    frames = _frames("B567/S378", n=16, size=32, frames=20, stride=2, seed=3)
+    obs = observe(frames, 2, hidden=0.1, noise=0.01, seed=3)
+    found = identify(obs, 2, family="outer-totalistic", neighbourhood="moore", seed=3)
+    classes = window_classes("outer-totalistic")
+    assert found.undetermined == ["S8"]
+    settled = [i for i, n in enumerate(classes.names) if n not in found.undetermined]
+    truth = classes.values(parse_rule("B567/S378"))
+    assert (classes.values(found.rule)[settled] == truth[settled]).all()
+
+
 def test_stages_a_and_b_draw_mostly_varied_cones_fewest_unseen_first():
     rng = np.random.default_rng(0)
     patches = rng.integers(0, 2, (400, 5, 5)).astype(np.uint8)
