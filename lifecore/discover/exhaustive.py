@@ -239,8 +239,9 @@ def _stages(codes, of_window, a: Samples, b: Samples):
     """``(stages, winner, its count on b, exact counts of the kept rules on b)``. When the
     winner's count on A sits so close to the cutoff that rules within `required_margin` of
     it were capped (and would all be open), A and B are run again with the cutoff that
-    judges them. Why: at 1% noise a wrong rule can fit A better than the truth (B5/S012357
-    at stride 2 with 10% unseen: 0 against 3), and the cutoff grown from it stops short."""
+    judges them. Why: at 1% noise a wrong rule can fit A better than the truth (B567/S378
+    at stride 2, fully seen: a rule with at most 2 mismatches on A, the truth 3), and the
+    cutoff grown from the best on A stops short of the winner's margin."""
     cutoff = None
     for _ in range(2):
         stages = _candidates(codes, of_window, a, b, cutoff)
