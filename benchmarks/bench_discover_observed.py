@@ -136,6 +136,7 @@ def _sat_grid():
 
 
 def _route(family: str, stride: int) -> str:
+    """The name of the search a run of ``family`` at ``stride`` goes through now."""
     if family == "outer-totalistic":
         return OT_ROUTE_2 if stride == 2 else OT_ROUTE
     return ROUTE if stride >= 3 else STRIDE_2_ROUTE
@@ -144,8 +145,8 @@ def _route(family: str, stride: int) -> str:
 def _stale(record: dict) -> bool:
     """Runs at stride > 1 made before their route's current form: isotropic and MAP at
     stride 2 the clean proof, then the relaxed fit, then annealing (`STRIDE_2_ROUTE`), at
-    stride >= 3 the relaxed fit first (`ROUTE`); outer-totalistic with the pairwise final
-    stage (`OT_ROUTE`)."""
+    stride >= 3 the relaxed fit first (`ROUTE`); outer-totalistic with stages drawn from
+    varied cones and narrowed on B (`OT_ROUTE`; at stride 2 up to 32,768 rules, `OT_ROUTE_2`)."""
     stride = record["stride"]
     return stride > 1 and record.get("route") != _route(record["family"], stride)
 

@@ -28,6 +28,11 @@ def _same(a, b) -> bool:
     return (parse_rule(str(a)).window_table == parse_rule(str(b)).window_table).all()
 
 
+def _samples_of(patches: np.ndarray):
+    """Samples of hand-made patches (targets all dead) at stride 2."""
+    return Samples(patches, np.zeros(len(patches), np.uint8), 2)
+
+
 def test_observe_keeps_every_kth_frame_and_hides_and_flips_at_the_rates():
     frames = _frames("B3/S23", n=2, size=32, frames=7, stride=2)
     clean = observe(frames, stride=2)
@@ -144,7 +149,7 @@ def test_stages_a_and_b_draw_mostly_varied_cones_fewest_unseen_first():
     patches = rng.integers(0, 2, (400, 5, 5)).astype(np.uint8)
     patches[:300] = 0  # 300 uniform (all dead) cones, 100 varied ones
     patches[::7, 0, 0] = UNKNOWN  # some with an unseen cell
-    samples = make_samples_like(patches)
+    samples = _samples_of(patches)
     picked = exhaustive._pick(samples, 64, rng)
     uniform = exhaustive._uniform(picked)
     assert uniform.sum() == 64 // 8  # one in eight from uniform cones, the rest varied
@@ -165,11 +170,6 @@ def test_a_clean_fit_refutes_a_rule_that_errs_only_where_the_fit_is_open():
     )
     assert not exhaustive._refutes(errors, missed, 2, 3)
     assert not exhaustive._refutes(errors, missed, 3, 2)  # 4 against 1: within the margin
-
-
-def make_samples_like(patches: np.ndarray):
-    """Samples of hand-made patches (targets all dead) at stride 2."""
-    return Samples(patches, np.zeros(len(patches), np.uint8), 2)
 
 
 def test_too_few_frames_are_flagged_undetermined_never_a_confident_wrong_rule():
