@@ -5,6 +5,13 @@ side; a cell whose window has unseen cells gets the rule's value when every comp
 most ``_MAX_UNSEEN`` unseen cells agrees, else stays unseen (sound: a decided prediction is
 what every completion of the patch gives). Counting stops at ``cutoff + 1`` mismatches, which
 is what makes scoring 2^18 rules cheap: a wrong rule is usually refuted in a few samples.
+
+That generation-by-generation rule is incomplete: one unseen cell makes every cell of the
+next generation whose window covers it unseen, although those cells share the one unknown.
+With ``completions`` > 0 a sample left open is predicted again over every completion of its
+``completions`` unseen cells nearest the middle (the rest carried as unseen): decided when
+all agree, still sound and far more often decided (measured at stride 3 with 20% unseen:
+658 of 249,000 samples decided by the truth instead of 90, with 8 completions).
 """
 
 from __future__ import annotations
@@ -76,11 +83,50 @@ def _predict(table, patch, k, a, b):
 
 
 @njit(cache=True)
-def _score(table, patches, targets, k, cutoff, a, b):
+def _order(k):
+    """Flat indices of a ``(2K+1)^2`` patch, nearest the middle first (ring, then distance):
+    the unseen cells `_complete` fills in first, those on most paths to the middle."""
+    side = 2 * k + 1
+    key = np.empty(side * side, np.int64)
+    for i in range(side):
+        for j in range(side):
+            di, dj = abs(i - k), abs(j - k)
+            key[i * side + j] = (max(di, dj) * 4 * side + di + dj) * side * side + i * side + j
+    return np.argsort(key)
+
+
+@njit(cache=True)
+def _complete(table, patch, k, completions, order, a, b, work):
+    """`_predict`, and when that leaves the sample open, the prediction over every completion
+    of its first ``completions`` unseen cells in ``order`` (module docstring)."""
+    p = _predict(table, patch, k, a, b)
+    if p != 2 or completions == 0:
+        return p
+    side = 2 * k + 1
+    unseen = np.empty(completions, np.int64)
+    n = 0
+    for q in range(side * side):
+        if n < completions and patch[order[q] // side, order[q] % side] == 2:
+            unseen[n] = order[q]
+            n += 1
+    first = 2
+    for fill in range(1 << n):
+        work[:, :] = patch
+        for t in range(n):
+            work[unseen[t] // side, unseen[t] % side] = (fill >> t) & 1
+        v = _predict(table, work, k, a, b)
+        if v == 2 or (fill > 0 and v != first):
+            return 2
+        first = v
+    return first
+
+
+@njit(cache=True)
+def _score(table, patches, targets, k, cutoff, a, b, completions, order, work):
     bad = 0
     decided = 0
     for m in range(patches.shape[0]):
-        p = _predict(table, patches[m], k, a, b)
+        p = _complete(table, patches[m], k, completions, order, a, b, work)
         if p != 2:
             decided += 1
             if p != targets[m]:
@@ -91,44 +137,52 @@ def _score(table, patches, targets, k, cutoff, a, b):
 
 
 @njit(cache=True)
-def count_codes(codes, of_window, patches, targets, k, cutoff):
+def count_codes(codes, of_window, patches, targets, k, cutoff, completions=0):
     """Mismatches (capped at ``cutoff + 1``) of each rule given as a bit code over classes
     (bit ``c`` = next state of class ``c``; families of at most 63 classes)."""
     side = 2 * k + 1
     a = np.empty((side, side), np.uint8)
     b = np.empty((side, side), np.uint8)
+    work = np.empty((side, side), np.uint8)
+    order = _order(k)
     table = np.empty(512, np.uint8)
     out = np.empty(codes.shape[0], np.int64)
     for r in range(codes.shape[0]):
         code = codes[r]
         for w in range(512):
             table[w] = (code >> of_window[w]) & 1
-        out[r] = _score(table, patches, targets, k, cutoff, a, b)[0]
+        out[r] = _score(table, patches, targets, k, cutoff, a, b, completions, order, work)[0]
     return out
 
 
 @njit(cache=True)
-def count_tables(tables, patches, targets, k):
+def count_tables(tables, patches, targets, k, completions=0):
     """Exact mismatches and decided samples of each 512-entry window table ``(R, 512)``."""
     side = 2 * k + 1
     a = np.empty((side, side), np.uint8)
     b = np.empty((side, side), np.uint8)
+    work = np.empty((side, side), np.uint8)
+    order = _order(k)
     out = np.empty((tables.shape[0], 2), np.int64)
     for r in range(tables.shape[0]):
-        bad, decided = _score(tables[r], patches, targets, k, 1 << 62, a, b)
+        bad, decided = _score(
+            tables[r], patches, targets, k, 1 << 62, a, b, completions, order, work
+        )
         out[r, 0] = bad
         out[r, 1] = decided
     return out
 
 
 @njit(cache=True)
-def predict_tables(tables, patches, k):
+def predict_tables(tables, patches, k, completions=0):
     """``(R, M)`` uint8 predictions (0, 1, or 2 when unseen cells leave it open)."""
     side = 2 * k + 1
     a = np.empty((side, side), np.uint8)
     b = np.empty((side, side), np.uint8)
+    work = np.empty((side, side), np.uint8)
+    order = _order(k)
     out = np.empty((tables.shape[0], patches.shape[0]), np.uint8)
     for r in range(tables.shape[0]):
         for m in range(patches.shape[0]):
-            out[r, m] = _predict(tables[r], patches[m], k, a, b)
+            out[r, m] = _complete(tables[r], patches[m], k, completions, order, a, b, work)
     return out

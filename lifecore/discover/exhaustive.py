@@ -45,12 +45,13 @@ _NARROW_MAX_NEAR = 32768  # the same at stride <= 2 (20,803 rules took 8 s there
 _UNIFORM_SHARE = 8  # one sample of stages A and B in this many from uniform cones
 _FINAL_RIVALS = 32  # rivals judged on all samples (0.1 to 0.6 s each on 250,000 samples)
 _CHUNK = 50000  # samples predicted at a time in the final stage
+_COMPLETIONS = 8  # unseen cells of an open sample filled in every way (`_kernel._complete`)
 
 
 def score_rules(tables: np.ndarray, samples: Samples) -> np.ndarray:
     """``(R, 2)`` exact mismatches and decided samples of window tables ``(R, 512)``."""
     tables = np.ascontiguousarray(tables, dtype=np.uint8).reshape(-1, 512)
-    return count_tables(tables, samples.patches, samples.targets, samples.stride)
+    return count_tables(tables, samples.patches, samples.targets, samples.stride, _COMPLETIONS)
 
 
 def _uniform(samples: Samples) -> np.ndarray:
@@ -115,7 +116,8 @@ def _open_in_stage_a(win, codes, capped, judged, count: int) -> np.ndarray:
 def _local_need(win: int, rival: int, of_window: np.ndarray, b: Samples) -> int:
     """The margin a rival must give up, judged where it and the winner predict differently:
     mismatches elsewhere are common to both, so only the winner's mismatches there count."""
-    pred = predict_tables(_tables(np.array([win, rival]), of_window), b.patches, b.stride)
+    tables = _tables(np.array([win, rival]), of_window)
+    pred = predict_tables(tables, b.patches, b.stride, _COMPLETIONS)
     differ = pred[0] != pred[1]
     return required_margin(int((differ & (pred[0] != 2) & (pred[0] != b.targets)).sum()))
 
@@ -129,7 +131,7 @@ def _pairwise(codes: np.ndarray, of_window, samples: Samples) -> tuple[np.ndarra
     missed = np.zeros(len(codes), dtype=np.int64)
     for start in range(0, len(samples), _CHUNK):
         part = samples.take(np.arange(start, min(start + _CHUNK, len(samples))))
-        pred = predict_tables(tables, part.patches, part.stride)
+        pred = predict_tables(tables, part.patches, part.stride, _COMPLETIONS)
         decided = pred != 2
         wrong = (decided & (pred != part.targets[None])).astype(np.float32)
         right = (decided & (pred == part.targets[None])).astype(np.float32)
@@ -279,11 +281,13 @@ def search_outer_totalistic(
     need = required_margin(best_b)  # on sample B; stage A's own bound is checked below
     rivals = [(int(kept[i]), int(exact[i]) - best_b) for i in order[1:]]
     bounds = [bound_a - best_a] + ([] if bound_b is None else [bound_b - best_b])
-    margin = min(bounds + [m for _, m in rivals])  # each on its own sample
     close = [c for c, m in rivals if m < need and m < _local_need(win, c, of_window, b)]
-    win, close, gave = _final_stage(win, close, of_window, samples)
-    margin = margin if gave is None else min(margin, gave)
-    differ = _differ(win, close, classes.count)
+    margin = min(bounds + [m for c, m in rivals if c not in close])  # each on its own sample
+    win, left, gave = _final_stage(win, close, of_window, samples)
+    # a rival refuted in the final stage gave up ``gave`` on all samples; one left open, its
+    # count on B (a refuted rival's count on B can be the winner's: S8 of B5/S012357)
+    margin = min([margin] + [m for c, m in rivals if c in left] + ([] if gave is None else [gave]))
+    differ = _differ(win, left, classes.count)
     judged = np.concatenate([kept, refuted])
     differ |= _open_in_stage_a(win, codes, capped, judged, classes.count)
     table = _tables(np.array([win]), of_window)
@@ -309,6 +313,6 @@ def search_outer_totalistic(
             "winner_mismatches_a": best_a,
             "winner_mismatches_b": best_b,
             "required_margin": int(need),
-            "rivals_within_margin": len(close),
+            "rivals_within_margin": len(left),
         },
     )
