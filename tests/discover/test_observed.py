@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lifecore import simulate
 from lifecore.data import soups
 from lifecore.discover import DiscoveryError, exhaustive
+from lifecore.discover._kernel import count_tables
 from lifecore.discover.exhaustive import score_rules
 from lifecore.discover.identify import identify
 from lifecore.discover.observed import HIDDEN, UNKNOWN, Samples, make_samples, observe
@@ -129,6 +130,22 @@ def test_a_rule_whose_soups_die_is_found_from_the_few_frames_that_move():
     obs = observe(frames, 2, noise=0.01, seed=3)
     found = identify(obs, 2, family="outer-totalistic", neighbourhood="moore", seed=3)
     assert _same(found.rule, "B567/S378") and found.verdict == "unique"
+
+
+def test_unseen_cells_filled_in_every_way_refute_a_rival_left_open_generation_by_generation():
+    # the benchmark's B5/S012357 (seed 2), whose soups freeze, at stride 2 with 10% unseen:
+    # its S8 rival errs on no sample the generation-by-generation prediction decides (one
+    # unseen cell leaves every later cell that sees it open), so S8 was left open. Over
+    # every completion of a sample's unseen cells it errs once, and a clean fit refutes it
+    frames = _frames("B5/S012357", n=16, size=32, frames=20, stride=2, seed=2)
+    obs = observe(frames, 2, hidden=0.1, seed=2)
+    samples = make_samples(obs, 2)
+    rules = np.stack([parse_rule(r).window_table for r in ("B5/S012357", "B5/S0123578")])
+    plain = count_tables(rules, samples.patches, samples.targets, 2)
+    assert plain[0, 0] == 0 and plain[1, 0] == 0  # the control: the old count cannot tell
+    assert tuple(score_rules(rules, samples)[:, 0]) == (0, 1)
+    found = identify(obs, 2, family="outer-totalistic", neighbourhood="moore", seed=2)
+    assert _same(found.rule, "B5/S012357") and found.verdict == "unique"
 
 
 def test_many_rules_tied_on_stage_a_are_narrowed_on_b_not_all_left_open():

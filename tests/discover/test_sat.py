@@ -177,6 +177,26 @@ def test_identify_asks_the_outer_totalistic_fallback_for_a_proof_only(monkeypatc
     assert asked == [{"proof_only": True}]
 
 
+@pytest.mark.parametrize("hidden, asked_for", [(0.2, [{"proof_only": True}]), (0.0, [])])
+def test_an_open_answer_with_mismatches_behind_unseen_cells_is_sent_to_the_proof(
+    monkeypatch, hidden, asked_for
+):
+    # with unseen cells filled in, a winner chosen by chance among rules stage A could not
+    # tell apart has a few mismatches on clean data (B12/S012345678 at stride 3, 20% unseen):
+    # the proof must still be asked; on fully seen frames there is nothing for it to add
+    from lifecore.discover import identify as route
+
+    life = parse_rule("B3/S23")
+    open_with_misses = Identification(life, "outer-totalistic", "moore", False, None, 5, 10,
+                                      ["B3"], 2, 0.0, {})  # fmt: skip
+    asked = []
+    monkeypatch.setattr(route, "search_outer_totalistic", lambda *a: open_with_misses)
+    monkeypatch.setattr(route, "search_sat", lambda *a, **k: asked.append(k) or open_with_misses)
+    obs = observe(_frames(life, n=1, size=8, frames=3), 2, hidden=hidden, seed=2)
+    identify(obs, 2, family="outer-totalistic", neighbourhood="moore")
+    assert asked == asked_for
+
+
 def test_maxsat_does_not_settle_a_rival_where_unseen_cells_decide_nothing():
     # the benchmark's B12367/S1478 at stride 3, 1% noise, 20% unseen: behind ~10 unseen cells
     # a cone decides no prediction, and RC2's best rule on the 200 simplest cones is wrong
