@@ -15,15 +15,23 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy as np
+
 from ..rules.rule import AnyRule
 
-__all__ = ["Identification", "required_margin"]
+__all__ = ["Identification", "required_margin", "required_margins"]
 
 
 def required_margin(mismatches: int) -> int:
     """Mismatches a rival must add to the winner's ``mismatches`` before noise of that size
     cannot explain the difference: 1 for a clean fit, ``1 + ceil(3 sqrt(b))`` otherwise."""
     return 1 if mismatches <= 0 else 1 + math.ceil(3 * math.sqrt(mismatches))
+
+
+def required_margins(mismatches: np.ndarray) -> np.ndarray:
+    """`required_margin` of each count of ``mismatches`` (any shape, int64 out)."""
+    counts = np.asarray(mismatches, dtype=np.int64)
+    return np.where(counts > 0, 1 + np.ceil(3 * np.sqrt(np.maximum(counts, 0))), 1).astype(np.int64)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from lifecore.discover._kernel import count_tables
 from lifecore.discover.exhaustive import score_rules
 from lifecore.discover.identify import identify
 from lifecore.discover.observed import HIDDEN, UNKNOWN, Samples, make_samples, observe
+from lifecore.discover.verdict import required_margin
 from lifecore.rules import parse_rule
 from lifecore.rules.families import window_classes
 
@@ -146,6 +147,22 @@ def test_unseen_cells_filled_in_every_way_refute_a_rival_left_open_generation_by
     assert tuple(score_rules(rules, samples)[:, 0]) == (0, 1)
     found = identify(obs, 2, family="outer-totalistic", neighbourhood="moore", seed=2)
     assert _same(found.rule, "B5/S012357") and found.verdict == "unique"
+
+
+def test_a_rule_that_leaves_more_open_refutes_the_truth_by_totals_but_not_pairwise():
+    # the benchmark's B5/S012357 at stride 3, 1% noise, 20% unseen: without B2 a rule leaves
+    # most predictions open and errs on far fewer samples in total, which stages A and B
+    # would read as the truth refuted; where both decide, it does not beat the truth
+    frames = _frames("B5/S012357", n=16, size=32, frames=20, stride=3, seed=2)
+    samples = make_samples(observe(frames, 3, hidden=0.2, noise=0.01, seed=2), 3)
+    classes = window_classes("outer-totalistic")
+    of_window = np.asarray(classes.of_window, dtype=np.int64)
+    truth = int((classes.values(parse_rule("B5/S012357")).astype(np.int64) << np.arange(18)).sum())
+    rival = truth ^ (1 << classes.names.index("B2"))
+    totals = score_rules(exhaustive._tables(np.array([truth, rival]), of_window), samples)[:, 0]
+    assert totals[0] - totals[1] >= required_margin(int(totals[1]))  # by totals: refuted
+    kept = exhaustive._pairwise_survivors(rival, np.array([truth]), of_window, samples, False)
+    assert kept.tolist() == [truth]
 
 
 def test_many_rules_tied_on_stage_a_are_narrowed_on_b_not_all_left_open():
