@@ -161,37 +161,26 @@ def test_outer_totalistic_fallback_returns_no_rule_on_noisy_data():
     assert found.rule is None and "noise" in found.details["why"]
 
 
-def test_identify_asks_the_outer_totalistic_fallback_for_a_proof_only(monkeypatch):
-    # an exhaustive answer open behind unseen cells with no mismatch sends identify to the
-    # SAT route, which must not fall through to annealing there (the test above)
-    from lifecore.discover import identify as route
-
-    life = parse_rule("B3/S23")
-    open_everywhere = Identification(life, "outer-totalistic", "moore", False, None, 0, 10,
-                                     ["B3"], 2, 0.0, {})  # fmt: skip
-    asked = []
-    monkeypatch.setattr(route, "search_outer_totalistic", lambda *a: open_everywhere)
-    monkeypatch.setattr(route, "search_sat", lambda *a, **k: asked.append(k) or open_everywhere)
-    obs = observe(_frames(life, n=1, size=8, frames=3), 2, hidden=0.2, seed=2)
-    identify(obs, 2, family="outer-totalistic", neighbourhood="moore")
-    assert asked == [{"proof_only": True}]
-
-
-@pytest.mark.parametrize("hidden, asked_for", [(0.2, [{"proof_only": True}]), (0.0, [])])
-def test_an_open_answer_with_mismatches_behind_unseen_cells_is_sent_to_the_proof(
-    monkeypatch, hidden, asked_for
+@pytest.mark.parametrize(
+    "mismatches, hidden, asked_for",
+    [(0, 0.2, [{"proof_only": True}]), (5, 0.2, [{"proof_only": True}]), (5, 0.0, [])],
+)
+def test_identify_sends_an_answer_open_behind_unseen_cells_to_the_proof_only(
+    monkeypatch, mismatches, hidden, asked_for
 ):
-    # with unseen cells filled in, a winner chosen by chance among rules stage A could not
-    # tell apart has a few mismatches on clean data (B12/S012345678 at stride 3, 20% unseen):
-    # the proof must still be asked; on fully seen frames there is nothing for it to add
+    # an exhaustive answer open behind unseen cells goes to the SAT route for the clean proof
+    # only, which must not fall through to annealing there (the test above); also when its
+    # winner has mismatches: with unseen cells filled in, a winner chosen by chance among
+    # rules stage A could not tell apart has a few on clean data (B12/S012345678 at stride
+    # 3, 20% unseen). On fully seen frames there is nothing for the proof to add
     from lifecore.discover import identify as route
 
     life = parse_rule("B3/S23")
-    open_with_misses = Identification(life, "outer-totalistic", "moore", False, None, 5, 10,
-                                      ["B3"], 2, 0.0, {})  # fmt: skip
+    open_answer = Identification(life, "outer-totalistic", "moore", False, None, mismatches,
+                                 10, ["B3"], 2, 0.0, {})  # fmt: skip
     asked = []
-    monkeypatch.setattr(route, "search_outer_totalistic", lambda *a: open_with_misses)
-    monkeypatch.setattr(route, "search_sat", lambda *a, **k: asked.append(k) or open_with_misses)
+    monkeypatch.setattr(route, "search_outer_totalistic", lambda *a: open_answer)
+    monkeypatch.setattr(route, "search_sat", lambda *a, **k: asked.append(k) or open_answer)
     obs = observe(_frames(life, n=1, size=8, frames=3), 2, hidden=hidden, seed=2)
     identify(obs, 2, family="outer-totalistic", neighbourhood="moore")
     assert asked == asked_for
