@@ -21,6 +21,12 @@ samples) to the truth B12/S012345678 (3,455 in 185,003), and on clean data ``B``
 exercised S0 (the truth: 0 mismatches on all samples, the rival 17). A clean fit (no
 decided mismatch at all) also refutes any rule with one: a wrong rule can err only where the
 truth is left open (`_refutes`). The winner is finally scored on all samples.
+
+From stage B on, a sample the kernel leaves open is predicted again over every completion of
+its `_COMPLETIONS` unseen cells nearest the middle (`_kernel._complete`). And the answer is
+unique only when the winner also refutes every rule *pairwise* on A, B and all samples
+(`_not_refuted_pairwise`): by total mismatches a rule that leaves more predictions open can
+refute the truth (measured, on noisy data behind unseen cells).
 """
 
 from __future__ import annotations
