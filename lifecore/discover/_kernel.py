@@ -96,14 +96,14 @@ def _order(k):
 
 
 @njit(cache=True)
-def _complete(table, patch, k, completions, order, a, b, work):
+def _complete(table, patch, k, completions, order, a, b, work, unseen):
     """`_predict`, and when that leaves the sample open, the prediction over every completion
-    of its first ``completions`` unseen cells in ``order`` (module docstring)."""
+    of its first ``completions`` unseen cells in ``order`` (module docstring); ``work`` and
+    ``unseen`` (``(2K+1)^2`` int64) are scratch, allocated once per call of a kernel."""
     p = _predict(table, patch, k, a, b)
     if p != 2 or completions == 0:
         return p
     side = 2 * k + 1
-    unseen = np.empty(completions, np.int64)
     n = 0
     for q in range(side * side):
         if n < completions and patch[order[q] // side, order[q] % side] == 2:
@@ -122,11 +122,11 @@ def _complete(table, patch, k, completions, order, a, b, work):
 
 
 @njit(cache=True)
-def _score(table, patches, targets, k, cutoff, a, b, completions, order, work):
+def _score(table, patches, targets, k, cutoff, a, b, completions, order, work, unseen):
     bad = 0
     decided = 0
     for m in range(patches.shape[0]):
-        p = _complete(table, patches[m], k, completions, order, a, b, work)
+        p = _complete(table, patches[m], k, completions, order, a, b, work, unseen)
         if p != 2:
             decided += 1
             if p != targets[m]:
@@ -144,6 +144,7 @@ def count_codes(codes, of_window, patches, targets, k, cutoff, completions=0):
     a = np.empty((side, side), np.uint8)
     b = np.empty((side, side), np.uint8)
     work = np.empty((side, side), np.uint8)
+    unseen = np.empty(side * side, np.int64)
     order = _order(k)
     table = np.empty(512, np.uint8)
     out = np.empty(codes.shape[0], np.int64)
@@ -151,7 +152,9 @@ def count_codes(codes, of_window, patches, targets, k, cutoff, completions=0):
         code = codes[r]
         for w in range(512):
             table[w] = (code >> of_window[w]) & 1
-        out[r] = _score(table, patches, targets, k, cutoff, a, b, completions, order, work)[0]
+        out[r] = _score(table, patches, targets, k, cutoff, a, b, completions, order, work, unseen)[
+            0
+        ]
     return out
 
 
@@ -162,11 +165,12 @@ def count_tables(tables, patches, targets, k, completions=0):
     a = np.empty((side, side), np.uint8)
     b = np.empty((side, side), np.uint8)
     work = np.empty((side, side), np.uint8)
+    unseen = np.empty(side * side, np.int64)
     order = _order(k)
     out = np.empty((tables.shape[0], 2), np.int64)
     for r in range(tables.shape[0]):
         bad, decided = _score(
-            tables[r], patches, targets, k, 1 << 62, a, b, completions, order, work
+            tables[r], patches, targets, k, 1 << 62, a, b, completions, order, work, unseen
         )
         out[r, 0] = bad
         out[r, 1] = decided
@@ -180,9 +184,10 @@ def predict_tables(tables, patches, k, completions=0):
     a = np.empty((side, side), np.uint8)
     b = np.empty((side, side), np.uint8)
     work = np.empty((side, side), np.uint8)
+    unseen = np.empty(side * side, np.int64)
     order = _order(k)
     out = np.empty((tables.shape[0], patches.shape[0]), np.uint8)
     for r in range(tables.shape[0]):
         for m in range(patches.shape[0]):
-            out[r, m] = _complete(tables[r], patches[m], k, completions, order, a, b, work)
+            out[r, m] = _complete(tables[r], patches[m], k, completions, order, a, b, work, unseen)
     return out

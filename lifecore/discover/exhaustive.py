@@ -200,15 +200,15 @@ def _pairwise_survivors(win: int, left: np.ndarray, of_window, s: Samples, clean
     return left[r < need]
 
 
-def _not_refuted_pairwise(win: int, codes: np.ndarray, of_window, a, b, samples) -> list[int]:
-    """The rules among ``codes`` that the winner does not refute *pairwise* (`_refutes`)
+def _not_refuted_pairwise(win: int, codes, of_window, a, b, samples, clean: bool) -> list[int]:
+    """The rules among ``codes`` that the winner (a ``clean`` fit: no decided mismatch on
+    all ``samples``) does not refute *pairwise* (`_refutes`)
     on ``a``, then ``b`` (at most `_NARROW_MAX_NEAR` rules), then all ``samples`` (at most
     `_FINAL_RIVALS`); past a cap, all those left. An answer is unique only when none is.
     Why: stages A and B compare *total* mismatches, and behind unseen cells with noise a rule
     that leaves more predictions open has fewer. Measured on the benchmark's data (1% noise,
     20% unseen; all samples): the truth B5/S012357 has 1,828 mismatches, its rival without
     B2 118; by totals the rival would refute the truth. Only pairwise losses are sound."""
-    clean = score_rules(_tables(np.array([win]), of_window), samples)[0, 0] == 0
     left = codes[codes != win]
     for s, most in ((a, len(codes)), (b, _NARROW_MAX_NEAR)):
         if len(left) > most:
@@ -305,7 +305,7 @@ def _stages(codes, of_window, a: Samples, b: Samples):
 def _open_classes(win: int, left: list[int], codes, stages: _Stages, of_window, data) -> np.ndarray:
     """``(C,)`` bool: the classes where a rival the final stage ``left`` open, one stage A
     could not separate and did not judge, or one the winner does not refute pairwise on
-    ``data`` (samples A, B, all) differs from the winner."""
+    ``data`` (samples A, B, all, and whether the winner is a clean fit) differs from it."""
     count = int(of_window.max()) + 1
     judged = np.concatenate([stages.kept, stages.refuted])
     differ = _differ(win, left, count)
@@ -344,8 +344,8 @@ def search_outer_totalistic(
     # a rival refuted in the final stage gave up ``gave`` on all samples; one left open, its
     # count on B (a refuted rival's count on B can be the winner's: S8 of B5/S012357)
     margin = min([margin] + [m for c, m in rivals if c in left] + ([] if gave is None else [gave]))
-    differ = _open_classes(win, left, codes, stages, of_window, (a, b, samples))
     whole = score_rules(_tables(np.array([win]), of_window), samples)[0]
+    differ = _open_classes(win, left, codes, stages, of_window, (a, b, samples, whole[0] == 0))
     return Identification(
         rule=classes.rule(((win >> np.arange(classes.count)) & 1).astype(np.uint8)),
         family="outer-totalistic",

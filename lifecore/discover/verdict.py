@@ -11,7 +11,6 @@ data cannot settle, and the winner is reported as one rule of a set, never as *t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -25,7 +24,7 @@ __all__ = ["Identification", "required_margin", "required_margins"]
 def required_margin(mismatches: int) -> int:
     """Mismatches a rival must add to the winner's ``mismatches`` before noise of that size
     cannot explain the difference: 1 for a clean fit, ``1 + ceil(3 sqrt(b))`` otherwise."""
-    return 1 if mismatches <= 0 else 1 + math.ceil(3 * math.sqrt(mismatches))
+    return int(required_margins(np.array([mismatches]))[0])
 
 
 def required_margins(mismatches: np.ndarray) -> np.ndarray:
