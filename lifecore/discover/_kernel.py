@@ -191,3 +191,50 @@ def predict_tables(tables, patches, k, completions=0):
         for m in range(patches.shape[0]):
             out[r, m] = _complete(tables[r], patches[m], k, completions, order, a, b, work, unseen)
     return out
+
+
+@njit(cache=True)
+def joint_costs(tables, patches, targets, k, centres, members, offsets, completions, fills):
+    """``(C, R)``: each table's fewest decided mismatches on each cluster's samples
+    ``members[c]`` (indices, -1 for none) over every completion of the ``fills`` unseen
+    cells nearest the middle of the cluster's centre sample ``centres[c]`` (the rest stay
+    unseen); member ``p`` sits ``offsets[p]`` (rows, columns) from the centre, so a centre's
+    cell lands at that much less in its patch; members are predicted with ``completions``
+    (`_complete`). Why:
+    a rule left open on the centre by one unseen cell may be wrong on a neighbour for the
+    one value and on the centre for the other (`joint`)."""
+    side = 2 * k + 1
+    a = np.empty((side, side), np.uint8)
+    b = np.empty((side, side), np.uint8)
+    work = np.empty((side, side), np.uint8)
+    filled = np.empty((side, side), np.uint8)
+    unseen = np.empty(side * side, np.int64)
+    hole = np.empty(side * side, np.int64)
+    order = _order(k)
+    out = np.empty((centres.shape[0], tables.shape[0]), np.int64)
+    for c in range(centres.shape[0]):
+        centre = patches[centres[c]]
+        n = 0
+        for q in range(side * side):
+            if n < fills and centre[order[q] // side, order[q] % side] == 2:
+                hole[n] = order[q]
+                n += 1
+        out[c, :] = 1 << 62
+        for fill in range(1 << n):
+            for r in range(tables.shape[0]):
+                bad = 0
+                for p in range(members.shape[1]):
+                    m = members[c, p]
+                    if m < 0:
+                        continue
+                    filled[:, :] = patches[m]
+                    for u in range(n):
+                        i = hole[u] // side - offsets[p, 0]
+                        j = hole[u] % side - offsets[p, 1]
+                        if 0 <= i < side and 0 <= j < side:
+                            filled[i, j] = (fill >> u) & 1
+                    v = _complete(tables[r], filled, k, completions, order, a, b, work, unseen)
+                    if v != 2 and v != targets[m]:
+                        bad += 1
+                out[c, r] = min(out[c, r], bad)
+    return out

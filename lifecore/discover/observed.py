@@ -13,7 +13,7 @@ that the kernels can carry them through the generations as "either".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
@@ -55,11 +55,18 @@ def check_observed(arr: Any, stride: int = 1, name: str = "trajectories") -> np.
 class Samples:
     """Observed samples: ``patches`` ``(M, 2K+1, 2K+1)`` uint8 (0, 1, ``UNKNOWN``) at frame
     ``t`` and ``targets`` ``(M,)`` uint8, the observed state of the middle cell at ``t + 1``,
-    ``stride`` (K) generations later. ``unknown`` ``(M,)`` counts the unseen patch cells."""
+    ``stride`` (K) generations later. ``unknown`` ``(M,)`` counts the unseen patch cells.
+
+    ``where`` ``(M, 4)`` (trajectory, frame, row, column of the target, its frame ``t``) and
+    ``grid`` (``(N, T - 1, H, W)`` and whether it wraps) say where each sample sits, for a
+    search that judges neighbouring samples together (`joint`: they share unseen cells);
+    None for samples made by hand."""
 
     patches: np.ndarray
     targets: np.ndarray
     stride: int
+    where: Optional[np.ndarray] = None
+    grid: Optional[tuple[tuple[int, int, int, int], bool]] = None
 
     @property
     def unknown(self) -> np.ndarray:
@@ -69,7 +76,8 @@ class Samples:
         return len(self.targets)
 
     def take(self, index: np.ndarray) -> Samples:
-        return Samples(self.patches[index], self.targets[index], self.stride)
+        where = None if self.where is None else self.where[index]
+        return Samples(self.patches[index], self.targets[index], self.stride, where, self.grid)
 
 
 def make_samples(frames: np.ndarray, stride: int = 1, boundary: str = "torus") -> Samples:
@@ -93,7 +101,9 @@ def make_samples(frames: np.ndarray, stride: int = 1, boundary: str = "torus") -
     view = np.lib.stride_tricks.sliding_window_view(padded, (side, side), axis=(2, 3))
     after = frames[:, 1:]
     seen = after != HIDDEN
-    return Samples(np.ascontiguousarray(view[seen]), after[seen].astype(np.uint8), k)
+    where = np.argwhere(seen)
+    grid = (tuple(int(x) for x in seen.shape), boundary == "torus")
+    return Samples(np.ascontiguousarray(view[seen]), after[seen].astype(np.uint8), k, where, grid)
 
 
 def observe(
