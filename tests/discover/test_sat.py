@@ -10,6 +10,7 @@ from pysat.solvers import Solver
 
 from lifecore import simulate
 from lifecore.data import soups
+from lifecore.discover import sat
 from lifecore.discover._cnf import ConeEncoder
 from lifecore.discover.exhaustive import score_rules
 from lifecore.discover.identify import identify
@@ -148,6 +149,22 @@ def test_outer_totalistic_at_stride_three_with_unseen_cells_opens_only_what_it_m
     assert found.rule is not None and len(found.undetermined) < classes.count // 2
     settled = [i for i, n in enumerate(classes.names) if n not in found.undetermined]
     assert (classes.values(found.rule)[settled] == classes.values(life)[settled]).all()
+
+
+@pytest.mark.parametrize("blocks", [True, False])
+def test_a_rival_hiding_behind_unseen_cells_is_refuted_with_its_neighbours(blocks, monkeypatch):
+    # the benchmark's B5/S012357 (seed 2; its soups freeze) at stride 2 with 20% unseen,
+    # clean: the B7 rival errs on no sample the simulator decides; encoded with the targets
+    # around the samples it leaves open, the solver must give their unseen cells one value,
+    # and B7 is settled. The negative control: without those blocks B7 stays open
+    if not blocks:
+        monkeypatch.setattr(sat, "_add_blocks", lambda *args: 0)
+    rule = parse_rule("B5/S012357")
+    obs = observe(_frames(rule, n=16, size=32, frames=20, stride=2, seed=2), 2, hidden=0.2,
+                  seed=2)  # fmt: skip
+    found = search_sat(obs, make_samples(obs, 2), "outer-totalistic", seed=2, budget_s=30,
+                       proof_only=True)  # fmt: skip
+    assert _same(found.rule, rule) and ("B7" in found.undetermined) is not blocks
 
 
 def test_outer_totalistic_fallback_returns_no_rule_on_noisy_data():
