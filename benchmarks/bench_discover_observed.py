@@ -32,10 +32,12 @@ from lifecore.rules.families import window_classes
 OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
 ROUTE = "relaxed-fit-to-0.9"  # SAT-route runs at stride >= 3 made before it are re-run
-STRIDE_2_ROUTE = "proof-then-relaxed-fit"  # stride 2: clean proof, relaxed fit, annealing
-OT_ROUTE = "completed-pairwise-certified"  # outer-totalistic at stride > 1: varied cones,
-# narrowed on B, open samples completed (stage B on), unique only if refuted pairwise
-OT_ROUTE_2 = "completed-pairwise-narrowed-32768"  # the same at stride 2, narrowing up to 32,768
+STRIDE_2_ROUTE = "proof-with-blocks-then-relaxed-fit"  # stride 2: clean proof (a consistent
+# rival kept only once its open samples' neighbours are encoded), relaxed fit, annealing
+OT_ROUTE = "joint-clusters-certified"  # outer-totalistic at stride > 1: varied cones,
+# narrowed on B, open samples completed (stage B on), unique only if refuted pairwise or
+# jointly (clusters around the samples one rule leaves open)
+OT_ROUTE_2 = "joint-clusters-narrowed-32768"  # the same at stride 2, narrowing up to 32,768
 
 
 def random_rule(family: str, seed: int):
@@ -147,8 +149,8 @@ def _stale(record: dict) -> bool:
     """Runs at stride > 1 made before their route's current form: isotropic and MAP at
     stride 2 the clean proof, then the relaxed fit, then annealing (`STRIDE_2_ROUTE`), at
     stride >= 3 the relaxed fit first (`ROUTE`); outer-totalistic with stages drawn from
-    varied cones, narrowed on B, open samples completed, every rival refuted pairwise
-    (`OT_ROUTE`; at stride 2 narrowing up to 32,768 rules, `OT_ROUTE_2`)."""
+    varied cones, narrowed on B, open samples completed, every rival refuted pairwise or
+    jointly (`OT_ROUTE`; at stride 2 narrowing up to 32,768 rules, `OT_ROUTE_2`)."""
     stride = record["stride"]
     return stride > 1 and record.get("route") != _route(record["family"], stride)
 

@@ -27,6 +27,12 @@ its `_COMPLETIONS` unseen cells nearest the middle (`_kernel._complete`). And th
 unique only when the winner also refutes every rule *pairwise* on A, B and all samples
 (`_not_refuted_pairwise`): by total mismatches a rule that leaves more predictions open can
 refute the truth (measured, on noisy data behind unseen cells).
+
+Last, the rivals still open are judged jointly (`joint`, `_Joint`): around each sample one
+of the two rules leaves open, the neighbouring samples that share its unseen cells are
+scored together, per rule its fewest mismatches over their completions. A rival can hide
+behind one unseen cell from every sample alone, and not from the cluster (the S8 rival of
+the freezing B5/S012357 at stride 2, 1% noise, 10% unseen).
 """
 
 from __future__ import annotations
