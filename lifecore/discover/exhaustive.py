@@ -28,7 +28,7 @@ unique only when the winner also refutes every rule *pairwise* on A, B and all s
 (`_not_refuted_pairwise`): by total mismatches a rule that leaves more predictions open can
 refute the truth (measured, on noisy data behind unseen cells).
 
-Last, the rivals still open are judged jointly (`joint`, `_Joint`): around each sample one
+Last, the rivals still open are judged jointly (`joint`, `_Judge`): around each sample one
 of the two rules leaves open, the neighbouring samples that share its unseen cells are
 scored together, per rule its fewest mismatches over their completions. A rival can hide
 behind one unseen cell from every sample alone, and not from the cluster (the S8 rival of
@@ -140,9 +140,10 @@ def _local_need(win: int, rival: int, of_window: np.ndarray, b: Samples) -> int:
     return required_margin(int((differ & (pred[0] != 2) & (pred[0] != b.targets)).sum()))
 
 
-class _Joint:
-    """Rules judged jointly (`joint`) on all ``samples``, each rule's predictions made once
-    (at stride 3 with 20% unseen two rules take 7 s there; a cluster costs a few ms)."""
+class _Judge:
+    """Rules judged on all ``samples``, pairwise (`_pairwise`) and jointly (`joint`), each
+    rule's predictions made once for both (at stride 3 with 20% unseen two rules take 7 s
+    there; a cluster costs a few ms)."""
 
     def __init__(self, of_window: np.ndarray, samples: Samples):
         self.of_window, self.samples = of_window, samples
@@ -193,11 +194,11 @@ class _Joint:
         return win, left, gave
 
 
-def _pairwise(codes: np.ndarray, judge: _Joint) -> tuple[np.ndarray, np.ndarray]:
+def _pairwise(codes: np.ndarray, judge: _Judge) -> tuple[np.ndarray, np.ndarray]:
     """``errors`` ``(R, R)``: samples where rule ``i`` is wrong and ``j`` right (both
     decide, so they disagree), and each rule's decided mismatches ``(R,)``, on all of
     ``judge``'s samples, `_CHUNK` at a time (a product of indicator matrices, not an
-    (R, R, M) array); each rule predicted once (`_Joint`)."""
+    (R, R, M) array); each rule predicted once (`_Judge`)."""
     judge.predict([int(c) for c in codes])
     targets = judge.samples.targets
     errors = np.zeros((len(codes), len(codes)), dtype=np.int64)
@@ -213,7 +214,7 @@ def _pairwise(codes: np.ndarray, judge: _Joint) -> tuple[np.ndarray, np.ndarray]
     return errors, missed
 
 
-def _final_stage(win: int, close: list[int], judge: _Joint):
+def _final_stage(win: int, close: list[int], judge: _Judge):
     """``(winner, rivals not refuted, fewest mismatches a refuted one gave up)`` when the
     winner and the rivals ``close`` are judged pairwise on all samples (module docstring,
     ``judge``'s); the winner moves to a rival that beats it there by the margin."""
@@ -234,9 +235,9 @@ def _final_stage(win: int, close: list[int], judge: _Joint):
     return int(codes[best]), left, min(gave) if gave else None
 
 
-def _last_stages(win: int, close: list[int], judge: _Joint) -> tuple[int, list[int], list[int]]:
+def _last_stages(win: int, close: list[int], judge: _Judge) -> tuple[int, list[int], list[int]]:
     """``(winner, rivals still open, what each refuted one gave up)`` on all samples: the
-    final stage (pairwise), then the rivals it leaves judged jointly (`_Joint.stage`)."""
+    final stage (pairwise), then the rivals it leaves judged jointly (`_Judge.stage`)."""
     win, left, gave = _final_stage(win, close, judge)
     win, left, gave_jointly = judge.stage(win, left)
     return win, left, gave_jointly + ([] if gave is None else [gave])
@@ -377,11 +378,23 @@ def _stages(codes, of_window, a: Samples, b: Samples):
     return stages, int(stages.kept[i]), int(exact[i]), exact
 
 
+def _bounds(stages: _Stages, win: int, best_a: int, of_window, b: Samples) -> list[int]:
+    """The fewest extra mismatches over the winner of a rule stage A (and `_narrow`) left
+    out, each on its own sample and counted as it was there, without completions. Why: the
+    winner's exact count on B is made with them and decides more, so it cannot be set
+    against ``bound_b`` (a run reported margin -39)."""
+    bounds = [stages.bound_a - best_a]
+    if stages.bound_b is not None:
+        plain = count_codes(np.array([win]), of_window, b.patches, b.targets, b.stride, 1 << 62)
+        bounds.append(stages.bound_b - int(plain[0]))
+    return bounds
+
+
 def _open_classes(win: int, left: list[int], codes, stages: _Stages, of_window, data, judge):
     """``(C,)`` bool: the classes where a rival the final stage ``left`` open, one stage A
     could not separate and did not judge, or one the winner refutes neither pairwise on
     ``data`` (samples A, B, all, and whether the winner is a clean fit) nor jointly
-    (``judge``, a `_Joint`) differs from it."""
+    (``judge``, a `_Judge`) differs from it."""
     count = int(of_window.max()) + 1
     judged = np.concatenate([stages.kept, stages.refuted])
     differ = _differ(win, left, count)
@@ -410,14 +423,14 @@ def search_outer_totalistic(
     codes = np.arange(1 << classes.count, dtype=np.int64)
     stages, win, best_b, exact = _stages(codes, of_window, a, b)
     capped, cutoff, kept = stages.capped, stages.cutoff, stages.kept
-    best_a, bound_a, bound_b = int(capped[codes == win][0]), stages.bound_a, stages.bound_b
+    best_a = int(capped[codes == win][0])
     order = np.argsort(exact, kind="stable")
     need = required_margin(best_b)  # on sample B; stage A's own bound is checked below
     rivals = [(int(kept[i]), int(exact[i]) - best_b) for i in order[1:]]
-    bounds = [bound_a - best_a] + ([] if bound_b is None else [bound_b - best_b])
+    bounds = _bounds(stages, win, best_a, of_window, b)
     close = [c for c, m in rivals if m < need and m < _local_need(win, c, of_window, b)]
     margin = min(bounds + [m for c, m in rivals if c not in close])  # each on its own sample
-    judge = _Joint(of_window, samples)
+    judge = _Judge(of_window, samples)
     win, left, gave = _last_stages(win, close, judge)
     # a rival refuted in the last stages gave up ``gave`` on all samples; one left open, its
     # count on B (a refuted rival's count on B can be the winner's: S8 of B5/S012357)

@@ -89,9 +89,9 @@ def test_a_rival_open_where_the_truth_decides_is_refuted_by_a_cluster_not_alone(
     # samples, over every completion of their unseen cells, it errs where the truth does not
     s = _freezing()
     truth, rival = _code("B5/S012357"), _code("B5/S0123578")
-    errors, missed = exhaustive._pairwise(np.array([truth, rival]), exhaustive._Joint(OF_WINDOW, s))
+    errors, missed = exhaustive._pairwise(np.array([truth, rival]), exhaustive._Judge(OF_WINDOW, s))
     assert not exhaustive._refutes(errors, missed, 0, 1)  # the control: alone, no verdict
-    judge = exhaustive._Joint(OF_WINDOW, s)
+    judge = exhaustive._Judge(OF_WINDOW, s)
     assert judge.gives(truth, rival) is not None
     assert judge.gives(rival, truth) is None
 
@@ -100,7 +100,7 @@ def test_a_rival_that_refutes_the_winner_jointly_takes_its_place():
     # B567/S378 (seed 3; its soups die by generation 4): samples alone chose B567/S37
     s = _freezing(seed=3, rule="B567/S378")
     wrong, truth = _code("B567/S37"), _code("B567/S378")
-    win, left, gave = exhaustive._Joint(OF_WINDOW, s).stage(wrong, [truth])
+    win, left, gave = exhaustive._Judge(OF_WINDOW, s).stage(wrong, [truth])
     assert (win, left) == (truth, []) and gave[0] >= 1
 
 
