@@ -34,11 +34,10 @@ BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
 ROUTE = "relaxed-fit-to-0.9"  # SAT-route runs at stride >= 3 made before it are re-run
 STRIDE_2_ROUTE = "proof-with-blocks-then-relaxed-fit"  # stride 2: clean proof (a consistent
 # rival kept only once its open samples' neighbours are encoded), relaxed fit, annealing
-OT_ROUTE = "near-uniform-joint-certified"  # outer-totalistic at stride > 1: varied cones
-# (a cone of noise in a dead frame counts as uniform),
+OT_ROUTE = "joint-clusters-certified"  # outer-totalistic at stride > 1: varied cones,
 # narrowed on B, open samples completed (stage B on), unique only if refuted pairwise or
 # jointly (clusters around the samples one rule leaves open)
-OT_ROUTE_2 = "near-uniform-joint-narrowed-32768"  # the same at stride 2, narrowing to 32,768
+OT_ROUTE_2 = "joint-clusters-narrowed-32768"  # the same at stride 2, narrowing up to 32,768
 
 
 def random_rule(family: str, seed: int):

@@ -236,5 +236,7 @@ def joint_costs(tables, patches, targets, k, centres, members, offsets, completi
                     v = _complete(tables[r], filled, k, completions, order, a, b, work, unseen)
                     if v != 2 and v != targets[m]:
                         bad += 1
+                        if bad >= out[c, r]:  # no fewer than a completion before: stop
+                            break
                 out[c, r] = min(out[c, r], bad)
     return out

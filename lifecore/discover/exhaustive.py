@@ -56,7 +56,6 @@ _MAX_SURVIVORS = 512
 _NARROW_MAX = 8192  # rules within stage A's cutoff that `_narrow` scores on B at most
 _NARROW_MAX_NEAR = 32768  # the same at stride <= 2 (20,803 rules took 8 s there, measured)
 _UNIFORM_SHARE = 8  # one sample of stages A and B in this many from uniform cones
-_NEAR_UNIFORM = 2  # cells of a cone that may differ from the rest for it to count as uniform
 _FINAL_RIVALS = 32  # rivals judged on all samples (0.1 to 0.6 s each on 250,000 samples)
 _CHUNK = 50000  # samples predicted at a time in the final stage
 _COMPLETIONS = 8  # unseen cells of an open sample filled in every way (`_kernel._complete`)
@@ -69,17 +68,13 @@ def score_rules(tables: np.ndarray, samples: Samples) -> np.ndarray:
 
 
 def _uniform(samples: Samples) -> np.ndarray:
-    """``(M,)`` bool: every seen cell of the sample's cone but at most `_NEAR_UNIFORM` has
-    one state (all dead or all alive, up to a few). Such a cone exercises only the classes of
-    a (nearly) uniform neighbourhood (B0, S8 and what follows from them), whatever the rule
-    does elsewhere. Why "up to a few": on a board that dies, a dead frame's cone holds the
-    flipped cells of noise only (at 1% noise, 39% of 7 x 7 cones hold one), and counted as
-    varied they crowded out the frames that move (measured: B567/S378 at stride 3, 1%
-    noise, fully seen: 16 classes open; with at most 2 cells: exact and unique)."""
+    """``(M,)`` bool: every seen cell of the sample's cone has one state (all dead or all
+    alive). Such a cone exercises only the classes of a uniform neighbourhood (B0, S8 and
+    what follows from them), whatever the rule does elsewhere."""
     flat = samples.patches.reshape(len(samples), -1)
     seen = flat != UNKNOWN
     alive = (flat == 1).sum(1)
-    return (alive <= _NEAR_UNIFORM) | (alive >= seen.sum(1) - _NEAR_UNIFORM)
+    return (alive == 0) | (alive == seen.sum(1))
 
 
 def _pick(samples: Samples, size: int, rng: np.random.Generator) -> Samples:
