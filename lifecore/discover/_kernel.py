@@ -200,9 +200,8 @@ def joint_costs(tables, patches, targets, k, centres, members, offsets, completi
     cells nearest the middle of the cluster's centre sample ``centres[c]`` (the rest stay
     unseen); member ``p`` sits ``offsets[p]`` (rows, columns) from the centre, so a centre's
     cell lands at that much less in its patch; members are predicted with ``completions``
-    (`_complete`). Why:
-    a rule left open on the centre by one unseen cell may be wrong on a neighbour for the
-    one value and on the centre for the other (`joint`)."""
+    (`_complete`). Why: a rule left open on the centre by one unseen cell may be wrong on a
+    neighbour for the one value and on the centre for the other (`joint`)."""
     side = 2 * k + 1
     a = np.empty((side, side), np.uint8)
     b = np.empty((side, side), np.uint8)

@@ -155,6 +155,13 @@ class _Judge:
                                   _COMPLETIONS)  # fmt: skip
             self.pred.update(zip(part.tolist(), rows))
 
+    def count(self, code: int) -> tuple[int, int]:
+        """``code``'s decided mismatches and decided samples (as `score_rules`), from its
+        predictions (the final stages have usually made the winner's)."""
+        self.predict([code])
+        decided = self.pred[code] != 2
+        return int((decided & (self.pred[code] != self.samples.targets)).sum()), int(decided.sum())
+
     def gives(self, win: int, rival: int) -> int | None:
         """What ``rival`` gives up to ``win`` jointly, or None when not refuted."""
         if (win, rival) not in self.loss:
@@ -430,7 +437,7 @@ def search_outer_totalistic(
     # a rival refuted in the last stages gave up ``gave`` on all samples; one left open, its
     # count on B (a refuted rival's count on B can be the winner's: S8 of B5/S012357)
     margin = min([margin] + [m for c, m in rivals if c in left] + gave)
-    whole = score_rules(_tables(np.array([win]), of_window), samples)[0]
+    whole = judge.count(win)
     data = (a, b, samples, whole[0] == 0)
     differ = _open_classes(win, left, codes, stages, of_window, data, judge)
     return Identification(

@@ -276,6 +276,7 @@ def _clean_open(search: _Clean, winner: np.ndarray) -> tuple[np.ndarray, bool]:
     open_ = np.zeros(len(winner), bool)
     pool = state.pool
     pred_win = state.predict(winner, pool)
+    winner_open = None  # where it leaves all samples open, once a rival needs it
     while not open_.all():
         if state.out_of_time():
             return np.ones(len(winner), bool), False
@@ -289,22 +290,28 @@ def _clean_open(search: _Clean, winner: np.ndarray) -> tuple[np.ndarray, bool]:
             continue
         if state.add(pool[(pred == 2) & (pred_win != 2)]):
             continue
-        if _fit_all(state, rival) and not _add_blocks(state, rival, winner):
+        if not _fit_all(state, rival):
+            continue
+        if winner_open is None:
+            s = state.samples
+            winner_open = predict_tables(state.table(winner)[None], s.patches, s.stride)[0] == 2
+        if not _add_blocks(state, rival, winner_open):
             open_ |= rival != winner
     return open_, True
 
 
-def _add_blocks(state: _State, rival: np.ndarray, winner: np.ndarray) -> int:
+def _add_blocks(state: _State, rival: np.ndarray, winner_open: np.ndarray) -> int:
     """Encode the targets around up to `_BLOCKS` samples (of all, not the pool) that
-    ``rival`` leaves open and ``winner`` decides, those with fewest unseen cells first, each
+    ``rival`` leaves open and the winner decides (``winner_open`` ``(M,)``: where it does
+    not), those with fewest unseen cells first, each
     with the targets within K cells (a ``2K+1`` block: their cones share most of its
     unseen cells); how many were new. Why: alone, the simulator's check accepts a rival
     that hides behind one unseen cell; with the neighbours that share it, the solver must
     give that cell one value (measured, B5/S012357 at stride 2 with 20% unseen, clean: B7
     settled)."""
     s, k = state.samples, state.samples.stride
-    pred = predict_tables(np.stack([state.table(rival), state.table(winner)]), s.patches, k)
-    where = np.flatnonzero((pred[0] == 2) & (pred[1] != 2))
+    pred = predict_tables(state.table(rival)[None], s.patches, k)[0]
+    where = np.flatnonzero((pred == 2) & ~winner_open)
     where = where[np.argsort(s.unknown[where], kind="stable")]
     blocks = added = 0
     for x in where.tolist():
