@@ -32,12 +32,15 @@ from lifecore.rules.families import window_classes
 OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
 ROUTE = "relaxed-fit-to-0.9"  # SAT-route runs at stride >= 3 made before it are re-run
-STRIDE_2_ROUTE = "proof-with-blocks-then-relaxed-fit"  # stride 2: clean proof (a consistent
-# rival kept only once its open samples' neighbours are encoded), relaxed fit, annealing
+STRIDE_2_ROUTE = "proof-with-taint-blocks-then-relaxed-fit"  # stride 2: clean proof (a
+# consistent rival kept only once the neighbours of samples where it could differ, `taint`,
+# are encoded), relaxed fit, annealing
 OT_ROUTE = "joint-clusters-certified"  # outer-totalistic at stride > 1: varied cones,
 # narrowed on B, open samples completed (stage B on), unique only if refuted pairwise or
 # jointly (clusters around the samples one rule leaves open)
 OT_ROUTE_2 = "joint-clusters-narrowed-32768"  # the same at stride 2, narrowing up to 32,768
+TAINT = "taint-blocks"  # outer-totalistic with unseen cells: the SAT proof after the search,
+# in what it left of the budget, blocks chosen where a rival could differ (`taint`)
 
 
 def random_rule(family: str, seed: int):
@@ -72,7 +75,7 @@ def run_one(family, stride, noise, hidden, seed, soups_n=16, size=32, frames=20)
         "search": found.details.get("search", "none"),
         "certificate": found.details.get("certificate", "none"),
         "seconds": round(seconds, 2),
-        "route": _route(family, stride),
+        "route": _route(family, stride, hidden),
     }
 
 
@@ -138,10 +141,12 @@ def _sat_grid():
     yield "map", 3, 0.0, 0.0, 0
 
 
-def _route(family: str, stride: int) -> str:
-    """The name of the search a run of ``family`` at ``stride`` goes through now."""
+def _route(family: str, stride: int, hidden: float = 0.0) -> str:
+    """The name of the search a run of ``family`` at ``stride`` (``hidden`` unseen) goes
+    through now."""
     if family == "outer-totalistic":
-        return OT_ROUTE_2 if stride == 2 else OT_ROUTE
+        route = OT_ROUTE_2 if stride == 2 else OT_ROUTE
+        return f"{route}+{TAINT}" if hidden > 0 else route
     return ROUTE if stride >= 3 else STRIDE_2_ROUTE
 
 
@@ -150,9 +155,11 @@ def _stale(record: dict) -> bool:
     stride 2 the clean proof, then the relaxed fit, then annealing (`STRIDE_2_ROUTE`), at
     stride >= 3 the relaxed fit first (`ROUTE`); outer-totalistic with stages drawn from
     varied cones, narrowed on B, open samples completed, every rival refuted pairwise or
-    jointly (`OT_ROUTE`; at stride 2 narrowing up to 32,768 rules, `OT_ROUTE_2`)."""
+    jointly (`OT_ROUTE`; at stride 2 narrowing up to 32,768 rules, `OT_ROUTE_2`), with
+    unseen cells the SAT proof's blocks chosen by taint (`TAINT`)."""
     stride = record["stride"]
-    return stride > 1 and record.get("route") != _route(record["family"], stride)
+    route = _route(record["family"], stride, record["hidden"])
+    return stride > 1 and record.get("route") != route
 
 
 def markdown(payload: dict) -> str:

@@ -28,6 +28,7 @@ __all__ = ["identify", "IDENTIFY_FAMILIES"]
 
 IDENTIFY_FAMILIES = ("auto", "outer-totalistic", "isotropic", "map")
 _HOODS = ("vonneumann", "hex", "moore")
+_PROOF_LEAST = 0.25  # of the budget, for the SAT proof after the exhaustive search
 
 
 def _spaces(family: str, neighbourhood: str) -> list[tuple[str, str]]:
@@ -50,6 +51,7 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
         return search_separable(samples, family, hood)
     if family != "outer-totalistic":
         return search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"])
+    t0 = time.perf_counter()
     found = search_outer_totalistic(samples, hood, seed)
     if found.unique or not (samples.unknown > 0).any():
         return found
@@ -58,7 +60,9 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
     # in 0.1 to 2 s, measured). Not only for a winner without mismatches: with completions
     # (`exhaustive._COMPLETIONS`) a winner that stage A's open samples chose by chance has some
     # (B12/S012345678 at stride 3 with 20% unseen: 18 classes open, the proof finds the truth)
-    exact = search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"], hood,
+    # in what the exhaustive search left of the budget (a quarter of it at least)
+    left = max(how["budget_s"] - (time.perf_counter() - t0), _PROOF_LEAST * how["budget_s"])
+    exact = search_sat(frames, samples, family, how["boundary"], seed, left, hood,
                        proof_only=True)  # fmt: skip
     better = exact.rule is not None and len(exact.undetermined) < len(found.undetermined)
     return exact if better else found

@@ -50,6 +50,7 @@ from .anneal import agree, anneal_rule
 from .flips import flip_margins
 from .observed import HIDDEN, UNKNOWN, Samples
 from .relax import fit_relaxed
+from .taint import could_differ
 from .verdict import Identification, required_margin
 
 __all__ = ["search_sat"]
@@ -58,6 +59,9 @@ _POOL = 20000  # samples every candidate is checked on (fewest unseen cells firs
 _EASY = 200  # samples encoded first: the simplest light cones, one per class signature
 _PER_ROUND = 32  # counterexamples added per refuted candidate
 _BLOCKS = 8  # samples a consistent rival leaves open, encoded with their neighbours a round
+_RIVAL_BLOCKS = 16  # blocks at most for one rival; then its entries stay open. Measured: S8
+# at stride 2 falls to the first 8 (taint order); at stride 3 a rival the blocks do not
+# refute had 91,522 samples to block, and 32 blocks a rival ran past a 25 s budget
 _SOLVER = "glucose4"  # fastest of pysat's solvers on these instances (2x over CaDiCaL)
 _FIRST = 0.5  # of the budget, for the clean SAT search before noise is assumed
 _ONLY = 1.0  # the clean SAT proof alone (no rule when none fits every sample)
@@ -92,6 +96,7 @@ class _State:
     deadline: float
     added: set = field(default_factory=set)
     rounds: int = 0
+    blocked: dict = field(default_factory=dict)  # blocks encoded for each rival (its bytes)
 
     def complexity(self, index: np.ndarray) -> np.ndarray:
         return _signatures(self.samples.take(index), self.enc.of_window)[1]
@@ -295,31 +300,38 @@ def _clean_open(search: _Clean, winner: np.ndarray) -> tuple[np.ndarray, bool]:
         if winner_open is None:
             s = state.samples
             winner_open = predict_tables(state.table(winner)[None], s.patches, s.stride)[0] == 2
-        if not _add_blocks(state, rival, winner_open):
+        if not _add_blocks(state, rival, winner, winner_open):
             open_ |= rival != winner
     return open_, True
 
 
-def _add_blocks(state: _State, rival: np.ndarray, winner_open: np.ndarray) -> int:
+def _add_blocks(state: _State, rival: np.ndarray, winner: np.ndarray,
+                winner_open: np.ndarray) -> int:  # fmt: skip
     """Encode the targets around up to `_BLOCKS` samples (of all, not the pool) that
-    ``rival`` leaves open and the winner decides (``winner_open`` ``(M,)``: where it does
-    not), those with fewest unseen cells first, each
-    with the targets within K cells (a ``2K+1`` block: their cones share most of its
-    unseen cells); how many were new. Why: alone, the simulator's check accepts a rival
-    that hides behind one unseen cell; with the neighbours that share it, the solver must
-    give that cell one value (measured, B5/S012357 at stride 2 with 20% unseen, clean: B7
-    settled)."""
+    ``rival`` leaves open and could predict otherwise than ``winner`` (`taint`): first those
+    the winner decides (``winner_open`` ``(M,)``: where it does not), then the rest, fewest
+    unseen cells first; each with the targets within K cells (a ``2K+1`` block: their cones
+    share most of its unseen cells); how many were new. Why: alone, the simulator's check
+    accepts a rival that hides behind one unseen cell; with the neighbours that share it,
+    the solver must give that cell one value (measured, B5/S012357 at stride 2 with 20%
+    unseen, clean: B7 settled; S8, which the winner never decides otherwise, once the
+    blocks were chosen by taint)."""
     s, k = state.samples, state.samples.stride
     pred = predict_tables(state.table(rival)[None], s.patches, k)[0]
-    where = np.flatnonzero((pred == 2) & ~winner_open)
-    where = where[np.argsort(s.unknown[where], kind="stable")]
-    blocks = added = 0
+    where = np.flatnonzero(pred == 2)
+    useful, sure = could_differ(state.table(winner), state.table(rival), s.patches[where], k)
+    where, sure = where[useful], sure[useful]
+    where = where[np.lexsort((s.unknown[where], -sure, winner_open[where]))]
+    key = rival.tobytes()
+    before = blocks = state.blocked.get(key, 0)
+    added = 0
     for x in where.tolist():
+        if blocks - before == _BLOCKS or blocks == _RIVAL_BLOCKS:
+            break
         n, t, i, j = (int(c) for c in state.coords[x])
         fresh = state.enc.add_block(n, t, i - k, j - k, 2 * k + 1)
         blocks, added = blocks + (fresh > 0), added + fresh
-        if blocks == _BLOCKS:
-            break
+    state.blocked[key] = blocks
     return added
 
 

@@ -151,20 +151,29 @@ def test_outer_totalistic_at_stride_three_with_unseen_cells_opens_only_what_it_m
     assert (classes.values(found.rule)[settled] == classes.values(life)[settled]).all()
 
 
-@pytest.mark.parametrize("blocks", [True, False])
+@pytest.mark.parametrize("blocks", ["by taint", "fewest unseen", "none"])
 def test_a_rival_hiding_behind_unseen_cells_is_refuted_with_its_neighbours(blocks, monkeypatch):
     # the benchmark's B5/S012357 (seed 2; its soups freeze) at stride 2 with 20% unseen,
-    # clean: the B7 rival errs on no sample the simulator decides; encoded with the targets
-    # around the samples it leaves open, the solver must give their unseen cells one value,
-    # and B7 is settled. The negative control: without those blocks B7 stays open
-    if not blocks:
+    # clean: the B7 and S8 rivals err on no sample the simulator decides. Encoded with the
+    # targets around samples where they could predict otherwise (`taint`), the solver must
+    # give the shared unseen cells one value, and the answer is unique. Negative controls:
+    # blocks around the open samples with fewest unseen cells, chosen without the taint,
+    # leave S8 open (the winner decides none of them); no blocks at all leave B7 open too
+    if blocks == "none":
         monkeypatch.setattr(sat, "_add_blocks", lambda *args: 0)
+    if blocks == "fewest unseen":
+        anywhere = lambda t, o, p, k: (np.ones(len(p), bool), np.zeros(len(p), np.int64))  # noqa: E731
+        monkeypatch.setattr(sat, "could_differ", anywhere)
     rule = parse_rule("B5/S012357")
     obs = observe(_frames(rule, n=16, size=32, frames=20, stride=2, seed=2), 2, hidden=0.2,
                   seed=2)  # fmt: skip
     found = search_sat(obs, make_samples(obs, 2), "outer-totalistic", seed=2, budget_s=30,
                        proof_only=True)  # fmt: skip
-    assert _same(found.rule, rule) and ("B7" in found.undetermined) is not blocks
+    assert _same(found.rule, rule)
+    if blocks == "by taint":
+        assert found.unique and not found.undetermined
+    else:
+        assert "S8" in found.undetermined and ("B7" in found.undetermined) is (blocks == "none")
 
 
 def test_outer_totalistic_fallback_returns_no_rule_on_noisy_data():
