@@ -308,9 +308,10 @@ def _clean_open(search: _Clean, winner: np.ndarray) -> tuple[np.ndarray, bool]:
 def _add_blocks(state: _State, rival: np.ndarray, winner: np.ndarray,
                 winner_open: np.ndarray) -> int:  # fmt: skip
     """Encode the targets around up to `_BLOCKS` samples (of all, not the pool) that
-    ``rival`` leaves open and could predict otherwise than ``winner`` (`taint`): first those
-    the winner decides (``winner_open`` ``(M,)``: where it does not), then the rest, fewest
-    unseen cells first; each with the targets within K cells (a ``2K+1`` block: their cones
+    ``rival`` leaves open and could predict otherwise than ``winner`` (`taint`), at most
+    `_RIVAL_BLOCKS` for one rival: first those the winner decides (``winner_open`` ``(M,)``:
+    where it does not), then those with most windows on which the two surely differ, then
+    fewest unseen cells; each with the targets within K cells (a ``2K+1`` block: their cones
     share most of its unseen cells); how many were new. Why: alone, the simulator's check
     accepts a rival that hides behind one unseen cell; with the neighbours that share it,
     the solver must give that cell one value (measured, B5/S012357 at stride 2 with 20%
