@@ -3,7 +3,11 @@
 Each cell of the grid draws rules (seeded), simulates 16 soups of 32 x 32 for 19 * stride
 generations, keeps every stride-th frame (20 frames), flips and hides cells, and runs
 `identify`. Reported per cell: exact (the answer is the truth), unique flagged correctly
-(called unique only when exact; a non-unique answer never counts as wrong), seconds.
+(called unique only when exact; a non-unique answer never counts as wrong), seconds. Each
+record also carries what the data could decide at best (`informed`: the single-entry rivals
+that an observer who saw every hidden cell could not reject within the noise bound), and,
+for an isotropic or MAP run that is not exact and unique, the entries its single-entry
+certificate would leave open had the search found the hidden rule (``truth_open``).
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_discover_observed.py [--quick]
 
@@ -25,7 +29,9 @@ import numpy as np
 from lifecore import simulate
 from lifecore.data import soups
 from lifecore.discover.identify import identify
-from lifecore.discover.observed import observe
+from lifecore.discover.informed import informed_rivals
+from lifecore.discover.observed import make_samples, observe
+from lifecore.discover.sat import _single_entry
 from lifecore.files import atomic_write_bytes
 from lifecore.rules.families import window_classes
 
@@ -51,11 +57,16 @@ def random_rule(family: str, seed: int):
     return classes.rule(values)
 
 
-def run_one(family, stride, noise, hidden, seed, soups_n=16, size=32, frames=20) -> dict:
+def _data(family, stride, noise, hidden, seed, soups_n=16, size=32, frames=20):
+    """``(rule, clean, observed)``: the run's hidden rule, every generation, what is seen."""
     rule = random_rule(family, seed)
     boards = soups(soups_n, size, 0.35, seed=seed)
     clean = np.asarray(simulate(boards, rule, (frames - 1) * stride))
-    obs = observe(clean, stride, hidden=hidden, noise=noise, seed=seed)
+    return rule, clean, observe(clean, stride, hidden=hidden, noise=noise, seed=seed)
+
+
+def run_one(family, stride, noise, hidden, seed) -> dict:
+    rule, clean, obs = _data(family, stride, noise, hidden, seed)
     t0 = time.perf_counter()
     found = identify(obs, stride, family=family, neighbourhood="moore", seed=seed, budget_s=BUDGET)
     seconds = time.perf_counter() - t0
@@ -77,6 +88,37 @@ def run_one(family, stride, noise, hidden, seed, soups_n=16, size=32, frames=20)
         "seconds": round(seconds, 2),
         "route": _route(family, stride, hidden),
     }
+
+
+def bounds(record: dict) -> dict:
+    """What the data of ``record``'s run could decide at best (`informed_rivals`): the
+    classes whose single-entry rival an observer of every hidden cell could not reject, and
+    the rival closest to that (least extra mismatches beyond its margin), its extra
+    mismatches and its margin; for an isotropic or MAP run that
+    is not exact and unique, ``truth_open``: the entries the single-entry certificate
+    (`sat`) leaves open when handed the hidden rule, on the run's samples."""
+    key = [record[k] for k in ("family", "stride", "noise", "hidden", "seed")]
+    rule, clean, obs = _data(*key)
+    stride = record["stride"]
+    found = informed_rivals(clean[:, ::stride].copy(), obs, rule, stride, record["family"])
+    gap = found.extra - found.margins
+    closest = int(np.argmin(gap))
+    out = {
+        "informed_open": found.indistinguishable,
+        "informed_closest": found.names[closest],
+        "informed_closest_extra": int(found.extra[closest]),
+        "informed_closest_margin": int(found.margins[closest]),
+    }
+    if record["family"] != "outer-totalistic" and stride > 1 and not _met(record):
+        classes = window_classes(record["family"])
+        samples = make_samples(obs, stride)
+        open_, _ = _single_entry(samples, classes.of_window, classes.values(rule), record["seed"])
+        out["truth_open"] = int(open_.sum())
+    return out
+
+
+def _met(record: dict) -> bool:
+    return record["exact"] and record["verdict"] == "unique"
 
 
 def grid(quick: bool):
@@ -193,11 +235,20 @@ def main() -> None:
             continue
         records.append(run_one(*key))
         print(records[-1], flush=True)
-        payload = {"load_average": os.getloadavg(), "runs": records}
-        atomic_write_bytes(OUT, json.dumps(payload, indent=1).encode())
-        table = markdown(payload)
-        atomic_write_bytes(OUT.with_name("discover_observed_table.md"), table.encode())
-        splice_table(OUT.with_suffix(".md"), table)
+        _write(records)
+    for record in records:  # the bounds need no search: added to runs made before them
+        if "informed_open" not in record:
+            record.update(bounds(record))
+            print(record, flush=True)
+            _write(records)
+
+
+def _write(records: list[dict]) -> None:
+    payload = {"load_average": os.getloadavg(), "runs": records}
+    atomic_write_bytes(OUT, json.dumps(payload, indent=1).encode())
+    table = markdown(payload)
+    atomic_write_bytes(OUT.with_name("discover_observed_table.md"), table.encode())
+    splice_table(OUT.with_suffix(".md"), table)
 
 
 def splice_table(report: Path, table: str) -> None:

@@ -18,7 +18,7 @@ from ..discover.observed import observe
 from ..rules import parse_rule
 from ..simulate import simulate
 
-__all__ = ["observed_rows", "benchmark_rows", "exact_runs", "BENCHMARK"]
+__all__ = ["observed_rows", "benchmark_rows", "exact_runs", "goal_summary", "BENCHMARK"]
 
 BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks/results/discover_observed.json"
 
@@ -81,3 +81,46 @@ def exact_runs(rows: list[dict], family: str, stride: int) -> tuple[int, int]:
     chosen = [r for r in rows if r["family"] == family and r["stride"] == stride]
     runs = sum(r["runs"] for r in chosen)
     return round(sum(r["runs"] * r["exact and unique"] for r in chosen)), runs
+
+
+def _in_goal(r: dict) -> bool:
+    """The issue's goal region: outer-totalistic and isotropic, stride <= 3, noise <= 1%,
+    at most 20% unseen."""
+    return (
+        r["family"] in ("outer-totalistic", "isotropic")
+        and r["stride"] <= 3
+        and r["noise"] <= 0.01
+        and r["hidden"] <= 0.2
+    )
+
+
+def goal_summary(path: Path = BENCHMARK) -> dict:
+    """Counts over the benchmark's runs in the goal's region: ``runs``, ``exact`` (exact and
+    unique), ``wrong`` (a wrong rule called unique), ``decidable`` (every single-entry rival
+    rejected by an observer of every hidden cell, `discover.informed`), and over the runs
+    not exact and unique: ``missed``, ``closest`` (the fewest extra mismatches of a closest
+    rival) and ``truth_open_clean`` / ``truth_open_noisy`` (the fewest and most entries the
+    single-entry certificate leaves open when handed the hidden rule, over the isotropic runs
+    that record it, on clean and on noisy data)."""
+    runs = [r for r in json.loads(Path(path).read_text())["runs"] if _in_goal(r)]
+    met = [r["exact"] and r["verdict"] == "unique" for r in runs]
+    missed = [r for r, ok in zip(runs, met) if not ok]
+    return {
+        "runs": len(runs),
+        "exact": sum(met),
+        "wrong": sum(not r["flag_correct"] for r in runs),
+        "decidable": sum(not r["informed_open"] for r in runs),
+        "missed": len(missed),
+        "closest": min((r["informed_closest_extra"] for r in missed), default=None),
+        "truth_open_clean": _span(r["truth_open"] for r in missed if _truth(r, clean=True)),
+        "truth_open_noisy": _span(r["truth_open"] for r in missed if _truth(r, clean=False)),
+    }
+
+
+def _truth(r: dict, clean: bool) -> bool:
+    return "truth_open" in r and (r["noise"] == 0) == clean
+
+
+def _span(counts: Iterable[int]) -> tuple[int, int] | None:
+    counts = list(counts)
+    return (min(counts), max(counts)) if counts else None

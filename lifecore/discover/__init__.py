@@ -13,7 +13,9 @@
 ``separable``   stride 1, any family: the per-class search; ``verdict``: `Identification`;
 ``sat``         isotropic and MAP rules at stride > 1: SAT / MaxSAT over hidden generations
                 (CNF in ``_cnf``);
-``identify``    `identify`: the smallest family explaining observed data, with its verdict.
+``identify``    `identify`: the smallest family explaining observed data, with its verdict;
+``informed``    `informed_rivals`: where the data were simulated, the single-entry rivals
+                that even an observer of every hidden cell could not reject.
 
 Names load on first use, so ``import lifecore.discover`` does not load torch.
 """
@@ -36,6 +38,7 @@ _HOME = {
     **dict.fromkeys(("HIDDEN", "observe", "make_samples", "check_observed"), "observed"),
     **dict.fromkeys(("identify", "IDENTIFY_FAMILIES"), "identify"),
     **dict.fromkeys(("Identification", "required_margin"), "verdict"),
+    **dict.fromkeys(("InformedRivals", "informed_rivals"), "informed"),
 }
 
 __all__ = sorted(_HOME)

@@ -2,7 +2,7 @@
 
 import json
 
-from lifecore.book.observed import benchmark_rows, exact_runs
+from lifecore.book.observed import benchmark_rows, exact_runs, goal_summary
 
 
 def _record(family, stride, noise, hidden, exact, verdict, seconds=1.0):
@@ -29,3 +29,25 @@ def test_benchmark_rows_group_runs_and_exact_runs_count_them(tmp_path):
     assert exact_runs(rows, "isotropic", 2) == (1, 1)
     assert exact_runs(rows, "map", 3) == (0, 1)
     assert exact_runs(rows, "outer-totalistic", 3) == (0, 0)
+
+
+def test_goal_summary_counts_only_the_goal_region(tmp_path):
+    def bounded(record, informed_open=(), closest=50, truth_open=None):
+        record.update(informed_open=list(informed_open), informed_closest_extra=closest)
+        return record if truth_open is None else {**record, "truth_open": truth_open}
+
+    runs = [
+        bounded(_record("isotropic", 3, 0.0, 0.2, False, "none"), closest=4000, truth_open=8),
+        bounded(_record("isotropic", 3, 0.01, 0.2, False, "none"), truth_open=30),
+        bounded(_record("outer-totalistic", 3, 0.01, 0.0, False, "undetermined"), ["S8"], 1),
+        bounded(_record("outer-totalistic", 2, 0.0, 0.1, True, "unique")),
+        bounded(_record("outer-totalistic", 1, 0.0, 0.3, False, "unique")),  # 30% unseen: out
+        bounded(_record("map", 1, 0.0, 0.0, True, "unique")),  # MAP: out
+        bounded(_record("isotropic", 4, 0.0, 0.0, False, "unique")),  # stride 4: out
+    ]
+    path = tmp_path / "runs.json"
+    path.write_text(json.dumps({"runs": runs}))
+    summary = goal_summary(path)
+    assert summary == {"runs": 4, "exact": 1, "wrong": 0, "decidable": 3, "missed": 3,
+                       "closest": 1, "truth_open_clean": (8, 8),
+                       "truth_open_noisy": (30, 30)}  # fmt: skip
