@@ -31,7 +31,7 @@ from lifecore.data import soups
 from lifecore.discover.identify import identify
 from lifecore.discover.informed import informed_rivals
 from lifecore.discover.observed import make_samples, observe
-from lifecore.discover.sat import _single_entry
+from lifecore.discover.sat import single_entry_certificate
 from lifecore.files import atomic_write_bytes
 from lifecore.rules.families import window_classes
 
@@ -112,7 +112,8 @@ def bounds(record: dict) -> dict:
     if record["family"] != "outer-totalistic" and stride > 1 and not _met(record):
         classes = window_classes(record["family"])
         samples = make_samples(obs, stride)
-        open_, _ = _single_entry(samples, classes.of_window, classes.values(rule), record["seed"])
+        values = classes.values(rule)
+        open_, _ = single_entry_certificate(samples, classes.of_window, values, record["seed"])
         out["truth_open"] = int(open_.sum())
     return out
 

@@ -53,7 +53,7 @@ from .relax import fit_relaxed
 from .taint import could_differ
 from .verdict import Identification, required_margin
 
-__all__ = ["search_sat"]
+__all__ = ["search_sat", "single_entry_certificate"]
 
 _POOL = 20000  # samples every candidate is checked on (fewest unseen cells first)
 _EASY = 200  # samples encoded first: the simplest light cones, one per class signature
@@ -423,12 +423,15 @@ def _anneal_search(state: _State, seed: int) -> tuple[np.ndarray | None, np.ndar
         return values, np.ones(len(values), bool), 0, True
     if state.out_of_time():  # no time left for the certificate: every entry stays open
         return values, np.ones(len(values), bool), 0, False
-    return (values, *_single_entry(s, of_window, values, seed), True)
+    return (values, *single_entry_certificate(s, of_window, values, seed), True)
 
 
-def _single_entry(s: Samples, of_window, values: np.ndarray, seed: int) -> tuple[np.ndarray, int]:
-    """Open entries and margin of ``values`` by the single-entry certificate (`flips`), on the
-    `_FLIP_SAMPLES` samples with fewest unseen cells."""
+def single_entry_certificate(
+    s: Samples, of_window: np.ndarray, values: np.ndarray, seed: int
+) -> tuple[np.ndarray, int]:
+    """Open entries ``(C,)`` bool and margin of the table ``values`` ``(C,)`` by the
+    single-entry certificate (`flips`), on the `_FLIP_SAMPLES` samples of ``s`` with fewest
+    unseen cells (``seed`` breaks ties): what the noisy and stride-3 routes certify with."""
     scored = s.take(_fewest_unseen(s, seed, _FLIP_SAMPLES))
     margins = flip_margins(values, of_window, scored)
     open_ = margins[:, 0] < margins[:, 1]
@@ -454,7 +457,7 @@ def _relaxed_search(frames, samples: Samples, of_window, boundary, seed, deadlin
     winner, _, agreed = agree(starts, of_window, check, deadline)
     if not agreed:
         return None
-    return (winner, *_single_entry(samples, of_window, winner, seed))
+    return (winner, *single_entry_certificate(samples, of_window, winner, seed))
 
 
 def _answer(state, classes, winner, open_, margin, done, search, t0) -> Identification:
