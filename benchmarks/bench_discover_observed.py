@@ -45,6 +45,8 @@ OT_ROUTE = "joint-clusters-certified"  # outer-totalistic at stride > 1: varied 
 # narrowed on B, open samples completed (stage B on), unique only if refuted pairwise or
 # jointly (clusters around the samples one rule leaves open)
 OT_ROUTE_2 = "joint-clusters-narrowed-32768"  # the same at stride 2, narrowing up to 32,768
+BLOCKS = "fixed-table-blocks"  # clean, unseen cells: the rules left open refuted block by
+# block with their tables fixed (`blocks`)
 TAINT = "taint-blocks"  # outer-totalistic with unseen cells: the SAT proof after the search,
 # in what it left of the budget, blocks chosen where a rival could differ (`taint`)
 
@@ -86,7 +88,7 @@ def run_one(family, stride, noise, hidden, seed) -> dict:
         "search": found.details.get("search", "none"),
         "certificate": found.details.get("certificate", "none"),
         "seconds": round(seconds, 2),
-        "route": _route(family, stride, hidden),
+        "route": _route(family, stride, hidden, noise),
     }
 
 
@@ -184,12 +186,14 @@ def _sat_grid():
     yield "map", 3, 0.0, 0.0, 0
 
 
-def _route(family: str, stride: int, hidden: float = 0.0) -> str:
-    """The name of the search a run of ``family`` at ``stride`` (``hidden`` unseen) goes
-    through now."""
+def _route(family: str, stride: int, hidden: float = 0.0, noise: float = 0.0) -> str:
+    """The name of the search a run of ``family`` at ``stride`` (``hidden`` unseen, ``noise``)
+    goes through now."""
     if family == "outer-totalistic":
         route = OT_ROUTE_2 if stride == 2 else OT_ROUTE
-        return f"{route}+{TAINT}" if hidden > 0 else route
+        if hidden > 0:
+            route = f"{route}+{TAINT}" + (f"+{BLOCKS}" if noise == 0 else "")
+        return route
     return ROUTE if stride >= 3 else STRIDE_2_ROUTE
 
 
@@ -199,9 +203,10 @@ def _stale(record: dict) -> bool:
     stride >= 3 the relaxed fit first (`ROUTE`); outer-totalistic with stages drawn from
     varied cones, narrowed on B, open samples completed, every rival refuted pairwise or
     jointly (`OT_ROUTE`; at stride 2 narrowing up to 32,768 rules, `OT_ROUTE_2`), with
-    unseen cells the SAT proof's blocks chosen by taint (`TAINT`)."""
+    unseen cells the SAT proof's blocks chosen by taint (`TAINT`), and on clean data the rules
+    left open refuted block by block, tables fixed (`BLOCKS`)."""
     stride = record["stride"]
-    route = _route(record["family"], stride, record["hidden"])
+    route = _route(record["family"], stride, record["hidden"], record["noise"])
     return stride > 1 and record.get("route") != route
 
 

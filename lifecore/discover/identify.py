@@ -17,6 +17,7 @@ from typing import Optional
 
 import numpy as np
 
+from .blocks import MOST_OPEN, settle_open
 from .exhaustive import search_outer_totalistic
 from .observed import check_observed, make_samples
 from .result import DiscoveryError
@@ -29,6 +30,7 @@ __all__ = ["identify", "IDENTIFY_FAMILIES"]
 IDENTIFY_FAMILIES = ("auto", "outer-totalistic", "isotropic", "map")
 _HOODS = ("vonneumann", "hex", "moore")
 _PROOF_LEAST = 0.25  # of the budget, for the SAT proof after the exhaustive search
+_BLOCKS_LEAST = 0.15  # of the budget, for the rules left open, checked block by block
 
 
 def _spaces(family: str, neighbourhood: str) -> list[tuple[str, str]]:
@@ -65,7 +67,12 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
     exact = search_sat(frames, samples, family, how["boundary"], seed, left, hood,
                        proof_only=True)  # fmt: skip
     better = exact.rule is not None and len(exact.undetermined) < len(found.undetermined)
-    return exact if better else found
+    found = exact if better else found
+    if found.mismatches > 0 or not 0 < len(found.undetermined) <= MOST_OPEN:
+        return found
+    # a clean fit, a few classes open: each rule left checked block by block, tables fixed
+    end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])
+    return settle_open(frames, samples, found, end, how["boundary"])
 
 
 def _settled(found: list[Identification]) -> bool:
