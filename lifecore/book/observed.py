@@ -83,6 +83,9 @@ def exact_runs(rows: list[dict], family: str, stride: int) -> tuple[int, int]:
     return round(sum(r["runs"] * r["exact and unique"] for r in chosen)), runs
 
 
+_BLOCKS = "proof: every other rule refuted"  # `discover.blocks`' certificate
+
+
 def _in_goal(r: dict) -> bool:
     """The issue's goal region: outer-totalistic and isotropic, stride <= 3, noise <= 1%,
     at most 20% unseen."""
@@ -96,7 +99,9 @@ def _in_goal(r: dict) -> bool:
 
 def goal_summary(path: Path = BENCHMARK) -> dict:
     """Counts over the benchmark's runs in the goal's region: ``runs``, ``exact`` (exact and
-    unique), ``wrong`` (a wrong rule called unique), ``decidable`` (every single-entry rival
+    unique), ``by_blocks`` (of those, the ones whose proof ended with the rules left open
+    refuted block by block, `discover.blocks`), ``wrong`` (a wrong rule called unique),
+    ``decidable`` (every single-entry rival
     rejected by an observer of every hidden cell, `discover.informed`), and over the runs
     not exact and unique: ``missed``, ``closest`` (the fewest extra mismatches of a closest
     rival) and ``truth_open_clean`` / ``truth_open_noisy`` (the fewest and most entries the
@@ -108,6 +113,9 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
     return {
         "runs": len(runs),
         "exact": sum(met),
+        "by_blocks": sum(
+            ok and r.get("certificate", "").startswith(_BLOCKS) for r, ok in zip(runs, met)
+        ),
         "wrong": sum(not r["flag_correct"] for r in runs),
         "decidable": sum(not r["informed_open"] for r in runs),
         "missed": len(missed),

@@ -13,6 +13,7 @@
 ``separable``   stride 1, any family: the per-class search; ``verdict``: `Identification`;
 ``sat``         isotropic and MAP rules at stride > 1: SAT / MaxSAT over hidden generations
                 (CNF in ``_cnf``);
+``blocks``      the rules a clean answer leaves open, refuted block by block, tables fixed;
 ``identify``    `identify`: the smallest family explaining observed data, with its verdict;
 ``informed``    `informed_rivals`: where the data were simulated, the single-entry rivals
                 that even an observer of every hidden cell could not reject.

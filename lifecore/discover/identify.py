@@ -8,6 +8,8 @@ bound (`required_margin`). A SAT search is skipped when a smaller family already
 that no larger one could be preferred; one that runs out of its time budget reports no rule,
 or its best one with every unproved entry open, never a guess. On noisy data the isotropic and
 MAP search anneals (`anneal`) and certifies each entry against its single-entry rival (`flips`).
+A clean outer-totalistic answer left with a few classes open behind unseen cells has those
+rules checked one block of targets at a time, each table fixed (`blocks`).
 """
 
 from __future__ import annotations

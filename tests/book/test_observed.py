@@ -41,6 +41,12 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
         bounded(_record("isotropic", 3, 0.01, 0.2, False, "none"), truth_open=30),
         bounded(_record("outer-totalistic", 3, 0.01, 0.0, False, "undetermined"), ["S8"], 1),
         bounded(_record("outer-totalistic", 2, 0.0, 0.1, True, "unique")),
+        bounded(
+            {
+                **_record("outer-totalistic", 3, 0.0, 0.1, True, "unique"),
+                "certificate": "proof: every other rule refuted (SAT on blocks of targets)",
+            }
+        ),
         bounded(_record("outer-totalistic", 1, 0.0, 0.3, False, "unique")),  # 30% unseen: out
         bounded(_record("map", 1, 0.0, 0.0, True, "unique")),  # MAP: out
         bounded(_record("isotropic", 4, 0.0, 0.0, False, "unique")),  # stride 4: out
@@ -48,6 +54,7 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
     path = tmp_path / "runs.json"
     path.write_text(json.dumps({"runs": runs}))
     summary = goal_summary(path)
-    assert summary == {"runs": 4, "exact": 1, "wrong": 0, "decidable": 3, "missed": 3,
+    assert summary == {"runs": 5, "exact": 2, "by_blocks": 1, "wrong": 0, "decidable": 4,
+                       "missed": 3,
                        "closest": 1, "truth_open_clean": (8, 8),
                        "truth_open_noisy": (30, 30)}  # fmt: skip
