@@ -27,6 +27,16 @@ def test_committed_without_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_cell_has_a_unique_id(path):
+    # nbformat 4.5 requires cell ids; a cell added without one only warns today (and will
+    # be an error in later nbformat versions)
+    nb = json.loads(path.read_text())
+    ids = [c.get("id") for c in nb["cells"]]
+    assert (nb["nbformat"], nb["nbformat_minor"]) >= (4, 5)
+    assert None not in ids and len(set(ids)) == len(ids), f"{path.name}: cells without an id"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_pythia_structure(path):
     nb = json.loads(path.read_text())
     headings = [
