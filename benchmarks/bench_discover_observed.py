@@ -96,9 +96,9 @@ def bounds(record: dict) -> dict:
     """What the data of ``record``'s run could decide at best (`informed_rivals`): the
     classes whose single-entry rival an observer of every hidden cell could not reject, and
     the rival closest to that (least extra mismatches beyond its margin), its extra
-    mismatches and its margin; for an isotropic or MAP run that
-    is not exact and unique, ``truth_open``: the entries the single-entry certificate
-    (`sat`) leaves open when handed the hidden rule, on the run's samples."""
+    mismatches and its margin; for an isotropic or MAP run that is not exact and unique,
+    ``truth_open``: the entries the single-entry certificate (`sat`) leaves open when handed
+    the hidden rule, on the run's samples."""
     key = [record[k] for k in ("family", "stride", "noise", "hidden", "seed")]
     rule, clean, obs = _data(*key)
     stride = record["stride"]

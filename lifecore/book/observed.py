@@ -13,6 +13,7 @@ from typing import Iterable
 import numpy as np
 
 from ..data import soups
+from ..discover.blocks import CERTIFICATE as BLOCKS_CERTIFICATE
 from ..discover.identify import identify
 from ..discover.observed import observe
 from ..rules import parse_rule
@@ -83,9 +84,6 @@ def exact_runs(rows: list[dict], family: str, stride: int) -> tuple[int, int]:
     return round(sum(r["runs"] * r["exact and unique"] for r in chosen)), runs
 
 
-_BLOCKS = "proof: every other rule refuted"  # `discover.blocks`' certificate
-
-
 def _in_goal(r: dict) -> bool:
     """The issue's goal region: outer-totalistic and isotropic, stride <= 3, noise <= 1%,
     at most 20% unseen."""
@@ -101,8 +99,8 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
     """Counts over the benchmark's runs in the goal's region: ``runs``, ``exact`` (exact and
     unique), ``by_blocks`` (of those, the ones whose proof ended with the rules left open
     refuted block by block, `discover.blocks`), ``wrong`` (a wrong rule called unique),
-    ``decidable`` (every single-entry rival
-    rejected by an observer of every hidden cell, `discover.informed`), and over the runs
+    ``decidable`` (every single-entry rival rejected by an observer of every hidden cell,
+    `discover.informed`), and over the runs
     not exact and unique: ``missed``, ``closest`` (the fewest extra mismatches of a closest
     rival) and ``truth_open_clean`` / ``truth_open_noisy`` (the fewest and most entries the
     single-entry certificate leaves open when handed the hidden rule, over the isotropic runs
@@ -114,7 +112,7 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
         "runs": len(runs),
         "exact": sum(met),
         "by_blocks": sum(
-            ok and r.get("certificate", "").startswith(_BLOCKS) for r, ok in zip(runs, met)
+            ok and r.get("certificate") == BLOCKS_CERTIFICATE for r, ok in zip(runs, met)
         ),
         "wrong": sum(not r["flag_correct"] for r in runs),
         "decidable": sum(not r["informed_open"] for r in runs),

@@ -44,10 +44,11 @@ from .relax import _row
 from .taint import could_differ
 from .verdict import Identification
 
-__all__ = ["refute_by_blocks", "expected_differing", "settle_open", "MOST_OPEN"]
+__all__ = ["refute_by_blocks", "expected_differing", "settle_open", "MOST_OPEN", "CERTIFICATE"]
 
 _SOLVER = "glucose4"
 _CHUNK = 20000  # samples scored at once
+CERTIFICATE = "proof: every other rule refuted (SAT on blocks of targets)"
 MOST_OPEN = 6  # open classes at most (2^6 rules checked block by block)
 _CONFLICTS = 100_000  # a solve that needs more proves nothing (measured: none came near)
 
@@ -164,11 +165,13 @@ def settle_open(
     if not refuted.any() or len(left) == 0:  # nothing refuted, or all (the data not clean)
         return found
     differ = (left != left[0]).any(0)
-    table = left[0][np.asarray(classes.of_window)][None].astype(np.uint8)
-    mismatches, decided = count_tables(table, s.patches, s.targets, s.stride)[0]
+    mismatches, decided = found.mismatches, found.decided
+    if refuted[0]:  # the winner fell: count what its successor explains
+        table = left[0][np.asarray(classes.of_window)][None].astype(np.uint8)
+        mismatches, decided = count_tables(table, s.patches, s.targets, s.stride)[0]
     details = {**found.details, "refuted_by_blocks": int(refuted.sum())}
     if not differ.any():
-        details["certificate"] = "proof: every other rule refuted (SAT on blocks of targets)"
+        details["certificate"] = CERTIFICATE
     return replace(
         found,
         rule=classes.rule(left[0]),
