@@ -114,3 +114,19 @@ def test_samples_know_where_they_sit():
     assert (np.where(middle == HIDDEN, 2, middle) == s.patches[:, 2, 2]).all()
     part = s.take(np.arange(5, 9))
     assert (part.where == s.where[5:9]).all() and part.grid == s.grid
+
+
+def test_on_fully_seen_data_more_rivals_are_judged_on_all_samples():
+    # a rival costs no completions on fully seen data, so the final stage takes 64, not 32:
+    # 40 rivals of the truth (each class flipped, then pairs) are judged there and the
+    # truth stays the winner; with unseen cells the same 40 are past the cap and stay open
+    truth = _code("B5/S012357")
+    close = [truth ^ (1 << c) for c in range(OT.count)]
+    close += [truth ^ (1 << c) ^ (1 << (c + 1)) for c in range(40 - OT.count)]
+    frames = np.asarray(simulate(soups(16, 32, 0.35, seed=2), parse_rule("B5/S012357"), 38))
+    seen = exhaustive._Judge(OF_WINDOW, make_samples(observe(frames, 2, noise=0.01, seed=2), 2))
+    win, left, gave = exhaustive._final_stage(truth, close, seen)
+    assert seen.most >= len(close) > exhaustive._FINAL_RIVALS
+    assert win == truth and len(left) < len(close) and gave >= 1
+    unseen = exhaustive._Judge(OF_WINDOW, _freezing())
+    assert exhaustive._final_stage(truth, close, unseen) == (truth, close, None)
