@@ -11,9 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lifecore import simulate
+from lifecore.data import soups
+from lifecore.discover import exhaustive
 from lifecore.discover.informed import informed_rivals
-from lifecore.discover.observed import HIDDEN
+from lifecore.discover.observed import HIDDEN, make_samples, observe
 from lifecore.discover.result import DiscoveryError
+from lifecore.discover.verdict import required_margins
 from lifecore.rules import parse_rule
 from lifecore.rules.families import window_classes
 
@@ -87,3 +91,68 @@ def _windows(boards: np.ndarray) -> np.ndarray:
 def test_bad_input_is_named(full, rule, family, message):
     with pytest.raises(DiscoveryError, match=message):
         informed_rivals(full, _block(), parse_rule(rule), 1, family)
+
+
+def _three_frames() -> np.ndarray:
+    """``(1, 3, 8, 8)``: the block of `_block` for three frames."""
+    return np.concatenate([_block(), _block()[:, :1]], axis=1)
+
+
+def test_the_observer_runs_rules_from_cells_as_observed_and_hidden_cells_as_they_were():
+    # a lone live cell in the middle frame, far from the block, exercises S0 (a live cell
+    # with no neighbour): B3/S23 kills it, its S0 rival keeps it, and the next frame shows
+    # it dead. Observed (a flipped cell) the observer sees it; hidden, the observer reads the
+    # true frame instead
+    frames = _three_frames()
+    observed = frames.copy()
+    observed[0, 1, 0, 0] = 1
+    noisy = informed_rivals(frames, observed, parse_rule("B3/S23"), 1, "outer-totalistic")
+    assert "S0" not in noisy.indistinguishable and noisy.mismatches == 1
+    full = frames.copy()
+    full[0, 1, 0, 0] = 1
+    observed[0, 1, 0, 0] = HIDDEN
+    hidden = informed_rivals(full, observed, parse_rule("B3/S23"), 1, "outer-totalistic")
+    assert "S0" not in hidden.indistinguishable and hidden.mismatches == 0
+    unseen = informed_rivals(frames, observed, parse_rule("B3/S23"), 1, "outer-totalistic")
+    assert "S0" in unseen.indistinguishable
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_combined_rivals_change_the_cells_of_every_class_they_flip(seed):
+    rng = np.random.default_rng(seed)
+    classes = window_classes("outer-totalistic")
+    rule = classes.rule(rng.integers(0, 2, classes.count).astype(np.uint8))
+    start = (rng.random((3, 10, 10)) < 0.4).astype(np.uint8)
+    frames = np.stack([start, rule.window_table[_windows(start)].astype(np.uint8)], axis=1)
+    found = informed_rivals(frames, frames.copy(), rule, 1, "outer-totalistic")
+    counts = dict(zip(found.names, found.extra.tolist()))
+    weakest = sorted(found.names, key=lambda n: (counts[n] - 1, found.names.index(n)))[:6]
+    assert len(found.combined) == 2**6 - 1 - 6
+    for rival in found.combined:
+        assert set(rival.classes) <= set(weakest) and len(rival.classes) >= 2
+        assert rival.extra == sum(counts[n] for n in rival.classes) and rival.margin == 1
+    assert found.closest.extra - found.closest.margin == min(counts.values()) - 1
+    assert found.decided == (min(counts.values()) >= 1)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), stride=st.integers(2, 3))
+def test_on_fully_seen_noisy_data_the_observer_counts_as_the_search_does(seed, stride):
+    # the simulator (here) and the search's window kernel (`exhaustive._pairwise`) are two
+    # implementations of one count: where a rival and the rule differ, who is wrong
+    rng = np.random.default_rng(seed)
+    classes = window_classes("outer-totalistic")
+    truth = rng.integers(0, 2, classes.count).astype(np.uint8)
+    truth[0] = 0
+    clean = np.asarray(simulate(soups(4, 12, 0.35, seed=seed), classes.rule(truth), 3 * stride))
+    observed = observe(clean, stride, noise=0.02, seed=seed)
+    found = informed_rivals(clean[:, ::stride].copy(), observed, classes.rule(truth), stride,
+                            "outer-totalistic")  # fmt: skip
+    of_window = np.asarray(classes.of_window, dtype=np.int64)
+    code = int((truth.astype(np.int64) << np.arange(classes.count)).sum())
+    codes = np.array([code] + [code ^ (1 << c) for c in range(classes.count)])
+    samples = make_samples(observed, stride)
+    errors, _ = exhaustive._pairwise(codes, exhaustive._Judge(of_window, samples))
+    assert found.extra.tolist() == (errors[1:, 0] - errors[0, 1:]).tolist()
+    assert found.margins.tolist() == required_margins(errors[0, 1:]).tolist()
