@@ -99,12 +99,13 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
     """Counts over the benchmark's runs in the goal's region: ``runs``, ``exact`` (exact and
     unique), ``by_blocks`` (of those, the ones whose proof ended with the rules left open
     refuted block by block, `discover.blocks`), ``wrong`` (a wrong rule called unique),
-    ``decidable`` (every single-entry rival rejected by an observer of every hidden cell,
-    `discover.informed`), and over the runs
-    not exact and unique: ``missed``, ``closest`` (the fewest extra mismatches of a closest
-    rival) and ``truth_open_clean`` / ``truth_open_noisy`` (the fewest and most entries the
-    single-entry certificate leaves open when handed the hidden rule, over the isotropic runs
-    that record it, on clean and on noisy data)."""
+    ``decidable`` (every rival rejected by an observer of every hidden cell,
+    `discover.informed`), and over the runs not exact and unique: ``missed``,
+    ``undecidable`` (a rival that observer could not reject: no answer could be unique),
+    ``closest`` (over the decidable ones, the fewest extra mismatches of a closest rival) and
+    ``truth_open_clean`` / ``truth_open_noisy`` (the fewest and most entries the single-entry
+    certificate leaves open when handed the hidden rule, over the isotropic runs that record
+    it, on clean and on noisy data)."""
     runs = [r for r in json.loads(Path(path).read_text())["runs"] if _in_goal(r)]
     met = [r["exact"] and r["verdict"] == "unique" for r in runs]
     missed = [r for r, ok in zip(runs, met) if not ok]
@@ -115,9 +116,12 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
             ok and r.get("certificate") == BLOCKS_CERTIFICATE for r, ok in zip(runs, met)
         ),
         "wrong": sum(not r["flag_correct"] for r in runs),
-        "decidable": sum(not r["informed_open"] for r in runs),
+        "decidable": sum(r["informed_decided"] for r in runs),
         "missed": len(missed),
-        "closest": min((r["informed_closest_extra"] for r in missed), default=None),
+        "undecidable": sum(not r["informed_decided"] for r in missed),
+        "closest": min(
+            (r["informed_closest_extra"] for r in missed if r["informed_decided"]), default=None
+        ),
         "truth_open_clean": _span(r["truth_open"] for r in missed if _truth(r, clean=True)),
         "truth_open_noisy": _span(r["truth_open"] for r in missed if _truth(r, clean=False)),
     }

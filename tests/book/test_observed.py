@@ -33,14 +33,15 @@ def test_benchmark_rows_group_runs_and_exact_runs_count_them(tmp_path):
 
 
 def test_goal_summary_counts_only_the_goal_region(tmp_path):
-    def bounded(record, informed_open=(), closest=50, truth_open=None):
-        record.update(informed_open=list(informed_open), informed_closest_extra=closest)
+    def bounded(record, decided=True, closest=50, truth_open=None):
+        record.update(informed_decided=decided, informed_closest_extra=closest)
         return record if truth_open is None else {**record, "truth_open": truth_open}
 
     runs = [
         bounded(_record("isotropic", 3, 0.0, 0.2, False, "none"), closest=4000, truth_open=8),
         bounded(_record("isotropic", 3, 0.01, 0.2, False, "none"), truth_open=30),
-        bounded(_record("outer-totalistic", 3, 0.01, 0.0, False, "undetermined"), ["S8"], 1),
+        bounded(_record("outer-totalistic", 3, 0.01, 0.0, False, "undetermined"), False, 1),
+        bounded(_record("outer-totalistic", 3, 0.01, 0.1, False, "undetermined"), closest=2),
         bounded(_record("outer-totalistic", 2, 0.0, 0.1, True, "unique")),
         bounded(
             {
@@ -55,7 +56,8 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
     path = tmp_path / "runs.json"
     path.write_text(json.dumps({"runs": runs}))
     summary = goal_summary(path)
-    assert summary == {"runs": 5, "exact": 2, "by_blocks": 1, "wrong": 0, "decidable": 4,
-                       "missed": 3,
-                       "closest": 1, "truth_open_clean": (8, 8),
+    # the undecidable run's closest rival (1) is not the decidable runs' closest (2)
+    assert summary == {"runs": 6, "exact": 2, "by_blocks": 1, "wrong": 0, "decidable": 5,
+                       "missed": 4, "undecidable": 1,
+                       "closest": 2, "truth_open_clean": (8, 8),
                        "truth_open_noisy": (30, 30)}  # fmt: skip
