@@ -102,6 +102,8 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
     ``decidable`` (every rival rejected by an observer of every hidden cell,
     `discover.informed`), and over the runs not exact and unique: ``missed``,
     ``undecidable`` (a rival that observer could not reject: no answer could be unique),
+    ``undecidable_rivals`` (those runs' hidden rules and the entries their closest rival
+    flips, each once, as "rule, entries flipped"),
     ``closest`` (over the decidable ones, the fewest extra mismatches of a closest rival) and
     ``truth_open_clean`` / ``truth_open_noisy`` (the fewest and most entries the single-entry
     certificate leaves open when handed the hidden rule, over the isotropic runs that record
@@ -119,12 +121,19 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
         "decidable": sum(r["informed_decided"] for r in runs),
         "missed": len(missed),
         "undecidable": sum(not r["informed_decided"] for r in missed),
+        "undecidable_rivals": sorted(
+            {f"{r['rule']}, {r['informed_closest']} flipped" for r in missed if _undecided(r)}
+        ),
         "closest": min(
             (r["informed_closest_extra"] for r in missed if r["informed_decided"]), default=None
         ),
         "truth_open_clean": _span(r["truth_open"] for r in missed if _truth(r, clean=True)),
         "truth_open_noisy": _span(r["truth_open"] for r in missed if _truth(r, clean=False)),
     }
+
+
+def _undecided(r: dict) -> bool:
+    return not r["informed_decided"]
 
 
 def _truth(r: dict, clean: bool) -> bool:

@@ -15,8 +15,9 @@
                 (CNF in ``_cnf``);
 ``blocks``      the rules a clean answer leaves open, refuted block by block, tables fixed;
 ``identify``    `identify`: the smallest family explaining observed data, with its verdict;
-``informed``    `informed_rivals`: where the data were simulated, the single-entry rivals
-                that even an observer of every hidden cell could not reject.
+``informed``    `informed_rivals`: where the data were simulated, the rivals (single-entry,
+                and the closest entries together) that even an observer of every hidden
+                cell, the rest as observed, could not reject.
 
 Names load on first use, so ``import lifecore.discover`` does not load torch.
 """
@@ -39,7 +40,7 @@ _HOME = {
     **dict.fromkeys(("HIDDEN", "observe", "make_samples", "check_observed"), "observed"),
     **dict.fromkeys(("identify", "IDENTIFY_FAMILIES"), "identify"),
     **dict.fromkeys(("Identification", "required_margin"), "verdict"),
-    **dict.fromkeys(("InformedRivals", "informed_rivals"), "informed"),
+    **dict.fromkeys(("InformedRival", "InformedRivals", "informed_rivals"), "informed"),
 }
 
 __all__ = sorted(_HOME)

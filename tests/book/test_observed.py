@@ -34,7 +34,8 @@ def test_benchmark_rows_group_runs_and_exact_runs_count_them(tmp_path):
 
 def test_goal_summary_counts_only_the_goal_region(tmp_path):
     def bounded(record, decided=True, closest=50, truth_open=None):
-        record.update(informed_decided=decided, informed_closest_extra=closest)
+        record.update(informed_decided=decided, informed_closest_extra=closest, rule="B3/S23",
+                      informed_closest="S7+S8")  # fmt: skip
         return record if truth_open is None else {**record, "truth_open": truth_open}
 
     runs = [
@@ -59,5 +60,6 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
     # the undecidable run's closest rival (1) is not the decidable runs' closest (2)
     assert summary == {"runs": 6, "exact": 2, "by_blocks": 1, "wrong": 0, "decidable": 5,
                        "missed": 4, "undecidable": 1,
+                       "undecidable_rivals": ["B3/S23, S7+S8 flipped"],
                        "closest": 2, "truth_open_clean": (8, 8),
                        "truth_open_noisy": (30, 30)}  # fmt: skip
