@@ -44,7 +44,15 @@ from .relax import _row
 from .taint import could_differ
 from .verdict import Identification
 
-__all__ = ["refute_by_blocks", "expected_differing", "settle_open", "MOST_OPEN", "CERTIFICATE"]
+__all__ = [
+    "refute_by_blocks",
+    "expected_differing",
+    "likeliest_samples",
+    "open_rules",
+    "settle_open",
+    "MOST_OPEN",
+    "CERTIFICATE",
+]
 
 _SOLVER = "glucose4"
 _CHUNK = 20000  # samples scored at once
@@ -82,7 +90,7 @@ def expected_differing(
     return out
 
 
-def _candidates(tables: np.ndarray, s: Samples, alive: float, skip: set, count: int) -> list:
+def likeliest_samples(tables: np.ndarray, s: Samples, alive: float, skip: set, count: int) -> list:
     """Up to ``count`` samples not in ``skip`` where some two of ``tables`` ``(R, 512)``
     could differ, likeliest first (`expected_differing` under the first table)."""
     differ = (tables != tables[0]).any(0)
@@ -137,7 +145,7 @@ def refute_by_blocks(
     progress = True
     while progress and (~refuted).sum() > 1 and time.perf_counter() < deadline:
         before = refuted.sum()
-        for x in _candidates(tables[~refuted], s, alive, tried, count):
+        for x in likeliest_samples(tables[~refuted], s, alive, tried, count):
             if (~refuted).sum() <= 1 or time.perf_counter() > deadline:
                 break
             tried.add(x)
@@ -145,6 +153,17 @@ def refute_by_blocks(
             refuted[left] = _refutes(frames, s, x, classes[left], of_window, boundary)
         progress = refuted.sum() > before
     return refuted
+
+
+def open_rules(found: Identification, classes) -> np.ndarray:
+    """``(2^open, C)`` class values: ``found``'s rule (first) with every subset of its open
+    classes flipped (``classes`` its family's `window_classes`)."""
+    winner = classes.values(found.rule)
+    opened = [classes.names.index(name) for name in found.undetermined]
+    rules = np.repeat(winner[None], 2 ** len(opened), axis=0)
+    for r, flips in enumerate(itertools.product((0, 1), repeat=len(opened))):
+        rules[r, opened] ^= np.asarray(flips, dtype=np.uint8)
+    return rules
 
 
 def settle_open(
@@ -155,11 +174,7 @@ def settle_open(
     checked by `refute_by_blocks`: the winner is one that survives (``found``'s when it
     does), the classes open are those where survivors differ, unique when one is left."""
     classes = window_classes(found.family, found.neighbourhood)
-    winner = classes.values(found.rule)
-    opened = [classes.names.index(name) for name in found.undetermined]
-    rules = np.repeat(winner[None], 2 ** len(opened), axis=0)
-    for r, flips in enumerate(itertools.product((0, 1), repeat=len(opened))):
-        rules[r, opened] ^= np.asarray(flips, dtype=np.uint8)
+    rules = open_rules(found, classes)
     refuted = refute_by_blocks(frames, s, rules, classes.of_window, deadline, boundary)
     left = rules[~refuted]
     if not refuted.any() or len(left) == 0:  # nothing refuted, or all (the data not clean)

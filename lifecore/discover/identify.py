@@ -8,8 +8,10 @@ bound (`required_margin`). A SAT search is skipped when a smaller family already
 that no larger one could be preferred; one that runs out of its time budget reports no rule,
 or its best one with every unproved entry open, never a guess. On noisy data the isotropic and
 MAP search anneals (`anneal`) and certifies each entry against its single-entry rival (`flips`).
-A clean outer-totalistic answer left with a few classes open behind unseen cells has those
-rules checked one block of targets at a time, each table fixed (`blocks`).
+An outer-totalistic answer left with a few classes open behind unseen cells has those rules
+checked one block of targets at a time, each table fixed: on a clean fit a block that no
+completion fits refutes a rule (`blocks`), on noisy data a rule must lose to the winner by
+the margin in fewest mismatches over many blocks (`noisy_blocks`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 
 from .blocks import MOST_OPEN, settle_open
 from .exhaustive import search_outer_totalistic
+from .noisy_blocks import settle_open_noisy
 from .observed import check_observed, make_samples
 from .result import DiscoveryError
 from .sat import search_sat
@@ -70,11 +73,13 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
                        proof_only=True)  # fmt: skip
     better = exact.rule is not None and len(exact.undetermined) < len(found.undetermined)
     found = exact if better else found
-    if found.mismatches > 0 or not 0 < len(found.undetermined) <= MOST_OPEN:
+    if not 0 < len(found.undetermined) <= MOST_OPEN:
         return found
-    # a clean fit, a few classes open: each rule left checked block by block, tables fixed
+    # a few classes open: each rule left checked block by block, tables fixed; on a clean
+    # fit a block no completion fits refutes a rule, on noisy data rules lose by the margin
     end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])
-    return settle_open(frames, samples, found, end, how["boundary"])
+    settle = settle_open if found.mismatches == 0 else settle_open_noisy
+    return settle(frames, samples, found, end, how["boundary"])
 
 
 def _settled(found: list[Identification]) -> bool:
