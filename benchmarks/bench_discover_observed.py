@@ -47,6 +47,8 @@ OT_ROUTE = "joint-clusters-certified"  # outer-totalistic at stride > 1: varied 
 OT_ROUTE_2 = "joint-clusters-narrowed-32768"  # the same at stride 2, narrowing up to 32,768
 BLOCKS = "fixed-table-blocks"  # clean, unseen cells: the rules left open refuted block by
 # block with their tables fixed (`blocks`)
+NOISY_BLOCKS = "noisy-blocks"  # noisy, unseen cells: the rules left open judged on blocks by
+# their fewest mismatches (`noisy_blocks`)
 SEEN = "64-final-rivals"  # fully seen: 64 rivals judged on all samples, not 32 (`exhaustive`)
 TAINT = "taint-blocks"  # outer-totalistic with unseen cells: the SAT proof after the search,
 # in what it left of the budget, blocks chosen where a rival could differ (`taint`)
@@ -196,7 +198,7 @@ def _route(family: str, stride: int, hidden: float = 0.0, noise: float = 0.0) ->
     if family == "outer-totalistic":
         route = OT_ROUTE_2 if stride == 2 else OT_ROUTE
         if hidden > 0:
-            route = f"{route}+{TAINT}" + (f"+{BLOCKS}" if noise == 0 else "")
+            route = f"{route}+{TAINT}+" + (BLOCKS if noise == 0 else NOISY_BLOCKS)
         return route if hidden > 0 else f"{route}+{SEEN}"
     return ROUTE if stride >= 3 else STRIDE_2_ROUTE
 
@@ -208,8 +210,9 @@ def _stale(record: dict) -> bool:
     varied cones, narrowed on B, open samples completed, every rival refuted pairwise or
     jointly (`OT_ROUTE`; at stride 2 narrowing up to 32,768 rules, `OT_ROUTE_2`), with
     unseen cells the SAT proof's blocks chosen by taint (`TAINT`), and on clean data the rules
-    left open refuted block by block, tables fixed (`BLOCKS`); fully seen, 64 rivals judged
-    on all samples (`SEEN`)."""
+    left open refuted block by block, tables fixed (`BLOCKS`), on noisy data judged on blocks
+    by fewest mismatches (`NOISY_BLOCKS`); fully seen, 64 rivals judged on all samples
+    (`SEEN`)."""
     stride = record["stride"]
     route = _route(record["family"], stride, record["hidden"], record["noise"])
     return stride > 1 and record.get("route") != route

@@ -14,6 +14,7 @@
 ``sat``         isotropic and MAP rules at stride > 1: SAT / MaxSAT over hidden generations
                 (CNF in ``_cnf``);
 ``blocks``      the rules a clean answer leaves open, refuted block by block, tables fixed;
+``noisy_blocks`` the rules a noisy answer leaves open, judged on blocks by fewest mismatches;
 ``identify``    `identify`: the smallest family explaining observed data, with its verdict;
 ``informed``    `informed_rivals`: where the data were simulated, the rivals (single-entry,
                 and the closest entries together) that even an observer of every hidden
