@@ -45,8 +45,9 @@ OT_ROUTE = "joint-clusters-certified"  # outer-totalistic at stride > 1: varied 
 # narrowed on B, open samples completed (stage B on), unique only if refuted pairwise or
 # jointly (clusters around the samples one rule leaves open)
 OT_ROUTE_2 = "joint-clusters-narrowed-32768"  # the same at stride 2, narrowing up to 32,768
-BLOCKS = "fixed-table-blocks"  # clean, unseen cells: the rules left open refuted block by
-# block with their tables fixed (`blocks`)
+BLOCKS = "wide-blocks-decided"  # clean, unseen cells: the rules left open refuted block by
+# block with their tables fixed, every target sharing an input with the centre's cone, and
+# by a mismatch where they decide (`blocks`)
 NOISY_BLOCKS = "noisy-blocks"  # noisy, unseen cells: the rules left open judged on blocks by
 # their fewest mismatches (`noisy_blocks`)
 SEEN = "64-final-rivals"  # fully seen: 64 rivals judged on all samples, not 32 (`exhaustive`)

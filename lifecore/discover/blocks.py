@@ -14,12 +14,18 @@ Two things make that place findable and cheap to check:
   (`taint.could_differ`), a mean-field estimate of how many windows of the cone fall where
   the tables differ (unseen cells alive with the density of the observed ones; the
   relaxation of `relax`) ranked that sample 19th of 1,035. At 20% unseen it ranked the
-  like sample 17th of 4,272, but there one block does not refute the rival (with the
-  mismatches of its completion added as a second block, it is refuted): S8 stays open.
+  like sample 17th of 4,272, but there the ``(2K+1) x (2K+1)`` block around it does not
+  refute the rival: S8 stayed open.
+- *Which targets.* Every target whose cone shares an input cell with the sample's: the
+  ``(4K+1) x (4K+1)`` block around it, so that an unseen cell that would let a rival fit
+  the inner targets must also fit the neighbours that see it. A sample within K cells of
+  one already checked is passed over (its inner block was inside). On B567/S378 at stride
+  3, 20% unseen, clean, the 8 rules left (B8, S7 and S8 open) were all refuted but the
+  truth within the first 16 wide blocks; 64 inner blocks had refuted none (measured).
 - *How.* With the table fixed, a block is a small SAT instance over its unseen cells and
   hidden generations (`_cnf`, the table given as assumptions): one encoding a block, one
-  solve a rule, about a fifth of a second a block at stride 3 (most of it building the
-  clauses in Python). Taken in sample order instead of likeliest first, the same 64 blocks
+  solve a rule, under a second a wide block at stride 3 (most of it building the clauses
+  in Python). Taken in sample order instead of likeliest first, the same 64 candidates
   miss that sample (the tests' negative control).
 
 A rule refuted by one block is inconsistent with the data whatever the other cells are:
@@ -56,8 +62,9 @@ __all__ = [
 
 _SOLVER = "glucose4"
 _CHUNK = 20000  # samples scored at once
-CERTIFICATE = "proof: every other rule refuted (SAT on blocks of targets)"
+CERTIFICATE = "proof: every other rule refuted (SAT on blocks of targets, or a mismatch it decides)"
 MOST_OPEN = 6  # open classes at most (2^6 rules checked block by block)
+_COUNTED = 16  # survivors counted on all samples at most (0.16 s a rule at stride 3)
 _CONFLICTS = 100_000  # a solve that needs more proves nothing (measured: none came near)
 
 
@@ -103,11 +110,13 @@ def likeliest_samples(tables: np.ndarray, s: Samples, alive: float, skip: set, c
 
 def _refutes(frames, s: Samples, x: int, classes, of_window, boundary) -> np.ndarray:
     """``(R,)`` bool: which rules ``classes`` the block of targets around sample ``x``
-    refutes (the table fixed by assumptions; a solve past `_CONFLICTS` refutes nothing)."""
+    refutes (the table fixed by assumptions; a solve past `_CONFLICTS` refutes nothing).
+    The block is every target whose cone shares an input cell with ``x``'s: ``(4K+1) x
+    (4K+1)`` (module docstring)."""
     k = s.stride
     enc = ConeEncoder(frames, k, of_window, boundary)
     n, t, i, j = (int(c) for c in s.where[x])
-    enc.add_block(n, t, i - k, j - k, 2 * k + 1)
+    enc.add_block(n, t, i - 2 * k, j - 2 * k, 4 * k + 1)
     out = np.zeros(len(classes), bool)
     with Solver(name=_SOLVER, bootstrap_with=enc.hard) as solver:
         solver.append_formula(enc.units(list(enc.targets)))
@@ -118,6 +127,16 @@ def _refutes(frames, s: Samples, x: int, classes, of_window, boundary) -> np.nda
             solver.conf_budget(_CONFLICTS)
             out[r] = solver.solve_limited(assumptions=fixed) is False
     return out
+
+
+def _covered(s: Samples, x: int, checked: list) -> bool:
+    """Whether ``x`` lies within K cells of a ``checked`` sample of its frame: the
+    ``(2K+1)``-block around ``x`` lies inside that sample's wide block."""
+    n, t, i, j = s.where[x]
+    return any(
+        (n, t) == (m, u) and abs(i - a) <= s.stride and abs(j - b) <= s.stride
+        for m, u, a, b in (s.where[y] for y in checked)
+    )
 
 
 def refute_by_blocks(
@@ -131,17 +150,20 @@ def refute_by_blocks(
 ) -> np.ndarray:
     """Which of the rules ``classes`` ``(R, C)`` (class values of one family, whose class of
     each window is ``of_window``) a single block of observed targets refutes: ``(R,)``
-    bool. Blocks are the ``(2K+1) x (2K+1)`` targets around the samples of ``s`` (from
+    bool. Blocks are the ``(4K+1) x (4K+1)`` targets around the samples of ``s`` (from
     ``frames`` ``(N, T, H, W)``, clean) where the rules not yet refuted likeliest differ,
-    ``count`` a pass, ranked again after a pass that refuted one; each rule is checked with
-    its table fixed, until one rule is left or ``deadline`` (``time.perf_counter()``). A
-    True is a proof that the rule does not produce the data; a False proves nothing."""
+    ``count`` a pass (a sample within K cells of one checked is passed over: its
+    ``(2K+1)``-block was inside), ranked again after a pass that refuted one; each rule is
+    checked with its table fixed, until one rule is left or ``deadline``
+    (``time.perf_counter()``). A True is a proof that the rule does not produce the data; a
+    False proves nothing."""
     classes = np.asarray(classes, dtype=np.uint8)
     tables = classes[:, np.asarray(of_window, dtype=np.int64)]
     refuted = np.zeros(len(classes), bool)
     seen = frames[frames != HIDDEN]
     alive = float(seen.mean()) if len(seen) else 0.5
     tried: set = set()
+    checked: list = []
     progress = True
     while progress and (~refuted).sum() > 1 and time.perf_counter() < deadline:
         before = refuted.sum()
@@ -149,6 +171,9 @@ def refute_by_blocks(
             if (~refuted).sum() <= 1 or time.perf_counter() > deadline:
                 break
             tried.add(x)
+            if _covered(s, x, checked):
+                continue
+            checked.append(x)
             left = np.flatnonzero(~refuted)
             refuted[left] = _refutes(frames, s, x, classes[left], of_window, boundary)
         progress = refuted.sum() > before
@@ -166,25 +191,42 @@ def open_rules(found: Identification, classes) -> np.ndarray:
     return rules
 
 
+def _errs_where_decided(rules, alive, of_window, s: Samples) -> np.ndarray:
+    """``(R, 2)``: decided mismatches and decided samples on all of ``s`` of the rules
+    ``alive`` (``(R,)`` bool; zeros for the others). On clean data one decided mismatch
+    refutes a rule: it errs whatever the unseen cells are (measured: a rule the blocks left
+    had 2, and was named the answer before the truth)."""
+    out = np.zeros((len(rules), 2), np.int64)
+    tables = rules[alive][:, np.asarray(of_window)].astype(np.uint8)
+    out[alive] = count_tables(tables, s.patches, s.targets, s.stride)
+    return out
+
+
 def settle_open(
     frames: np.ndarray, s: Samples, found: Identification, deadline: float, boundary: str
 ) -> Identification:
     """``found`` (a clean fit that leaves classes open: every other rule is refuted, so the
     rule is one of the winner with any subset of its open classes flipped) with those rules
-    checked by `refute_by_blocks`: the winner is one that survives (``found``'s when it
-    does), the classes open are those where survivors differ, unique when one is left."""
+    checked by `refute_by_blocks` and, when at most `_COUNTED` survive, by their decided
+    mismatches on all samples: the winner is one that survives (``found``'s when it does),
+    the classes open are those where survivors differ, unique when one is left."""
     classes = window_classes(found.family, found.neighbourhood)
     rules = open_rules(found, classes)
-    refuted = refute_by_blocks(frames, s, rules, classes.of_window, deadline, boundary)
+    by_blocks = refute_by_blocks(frames, s, rules, classes.of_window, deadline, boundary)
+    counts = np.zeros((len(rules), 2), np.int64)
+    if (~by_blocks).sum() <= _COUNTED:
+        counts = _errs_where_decided(rules, ~by_blocks, classes.of_window, s)
+    refuted = by_blocks | (counts[:, 0] > 0)
     left = rules[~refuted]
     if not refuted.any() or len(left) == 0:  # nothing refuted, or all (the data not clean)
         return found
     differ = (left != left[0]).any(0)
-    mismatches, decided = found.mismatches, found.decided
+    mismatches, decided = (found.mismatches, found.decided)
     if refuted[0]:  # the winner fell: count what its successor explains
         table = left[0][np.asarray(classes.of_window)][None].astype(np.uint8)
         mismatches, decided = count_tables(table, s.patches, s.targets, s.stride)[0]
-    details = {**found.details, "refuted_by_blocks": int(refuted.sum())}
+    details = {**found.details, "refuted_by_blocks": int(by_blocks.sum()),
+               "refuted_where_decided": int((refuted & ~by_blocks).sum())}  # fmt: skip
     if not differ.any():
         details["certificate"] = CERTIFICATE
     return replace(

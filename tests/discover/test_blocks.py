@@ -77,6 +77,16 @@ def test_settle_open_makes_the_answer_unique_only_when_one_rule_is_left(freezing
     assert settle_open(obs, samples, found, 0.0, "torus") is found  # no time: no claim
 
 
+def test_a_rule_that_errs_where_it_decides_is_refuted_without_a_block(freezing):
+    # with no time for a block, the rival with S3 flipped still errs on samples whose cone
+    # fixes its prediction: on clean data that refutes it; the truth errs nowhere
+    rule, obs, samples = freezing
+    found = Identification(rule, "outer-totalistic", "moore", False, 0, 0, 10, ["S3"], 3)
+    settled = settle_open(obs, samples, found, 0.0, "torus")
+    assert settled.unique and (settled.rule.window_table == rule.window_table).all()
+    assert settled.details["refuted_where_decided"] == 1 and settled.mismatches == 0
+
+
 @settings(max_examples=12, deadline=None)
 @given(
     seed=st.integers(0, 2**31 - 1),
