@@ -4,6 +4,7 @@ import json
 
 from lifecore.book.observed import benchmark_rows, exact_runs, goal_summary
 from lifecore.discover.blocks import CERTIFICATE as BLOCKS_CERTIFICATE
+from lifecore.discover.noisy_blocks import CERTIFICATE as NOISY_BLOCKS_CERTIFICATE
 
 
 def _record(family, stride, noise, hidden, exact, verdict, seconds=1.0):
@@ -43,6 +44,12 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
         bounded(_record("isotropic", 3, 0.01, 0.2, False, "none"), truth_open=30),
         bounded(_record("outer-totalistic", 3, 0.01, 0.0, False, "undetermined"), False, 1),
         bounded(_record("outer-totalistic", 3, 0.01, 0.1, False, "undetermined"), closest=2),
+        bounded(
+            {
+                **_record("outer-totalistic", 2, 0.01, 0.2, True, "unique"),
+                "certificate": NOISY_BLOCKS_CERTIFICATE,
+            }
+        ),
         bounded(_record("outer-totalistic", 2, 0.0, 0.1, True, "unique")),
         bounded(
             {
@@ -58,7 +65,8 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
     path.write_text(json.dumps({"runs": runs}))
     summary = goal_summary(path)
     # the undecidable run's closest rival (1) is not the decidable runs' closest (2)
-    assert summary == {"runs": 6, "exact": 2, "by_blocks": 1, "wrong": 0, "decidable": 5,
+    assert summary == {"runs": 7, "exact": 3, "by_blocks": 1, "by_noisy_blocks": 1,
+                       "wrong": 0, "decidable": 6,
                        "missed": 4, "undecidable": 1,
                        "undecidable_rivals": ["B3/S23, S7+S8 flipped"],
                        "closest": 2, "truth_open_clean": (8, 8),
