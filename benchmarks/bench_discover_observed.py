@@ -48,8 +48,8 @@ OT_ROUTE_2 = "joint-clusters-narrowed-32768"  # the same at stride 2, narrowing 
 BLOCKS = "wide-blocks-decided"  # clean, unseen cells: the rules left open refuted block by
 # block with their tables fixed, every target sharing an input with the centre's cone, and
 # by a mismatch where they decide (`blocks`)
-NOISY_BLOCKS = "noisy-blocks"  # noisy, unseen cells: the rules left open judged on blocks by
-# their fewest mismatches (`noisy_blocks`)
+NOISY_BLOCKS = "noisy-blocks-by-winner-cost"  # noisy, unseen cells: the rules left open
+# judged on blocks by their fewest mismatches, the margin from the winner's (`noisy_blocks`)
 SEEN = "64-final-rivals"  # fully seen: 64 rivals judged on all samples, not 32 (`exhaustive`)
 TAINT = "taint-blocks"  # outer-totalistic with unseen cells: the SAT proof after the search,
 # in what it left of the budget, blocks chosen where a rival could differ (`taint`)
