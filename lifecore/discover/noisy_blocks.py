@@ -13,19 +13,19 @@ open; on the first 16 blocks where the two likeliest differ the B7 rival costs 1
 the truth and 1 less on one block, and over 128 blocks, 67 more and 10 less.
 
 The verdict is that of the searches (`verdict.required_margin`), blocks in place of samples:
-over disjoint blocks, with ``e`` a rival's cost minus the winner's on each, ``r =
-sum(max(e, 0))`` and ``v = sum(max(-e, 0))``, the rival is refuted when ``r - v >=
-required_margin(w)``, ``w`` the winner's cost on all the blocks. Why ``w`` and not ``v``
+over disjoint blocks, with ``e`` a rival's cost minus the winner's on each,
+``r = sum(max(e, 0))`` and ``v = sum(max(-e, 0))``, the rival is refuted when
+``r - v >= required_margin(w)``, ``w`` the winner's cost on all the blocks. Why ``w`` and not ``v``
 (the searches' local test): where the two rules cost the same, both may still err, and a
 flipped input cell can favour one rule on a block without the other ever winning one. On a
 random rule's small noisy data (the tests' hypothesis), ``v`` let a rule without S0 refute
-the truth B12/S012345678 by 1 mismatch to 0, the truth's 103 mismatches on the 64 blocks
-against its 102: an isolated live cell made by the noise dies under the rival. The blocks
-are chosen before any is scored, from the inputs alone
-(`blocks.likeliest_samples`, where a mean-field count of windows on which the tables differ
-is highest), so the choice does not look at the targets. A fewest-mismatch count is a lower
-bound for the rival and at most the winner's true count, so it is a statistical verdict
-within the noise bound, not a proof, and says so (`CERTIFICATE`).
+the truth B12/S012345678 with ``r = 1`` and ``v = 0`` (103 mismatches on the 64 blocks
+against its 102): an isolated live cell made by the noise dies under the rival. The blocks
+are chosen before any is scored, from the inputs alone (`blocks.likeliest_samples`, where a
+mean-field count of windows on which the tables differ is highest), so the choice does not
+look at the targets. A fewest-mismatch count is a lower bound for the rival and at most the
+winner's true count, so it is a statistical verdict within the noise bound, not a proof, and
+says so (`CERTIFICATE`).
 """
 
 from __future__ import annotations
