@@ -113,6 +113,7 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
     runs = [r for r in json.loads(Path(path).read_text())["runs"] if _in_goal(r)]
     met = [r["exact"] and r["verdict"] == "unique" for r in runs]
     missed = [r for r, ok in zip(runs, met) if not ok]
+    undecided = [r for r in missed if not r["informed_decided"]]
     return {
         "runs": len(runs),
         "exact": sum(met),
@@ -125,9 +126,9 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
         "wrong": sum(not r["flag_correct"] for r in runs),
         "decidable": sum(r["informed_decided"] for r in runs),
         "missed": len(missed),
-        "undecidable": sum(not r["informed_decided"] for r in missed),
+        "undecidable": len(undecided),
         "undecidable_rivals": sorted(
-            {f"{r['rule']}, {r['informed_closest']} flipped" for r in missed if _undecided(r)}
+            {f"{r['rule']}, {r['informed_closest']} flipped" for r in undecided}
         ),
         "closest": min(
             (r["informed_closest_extra"] for r in missed if r["informed_decided"]), default=None
@@ -135,10 +136,6 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
         "truth_open_clean": _span(r["truth_open"] for r in missed if _truth(r, clean=True)),
         "truth_open_noisy": _span(r["truth_open"] for r in missed if _truth(r, clean=False)),
     }
-
-
-def _undecided(r: dict) -> bool:
-    return not r["informed_decided"]
 
 
 def _truth(r: dict, clean: bool) -> bool:

@@ -43,6 +43,12 @@ class ConeEncoder:
         """The variable of class ``cls`` (true: the rule's next state is 1)."""
         return 2 + int(cls)
 
+    def fixed_table(self, values) -> list[int]:
+        """Assumptions fixing the table to class ``values`` ``(C,)`` 0/1."""
+        return [
+            self.table_literal(c) if v else -self.table_literal(c) for c, v in enumerate(values)
+        ]
+
     def _new(self) -> int:
         self.top += 1
         return self.top

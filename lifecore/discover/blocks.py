@@ -54,7 +54,9 @@ __all__ = [
     "refute_by_blocks",
     "expected_differing",
     "likeliest_samples",
+    "near",
     "open_rules",
+    "settled",
     "settle_open",
     "MOST_OPEN",
     "CERTIFICATE",
@@ -121,21 +123,18 @@ def _refutes(frames, s: Samples, x: int, classes, of_window, boundary) -> np.nda
     with Solver(name=_SOLVER, bootstrap_with=enc.hard) as solver:
         solver.append_formula(enc.units(list(enc.targets)))
         for r, values in enumerate(classes):
-            fixed = [
-                enc.table_literal(c) if v else -enc.table_literal(c) for c, v in enumerate(values)
-            ]
             solver.conf_budget(_CONFLICTS)
-            out[r] = solver.solve_limited(assumptions=fixed) is False
+            out[r] = solver.solve_limited(assumptions=enc.fixed_table(values)) is False
     return out
 
 
-def _covered(s: Samples, x: int, checked: list) -> bool:
-    """Whether ``x`` lies within K cells of a ``checked`` sample of its frame: the
-    ``(2K+1)``-block around ``x`` lies inside that sample's wide block."""
+def near(s: Samples, x: int, others: list, reach: int) -> bool:
+    """Whether sample ``x`` lies within ``reach`` cells (both ways) of one of ``others``
+    in its frame."""
     n, t, i, j = s.where[x]
     return any(
-        (n, t) == (m, u) and abs(i - a) <= s.stride and abs(j - b) <= s.stride
-        for m, u, a, b in (s.where[y] for y in checked)
+        (n, t) == (m, u) and abs(i - a) <= reach and abs(j - b) <= reach
+        for m, u, a, b in (s.where[y] for y in others)
     )
 
 
@@ -171,7 +170,7 @@ def refute_by_blocks(
             if (~refuted).sum() <= 1 or time.perf_counter() > deadline:
                 break
             tried.add(x)
-            if _covered(s, x, checked):
+            if near(s, x, checked, s.stride):  # its (2K+1)-block was inside a wide one
                 continue
             checked.append(x)
             left = np.flatnonzero(~refuted)
@@ -202,6 +201,38 @@ def _errs_where_decided(rules, alive, of_window, s: Samples) -> np.ndarray:
     return out
 
 
+def _count(values, classes, s: Samples) -> tuple[int, int]:
+    """Decided mismatches and decided samples of the rule of class ``values`` on ``s``."""
+    table = values[np.asarray(classes.of_window)][None].astype(np.uint8)
+    return tuple(count_tables(table, s.patches, s.targets, s.stride)[0])
+
+
+def settled(found, s: Samples, rules, win: int, refuted, verdict, counts=(0, 0)):
+    """``found`` answered by ``rules[win]`` (class values; ``rules[0]`` is ``found``'s),
+    open in the classes where it differs from a rule not ``refuted`` ``(R,)``; ``verdict``
+    is ``(details, certificate, margin)``, the last two used when none is left open.
+    Mismatches and decided samples: ``found``'s when its rule wins, else ``counts`` when
+    they were made (decided > 0), else counted now on all of ``s``."""
+    classes = window_classes(found.family, found.neighbourhood)
+    details, certificate, margin = verdict
+    differ = (rules[~refuted] != rules[win]).any(0)
+    mismatches, decided = found.mismatches, found.decided
+    if win != 0:  # the winner moved: what its successor explains
+        mismatches, decided = counts if counts[1] else _count(rules[win], classes, s)
+    if not differ.any():
+        details = {**details, "certificate": certificate}
+    return replace(
+        found,
+        rule=classes.rule(rules[win]),
+        unique=not differ.any(),
+        margin=margin if not differ.any() else found.margin,
+        mismatches=int(mismatches),
+        decided=int(decided),
+        undetermined=[classes.names[i] for i in np.flatnonzero(differ)],
+        details=details,
+    )
+
+
 def settle_open(
     frames: np.ndarray, s: Samples, found: Identification, deadline: float, boundary: str
 ) -> Identification:
@@ -217,25 +248,10 @@ def settle_open(
     if (~by_blocks).sum() <= _COUNTED:
         counts = _errs_where_decided(rules, ~by_blocks, classes.of_window, s)
     refuted = by_blocks | (counts[:, 0] > 0)
-    left = rules[~refuted]
-    if not refuted.any() or len(left) == 0:  # nothing refuted, or all (the data not clean)
+    if not refuted.any() or refuted.all():  # nothing refuted, or all (the data not clean)
         return found
-    differ = (left != left[0]).any(0)
-    mismatches, decided = (found.mismatches, found.decided)
-    if refuted[0]:  # the winner fell: count what its successor explains
-        table = left[0][np.asarray(classes.of_window)][None].astype(np.uint8)
-        mismatches, decided = count_tables(table, s.patches, s.targets, s.stride)[0]
     details = {**found.details, "refuted_by_blocks": int(by_blocks.sum()),
                "refuted_where_decided": int((refuted & ~by_blocks).sum())}  # fmt: skip
-    if not differ.any():
-        details["certificate"] = CERTIFICATE
-    return replace(
-        found,
-        rule=classes.rule(left[0]),
-        unique=not differ.any(),
-        margin=max(found.margin or 0, 1) if not differ.any() else found.margin,
-        mismatches=int(mismatches),
-        decided=int(decided),
-        undetermined=[classes.names[i] for i in np.flatnonzero(differ)],
-        details=details,
-    )
+    win = int(np.flatnonzero(~refuted)[0])
+    margin = max(found.margin or 0, 1)
+    return settled(found, s, rules, win, refuted, (details, CERTIFICATE, margin), counts[win])

@@ -31,7 +31,6 @@ says so (`CERTIFICATE`).
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 
 import numpy as np
 from pysat.card import ITotalizer
@@ -39,8 +38,7 @@ from pysat.solvers import Solver
 
 from ..rules.families import window_classes
 from ._cnf import ConeEncoder
-from ._kernel import count_tables
-from .blocks import MOST_OPEN, likeliest_samples, open_rules
+from .blocks import MOST_OPEN, likeliest_samples, near, open_rules, settled
 from .observed import HIDDEN, Samples
 from .verdict import Identification, required_margin
 
@@ -78,26 +76,16 @@ def block_costs(frames, s: Samples, x: int, classes, of_window, boundary="torus"
     counter = ITotalizer(lits=wrong, ubound=len(wrong), top_id=enc.top)
     with Solver(name=_SOLVER, bootstrap_with=enc.hard + counter.cnf.clauses) as solver:
         for r, values in enumerate(classes):
-            fixed = [
-                enc.table_literal(c) if v else -enc.table_literal(c) for c, v in enumerate(values)
-            ]
-            out[r] = _fewest(solver, fixed, counter.rhs)
+            out[r] = _fewest(solver, enc.fixed_table(values), counter.rhs)
     counter.delete()
     return out
 
 
 def _disjoint(ranked: list[int], s: Samples, count: int) -> list[int]:
     """The first ``count`` samples of ``ranked`` whose blocks share no target."""
-    reach = 2 * s.stride
     chosen: list[int] = []
     for x in ranked:
-        n, t, i, j = s.where[x]
-        if all(
-            (n, t) != tuple(s.where[y][:2])
-            or abs(i - s.where[y][2]) > reach
-            or abs(j - s.where[y][3]) > reach
-            for y in chosen
-        ):
+        if not near(s, x, chosen, 2 * s.stride):
             chosen.append(x)
             if len(chosen) == count:
                 break
@@ -148,25 +136,7 @@ def settle_open_noisy(
     if not costs:
         return found
     win, refuted, gave = judge_on_blocks(np.array(costs))
-    differ = (rules[~refuted] != rules[win]).any(0)
-    mismatches, decided = found.mismatches, found.decided
-    if win != 0:  # the winner moved: count what its successor explains
-        table = rules[win][of_window][None].astype(np.uint8)
-        mismatches, decided = count_tables(table, s.patches, s.targets, s.stride)[0]
-    details = {
-        **found.details,
-        "blocks_judged": len(costs),
-        "refuted_on_blocks": int(refuted.sum()),
-    }
-    if not differ.any():
-        details["certificate"] = CERTIFICATE
-    return replace(
-        found,
-        rule=classes.rule(rules[win]),
-        unique=not differ.any(),
-        margin=_margin(found.margin, gave[refuted]) if not differ.any() else found.margin,
-        mismatches=int(mismatches),
-        decided=int(decided),
-        undetermined=[classes.names[i] for i in np.flatnonzero(differ)],
-        details=details,
-    )
+    details = {**found.details, "blocks_judged": len(costs),
+               "refuted_on_blocks": int(refuted.sum())}  # fmt: skip
+    margin = _margin(found.margin, gave[refuted]) if refuted.any() else found.margin
+    return settled(found, s, rules, win, refuted, (details, CERTIFICATE, margin))
