@@ -15,6 +15,7 @@
                 (CNF in ``_cnf``);
 ``blocks``      the rules a clean answer leaves open, refuted block by block, tables fixed;
 ``noisy_blocks`` the rules a noisy answer leaves open, judged on blocks by fewest mismatches;
+``tree``        every outer-totalistic rule on blocks at once: branch and bound over the table;
 ``identify``    `identify`: the smallest family explaining observed data, with its verdict;
 ``informed``    `informed_rivals`: where the data were simulated, the rivals (single-entry,
                 and the closest entries together) that even an observer of every hidden

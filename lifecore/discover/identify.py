@@ -11,7 +11,9 @@ MAP search anneals (`anneal`) and certifies each entry against its single-entry 
 An outer-totalistic answer left with a few classes open behind unseen cells has those rules
 checked one block of targets at a time, each table fixed: on a clean fit a block that no
 completion fits refutes a rule (`blocks`), on noisy data a rule must lose to the winner by
-the margin in fewest mismatches over many blocks (`noisy_blocks`).
+the margin in fewest mismatches over many blocks (`noisy_blocks`). A noisy answer with more
+classes open first has every rule of its family judged on blocks at once, by branch and bound
+over the table (`tree`), when that ends within the budget.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .observed import check_observed, make_samples
 from .result import DiscoveryError
 from .sat import search_sat
 from .separable import search_separable
+from .tree import narrow_by_tree
 from .verdict import Identification, required_margin
 
 __all__ = ["identify", "IDENTIFY_FAMILIES"]
@@ -73,11 +76,19 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
                        proof_only=True)  # fmt: skip
     better = exact.rule is not None and len(exact.undetermined) < len(found.undetermined)
     found = exact if better else found
-    if not 0 < len(found.undetermined) <= MOST_OPEN:
-        return found
+    rules = None
+    if found.mismatches > 0 and len(found.undetermined) > MOST_OPEN:
+        # noisy, too many classes open: every rule judged on blocks at once, by branch and
+        # bound over the table, in the budget left before the last blocks' share
+        end = t0 + (1 - _BLOCKS_LEAST) * how["budget_s"]
+        found, rules = narrow_by_tree(frames, samples, found, end, how["boundary"], seed)
     # a few classes open: each rule left checked block by block, tables fixed; on a clean
     # fit a block no completion fits refutes a rule, on noisy data rules lose by the margin
     end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])
+    if rules is not None:  # the rules the tree left, however many classes they differ in
+        return settle_open_noisy(frames, samples, found, end, how["boundary"], rules=rules)
+    if not 0 < len(found.undetermined) <= MOST_OPEN:
+        return found
     settle = settle_open if found.mismatches == 0 else settle_open_noisy
     return settle(frames, samples, found, end, how["boundary"])
 

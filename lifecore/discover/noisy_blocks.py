@@ -115,16 +115,22 @@ def settle_open_noisy(
     deadline: float,
     boundary: str,
     count: int = BLOCKS,
+    rules: np.ndarray | None = None,
 ) -> Identification:
     """``found`` (an answer with at most `blocks.MOST_OPEN` classes open: every other rule is
     refuted, so the rule is the winner with some subset of them flipped) with those rules
     judged on ``count`` disjoint blocks (fewer when ``deadline``, a
     ``time.perf_counter()``, comes first): the winner is the rule of least cost, open are
-    the classes where it differs from a rule it does not refute, unique when none."""
+    the classes where it differs from a rule it does not refute, unique when none. Or the
+    ``rules`` ``(R, C)`` given (class values, ``found``'s first; at most 2^`MOST_OPEN`),
+    when every other rule is refuted (`tree`)."""
     classes = window_classes(found.family, found.neighbourhood)
-    if not 0 < len(found.undetermined) <= MOST_OPEN:
+    if rules is None:
+        if not 0 < len(found.undetermined) <= MOST_OPEN:
+            return found
+        rules = open_rules(found, classes)
+    if not 1 < len(rules) <= 2**MOST_OPEN:
         return found
-    rules = open_rules(found, classes)
     of_window = np.asarray(classes.of_window)
     seen = frames[frames != HIDDEN]
     ranked = likeliest_samples(rules[:, of_window], s, float(seen.mean()), set(), 16 * count)

@@ -1,0 +1,107 @@
+"""Every outer-totalistic rule judged on blocks at once (`lifecore.discover.tree`).
+
+The truth: every rule's cost on the blocks one table at a time (von Neumann: 2^10 rules),
+which the branch and bound must reproduce; the rule that made the data; and the targets,
+which the choice of blocks must not look at."""
+
+import time
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lifecore import simulate
+from lifecore.data import soups
+from lifecore.discover._cnf import ConeEncoder
+from lifecore.discover.observed import Samples, make_samples, observe
+from lifecore.discover.tree import _Block, choose_blocks, narrow_by_tree, search_tree
+from lifecore.discover.verdict import Identification, required_margin
+from lifecore.rules import parse_rule
+from lifecore.rules.families import window_classes
+
+VN = window_classes("outer-totalistic", "vonneumann")
+OT = window_classes("outer-totalistic")
+
+
+def _observed(classes, values, stride, seed, size=16, noise=0.02, hidden=0.2):
+    start = soups(2, size, 0.4, seed=seed)
+    full = np.asarray(simulate(start, classes.rule(values), 3 * stride))
+    return observe(full, stride, hidden=hidden, noise=noise, seed=seed)
+
+
+def _blocks(obs, s: Samples, chosen, of_window) -> list[_Block]:
+    out = []
+    for x in chosen:
+        enc = ConeEncoder(obs, s.stride, of_window, "torus")
+        n, t, i, j = (int(c) for c in s.where[x])
+        enc.add_block(n, t, i - s.stride, j - s.stride, 2 * s.stride + 1)
+        out.append(_Block(enc))
+    return out
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1))
+def test_the_tree_keeps_exactly_the_rules_within_the_margin(seed):
+    # von Neumann rules at stride 2 on 3 blocks: the leaves are the rules whose summed cost,
+    # each table fixed, is within required_margin of the least; every other rule costs at
+    # least the margin reported more, and that is at least required_margin
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 2, VN.count).astype(np.uint8)
+    truth[0] = 0
+    obs = _observed(VN, truth, 2, seed % 1000)
+    s = make_samples(obs, 2)
+    of_window = np.asarray(VN.of_window)
+    blocks = _blocks(obs, s, choose_blocks(s, of_window, 3, seed), of_window)
+    order = list(rng.permutation(VN.count))
+    leaves, margin, _ = search_tree(blocks, order, time.perf_counter() + 600)
+    tables = [tuple((code >> np.arange(VN.count)) & 1) for code in range(1 << VN.count)]
+    cost = {t: sum(b.fewest(list(enumerate(t)), 0)[0] for b in blocks) for t in tables}
+    least = min(cost.values())
+    kept = {t for t, c in cost.items() if c < least + required_margin(least)}
+    assert {tuple(int(v) for v in t) for _, t in leaves} == {tuple(int(v) for v in t) for t in kept}
+    assert leaves[0][0] == least and all(cost[t] == c for c, t in leaves)
+    others = [c - least for t, c in cost.items() if t not in kept]
+    assert margin is None or required_margin(least) <= margin <= min(others)
+
+
+def test_blocks_are_chosen_from_the_inputs_alone():
+    # the same blocks whatever the targets say, none two sharing a target, none uniform
+    obs = _observed(OT, OT.values(parse_rule("B3/S23")), 2, 5, size=24)
+    s = make_samples(obs, 2)
+    chosen = choose_blocks(s, np.asarray(OT.of_window), 12, seed=1)
+    flipped = Samples(s.patches, 1 - s.targets, s.stride, s.where, s.grid)
+    assert choose_blocks(flipped, np.asarray(OT.of_window), 12, seed=1) == chosen
+    where = s.where[chosen]
+    for a in range(len(chosen)):
+        for b in range(a):
+            same = (where[a, :2] == where[b, :2]).all()
+            assert not (same and (np.abs(where[a, 2:] - where[b, 2:]) <= 4).all())
+        assert len(np.unique(s.patches[chosen[a]][s.patches[chosen[a]] < 2])) == 2
+
+
+def _found(rule: str, stride: int) -> Identification:
+    names = list(OT.names)
+    return Identification(parse_rule(rule), "outer-totalistic", "moore", False, None, 9, 9,
+                          names, stride)  # fmt: skip
+
+
+def test_noisy_data_with_unseen_cells_leave_the_truth_among_the_rules_open():
+    # B36/S23 at stride 2, 2% noise, 20% unseen; a wrong answer open in every class is
+    # replaced by the least-cost rule on 16 blocks, and the truth is among those left open
+    truth = OT.values(parse_rule("B36/S23"))
+    obs = _observed(OT, truth, 2, 7, size=24)
+    s = make_samples(obs, 2)
+    answer, rules = narrow_by_tree(obs, s, _found("B1/S4", 2), time.perf_counter() + 300,
+                                   count=16)  # fmt: skip
+    assert rules is not None and (rules == truth).all(1).any()
+    assert (OT.values(answer.rule) == rules[0]).all() and answer.details["tree_blocks"] == 16
+    assert set(answer.undetermined) == {
+        OT.names[c] for c in np.flatnonzero((rules != rules[0]).any(0))
+    }
+
+
+def test_past_the_deadline_the_answer_is_left_as_it_was():
+    obs = _observed(OT, OT.values(parse_rule("B36/S23")), 2, 7)
+    s = make_samples(obs, 2)
+    found = _found("B1/S4", 2)
+    assert narrow_by_tree(obs, s, found, time.perf_counter() - 1, count=4) == (found, None)
