@@ -133,7 +133,9 @@ def search_tree(blocks: list[_Block], order: list[int], deadline: float):
     the full tables within the margin of the least cost (least first), ``margin`` the least
     extra cost of any other rule (None when none was cut), each cost summed over ``blocks``;
     classes fixed in ``order``."""
-    start = tuple(b.fewest([], 0) for b in blocks)
+    start = _below(blocks, [(0, None)] * len(blocks), [], -1, deadline)
+    if start is None:
+        return None
     heap = [(sum(k for k, _ in start), 0, (), start)]
     leaves: list[tuple[int, tuple]] = []
     nodes = 0
@@ -152,13 +154,25 @@ def search_tree(blocks: list[_Block], order: list[int], deadline: float):
         nodes += 1
         c = order[len(fixed)]
         for v in (0, 1):
-            now = list(zip(order, fixed + (v,)))
-            below = tuple(
-                (k, table) if table is not None and table[c] == v else b.fewest(now, k)
-                for b, (k, table) in zip(blocks, bounds)
-            )
+            below = _below(blocks, bounds, list(zip(order, fixed + (v,))), c, deadline)
+            if below is None:
+                return None
             heapq.heappush(heap, (sum(k for k, _ in below), 2 * nodes + v, fixed + (v,), below))
     return leaves, None, nodes
+
+
+def _below(blocks: list[_Block], bounds, fixed: list[tuple[int, int]], c: int, deadline: float):
+    """Each block's ``(bound, table)`` with the classes ``fixed``, the last of them ``c``
+    (-1: none), from its ``bounds`` above: kept when its table agrees on ``c`` (that
+    completion still fits), else solved from the bound above; None past ``deadline`` (a
+    block at stride 3 with every class free takes up to a second)."""
+    out = []
+    for b, (k, table) in zip(blocks, bounds):
+        if time.perf_counter() > deadline:
+            return None
+        kept = table is not None and c >= 0 and table[c] == fixed[-1][1]
+        out.append((k, table) if kept else b.fewest(fixed, k))
+    return tuple(out)
 
 
 def _answer(found: Identification, s: Samples, leaves, margin, details) -> Identification:
@@ -200,8 +214,12 @@ def narrow_by_tree(
     chosen = choose_blocks(s, of_window, count, seed)
     covered = _class_counts(s, np.array(chosen, dtype=np.int64), of_window, classes.count)
     order = [int(c) for c in np.argsort(-covered.sum(0), kind="stable")]
-    blocks = [_Block(_encoder(frames, s, x, of_window, boundary, moore_ot)) for x in chosen]
+    blocks: list[_Block] = []
     try:
+        for x in chosen:
+            if time.perf_counter() > deadline:
+                return found, None
+            blocks.append(_Block(_encoder(frames, s, x, of_window, boundary, moore_ot)))
         searched = search_tree(blocks, order, deadline)
     finally:
         for b in blocks:
