@@ -50,6 +50,9 @@ BLOCKS = "wide-blocks-decided"  # clean, unseen cells: the rules left open refut
 # by a mismatch where they decide (`blocks`)
 NOISY_BLOCKS = "noisy-blocks-by-winner-cost"  # noisy, unseen cells: the rules left open
 # judged on blocks by their fewest mismatches, the margin from the winner's (`noisy_blocks`)
+TREE = "tree-on-64-blocks"  # noisy, unseen cells, more than 6 classes open: every rule
+# judged on 64 blocks at once by branch and bound over the table, then the rules it leaves
+# judged as `NOISY_BLOCKS` (`tree`)
 SEEN = "64-final-rivals"  # fully seen: 64 rivals judged on all samples, not 32 (`exhaustive`)
 TAINT = "taint-blocks"  # outer-totalistic with unseen cells: the SAT proof after the search,
 # in what it left of the budget, blocks chosen where a rival could differ (`taint`)
@@ -199,7 +202,7 @@ def _route(family: str, stride: int, hidden: float = 0.0, noise: float = 0.0) ->
     if family == "outer-totalistic":
         route = OT_ROUTE_2 if stride == 2 else OT_ROUTE
         if hidden > 0:
-            route = f"{route}+{TAINT}+" + (BLOCKS if noise == 0 else NOISY_BLOCKS)
+            route = f"{route}+{TAINT}+" + (BLOCKS if noise == 0 else f"{TREE}+{NOISY_BLOCKS}")
         return route if hidden > 0 else f"{route}+{SEEN}"
     return ROUTE if stride >= 3 else STRIDE_2_ROUTE
 
@@ -211,8 +214,9 @@ def _stale(record: dict) -> bool:
     varied cones, narrowed on B, open samples completed, every rival refuted pairwise or
     jointly (`OT_ROUTE`; at stride 2 narrowing up to 32,768 rules, `OT_ROUTE_2`), with
     unseen cells the SAT proof's blocks chosen by taint (`TAINT`), and on clean data the rules
-    left open refuted block by block, tables fixed (`BLOCKS`), on noisy data judged on blocks
-    by fewest mismatches (`NOISY_BLOCKS`); fully seen, 64 rivals judged on all samples
+    left open refuted block by block, tables fixed (`BLOCKS`), on noisy data every rule judged
+    on blocks at once when more than 6 classes are open (`TREE`), then the rules left judged on
+    blocks by fewest mismatches (`NOISY_BLOCKS`); fully seen, 64 rivals judged on all samples
     (`SEEN`)."""
     stride = record["stride"]
     route = _route(record["family"], stride, record["hidden"], record["noise"])

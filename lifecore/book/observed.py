@@ -104,6 +104,7 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
     ``decidable`` (every rival rejected by an observer of every hidden cell,
     `discover.informed`), and over the runs not exact and unique: ``missed``,
     ``undecidable`` (a rival that observer could not reject: no answer could be unique),
+    ``named`` (decidable, and the answer is the hidden rule with some classes left open),
     ``undecidable_rivals`` (those runs' hidden rules and the entries their closest rival
     flips, each once, as "rule, entries flipped"),
     ``closest`` (over the decidable ones, the fewest extra mismatches of a closest rival) and
@@ -127,6 +128,7 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
         "decidable": sum(r["informed_decided"] for r in runs),
         "missed": len(missed),
         "undecidable": len(undecided),
+        "named": sum(r["exact"] and r["informed_decided"] for r in missed),
         "undecidable_rivals": sorted(
             {f"{r['rule']}, {r['informed_closest']} flipped" for r in undecided}
         ),

@@ -51,6 +51,7 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
             }
         ),
         bounded(_record("outer-totalistic", 2, 0.0, 0.1, True, "unique")),
+        bounded(_record("outer-totalistic", 2, 0.01, 0.2, True, "undetermined")),  # named
         bounded(
             {
                 **_record("outer-totalistic", 3, 0.0, 0.1, True, "unique"),
@@ -65,9 +66,9 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
     path.write_text(json.dumps({"runs": runs}))
     summary = goal_summary(path)
     # the undecidable run's closest rival (1) is not the decidable runs' closest (2)
-    assert summary == {"runs": 7, "exact": 3, "by_blocks": 1, "by_noisy_blocks": 1,
-                       "wrong": 0, "decidable": 6,
-                       "missed": 4, "undecidable": 1,
+    assert summary == {"runs": 8, "exact": 3, "by_blocks": 1, "by_noisy_blocks": 1,
+                       "wrong": 0, "decidable": 7,
+                       "missed": 5, "undecidable": 1, "named": 1,
                        "undecidable_rivals": ["B3/S23, S7+S8 flipped"],
                        "closest": 2, "truth_open_clean": (8, 8),
                        "truth_open_noisy": (30, 30)}  # fmt: skip
