@@ -76,7 +76,7 @@ class _Block:
         for k in range(start, self.size):
             if self.solver.solve(assumptions=assumptions + [-self.counter.rhs[k]]):
                 model = self.solver.get_model()
-                lits = range(2, 2 + self.enc.classes)
+                lits = (self.enc.table_literal(c) for c in range(self.enc.classes))
                 return k, tuple(int(model[lit - 1] > 0) for lit in lits)
         return self.size, None
 
