@@ -142,3 +142,21 @@ def test_blocks_never_call_a_wrong_rule_unique(seed, stride):
     if settled.unique:
         assert (OT.values(settled.rule) == truth).all()
     assert set(settled.undetermined) <= set(names)
+
+
+def test_rules_handed_over_are_judged_however_many_classes_they_differ_in():
+    # the rules a search over every table left (`tree`): a wrong first rule, 10 classes from
+    # the truth, gives way to it; past 2^6 rules, or one alone, nothing is claimed
+    truth = OT.values(parse_rule("B36/S23"))
+    full = np.asarray(simulate(soups(2, 24, 0.4, seed=7), OT.rule(truth), 6))
+    obs = observe(full, 2, hidden=0.2, noise=0.02, seed=7)
+    s = make_samples(obs, 2)
+    rules = _rules("B1/S45678", "B36/S23")
+    assert (rules[0] != rules[1]).sum() > 6
+    found = Identification(OT.rule(rules[0]), "outer-totalistic", "moore", False, 0, 9, 9,
+                           list(OT.names), 2)  # fmt: skip
+    settled = settle_open_noisy(obs, s, found, 1e12, "torus", count=16, rules=rules)
+    assert settled.unique and str(settled.rule) == "B36/S23"
+    many = np.repeat(rules[:1], 65, axis=0)
+    assert settle_open_noisy(obs, s, found, 1e12, "torus", rules=many) is found
+    assert settle_open_noisy(obs, s, found, 1e12, "torus", rules=rules[:1]) is found
