@@ -42,7 +42,14 @@ from .blocks import MOST_OPEN, likeliest_samples, near, open_rules, settled
 from .observed import HIDDEN, Samples
 from .verdict import Identification, required_margin
 
-__all__ = ["block_costs", "judge_on_blocks", "settle_open_noisy", "CERTIFICATE", "BLOCKS"]
+__all__ = [
+    "CostBlock",
+    "block_costs",
+    "judge_on_blocks",
+    "settle_open_noisy",
+    "CERTIFICATE",
+    "BLOCKS",
+]
 
 _SOLVER = "glucose4"
 BLOCKS = 64  # disjoint blocks scored (16 refuted the measured rival; 64 leave room)
@@ -52,12 +59,39 @@ CERTIFICATE = (
 )
 
 
-def _fewest(solver: Solver, fixed: list[int], rhs: list[int]) -> int:
-    """The least ``k`` such that some completion makes at most ``k`` mismatches."""
-    for k in range(len(rhs)):
-        if solver.solve(assumptions=fixed + [-rhs[k]]):
-            return k
-    return len(rhs)
+class CostBlock:
+    """The ``(2K+1) x (2K+1)`` observed targets around sample ``x`` of ``s`` (from
+    ``frames`` ``(N, T, H, W)``) encoded by ``encoder`` (`_cnf.ConeEncoder` or its count
+    form), in a solver with a totalizer over their mismatches; `fewest` under assumptions
+    on the table. Used one table at a time here, and with classes left free by `tree`."""
+
+    def __init__(self, frames, s: Samples, x: int, of_window, boundary: str, encoder=ConeEncoder):
+        k = s.stride
+        self.enc = encoder(frames, k, of_window, boundary)
+        n, t, i, j = (int(c) for c in s.where[x])
+        self.enc.add_block(n, t, i - k, j - k, 2 * k + 1)
+        wrong = [-lit if seen else lit for lit, seen in self.enc.targets.values()]  # mismatch
+        self.size = len(wrong)
+        self.counter = ITotalizer(lits=wrong, ubound=max(len(wrong), 1), top_id=self.enc.top)
+        self.solver = Solver(name=_SOLVER, bootstrap_with=self.enc.hard + self.counter.cnf.clauses)
+
+    def fewest(self, assumptions: list[int], start: int = 0) -> int:
+        """The least ``k >= start`` such that some completion (of the unseen cells, hidden
+        generations and any class not fixed by ``assumptions``) makes at most ``k``
+        mismatches; ``start`` is a bound already known."""
+        for k in range(start, self.size):
+            if self.solver.solve(assumptions=assumptions + [-self.counter.rhs[k]]):
+                return k
+        return self.size
+
+    def table(self) -> tuple[int, ...]:
+        """The class values of the completion the last successful `fewest` found."""
+        model = self.solver.get_model()
+        return tuple(int(model[self.enc.table_literal(c) - 1] > 0) for c in range(self.enc.classes))
+
+    def close(self) -> None:
+        self.solver.delete()
+        self.counter.delete()
 
 
 def block_costs(frames, s: Samples, x: int, classes, of_window, boundary="torus") -> np.ndarray:
@@ -65,20 +99,11 @@ def block_costs(frames, s: Samples, x: int, classes, of_window, boundary="torus"
     fewest mismatches on the ``(2K+1) x (2K+1)`` observed targets around sample ``x`` of
     ``s`` (from ``frames`` ``(N, T, H, W)``), over every value of their unseen input cells
     and hidden generations."""
-    k = s.stride
-    enc = ConeEncoder(frames, k, of_window, boundary)
-    n, t, i, j = (int(c) for c in s.where[x])
-    enc.add_block(n, t, i - k, j - k, 2 * k + 1)
-    wrong = [-lit if seen else lit for lit, seen in enc.targets.values()]  # true: mismatch
-    out = np.zeros(len(classes), np.int64)
-    if not wrong:
-        return out
-    counter = ITotalizer(lits=wrong, ubound=len(wrong), top_id=enc.top)
-    with Solver(name=_SOLVER, bootstrap_with=enc.hard + counter.cnf.clauses) as solver:
-        for r, values in enumerate(classes):
-            out[r] = _fewest(solver, enc.fixed_table(values), counter.rhs)
-    counter.delete()
-    return out
+    block = CostBlock(frames, s, x, of_window, boundary)
+    try:
+        return np.array([block.fewest(block.enc.fixed_table(v)) for v in classes], np.int64)
+    finally:
+        block.close()
 
 
 def _disjoint(ranked: list[int], s: Samples, count: int) -> list[int]:

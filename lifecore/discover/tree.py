@@ -34,20 +34,18 @@ import time
 from dataclasses import replace
 
 import numpy as np
-from pysat.card import ITotalizer
-from pysat.solvers import Solver
 
 from ..rules.families import window_classes
 from ._cnf import ConeEncoder, CountEncoder
 from ._kernel import count_tables
 from .blocks import near
 from .exhaustive import _uniform
+from .noisy_blocks import CostBlock
 from .observed import UNKNOWN, Samples
 from .verdict import Identification, required_margin
 
 __all__ = ["choose_blocks", "search_tree", "narrow_by_tree", "BLOCKS", "CERTIFICATE"]
 
-_SOLVER = "glucose4"
 BLOCKS = 64  # blocks of (2K+1)^2 targets (16 left 174 rules open at stride 2, 64 left 44)
 _CANDIDATES = 20000  # samples, fewest unseen first, that blocks are chosen among
 _ENOUGH = 3  # windows of a class in one block that count towards covering it
@@ -55,34 +53,6 @@ CERTIFICATE = (
     "within the noise bound: every other rule loses by the margin on blocks of targets "
     "(fewest mismatches over their unseen cells, branch and bound over the table)"
 )
-
-
-class _Block:
-    """One block's CNF in a solver, with a totalizer over its mismatches."""
-
-    def __init__(self, enc: ConeEncoder):
-        self.enc = enc
-        wrong = [-lit if seen else lit for lit, seen in enc.targets.values()]
-        self.size = len(wrong)
-        self.counter = ITotalizer(lits=wrong, ubound=max(len(wrong), 1), top_id=enc.top)
-        self.solver = Solver(name=_SOLVER, bootstrap_with=enc.hard + self.counter.cnf.clauses)
-
-    def fewest(self, fixed: list[tuple[int, int]], start: int) -> tuple[int, tuple | None]:
-        """``(k, table)``: the fewest mismatches (at least ``start``, a bound already known)
-        with the classes ``fixed`` ``[(class, value)]`` and every other free, and the table
-        of a completion that makes them (None when every target is wrong)."""
-        assumptions = [lit if v else -lit for lit, v in
-                       ((self.enc.table_literal(c), v) for c, v in fixed)]  # fmt: skip
-        for k in range(start, self.size):
-            if self.solver.solve(assumptions=assumptions + [-self.counter.rhs[k]]):
-                model = self.solver.get_model()
-                lits = (self.enc.table_literal(c) for c in range(self.enc.classes))
-                return k, tuple(int(model[lit - 1] > 0) for lit in lits)
-        return self.size, None
-
-    def close(self) -> None:
-        self.solver.delete()
-        self.counter.delete()
 
 
 def _class_counts(s: Samples, x: np.ndarray, of_window: np.ndarray, classes: int) -> np.ndarray:
@@ -121,15 +91,7 @@ def choose_blocks(s: Samples, of_window: np.ndarray, count: int, seed: int) -> l
     return chosen
 
 
-def _encoder(frames, s: Samples, x: int, of_window, boundary: str, moore_ot: bool):
-    k = s.stride
-    enc = (CountEncoder if moore_ot else ConeEncoder)(frames, k, of_window, boundary)
-    n, t, i, j = (int(c) for c in s.where[x])
-    enc.add_block(n, t, i - k, j - k, 2 * k + 1)
-    return enc
-
-
-def search_tree(blocks: list[_Block], order: list[int], deadline: float):
+def search_tree(blocks: list[CostBlock], order: list[int], deadline: float):
     """``(leaves, margin, nodes)`` or None past ``deadline``: ``leaves`` ``[(cost, table)]``
     the full tables within the margin of the least cost (least first), ``margin`` the least
     extra cost of any other rule (None when none was cut), each cost summed over ``blocks``;
@@ -162,7 +124,7 @@ def search_tree(blocks: list[_Block], order: list[int], deadline: float):
     return leaves, None, nodes
 
 
-def _below(blocks: list[_Block], bounds, fixed: list[tuple[int, int]], c: int, deadline: float):
+def _below(blocks: list[CostBlock], bounds, fixed: list[tuple[int, int]], c: int, deadline: float):
     """Each block's ``(bound, table)`` with the classes ``fixed``, the last of them ``c``
     (-1: none), from its ``bounds`` above: kept when its table agrees on ``c`` (that
     completion still fits), else solved from the bound above; None past ``deadline`` (a
@@ -171,8 +133,11 @@ def _below(blocks: list[_Block], bounds, fixed: list[tuple[int, int]], c: int, d
     for b, (k, table) in zip(blocks, bounds):
         if time.perf_counter() > deadline:
             return None
-        kept = table is not None and c >= 0 and table[c] == fixed[-1][1]
-        out.append((k, table) if kept else b.fewest(fixed, k))
+        if table is not None and c >= 0 and table[c] == fixed[-1][1]:
+            out.append((k, table))  # its completion still fits: the same bound
+            continue
+        k = b.fewest([b.enc.table_literal(f) * (1 if v else -1) for f, v in fixed], k)
+        out.append((k, b.table() if k < b.size else None))
     return tuple(out)
 
 
@@ -212,15 +177,16 @@ def narrow_by_tree(
     classes = window_classes(found.family, found.neighbourhood)
     of_window = np.asarray(classes.of_window, dtype=np.int64)
     moore_ot = (found.family, found.neighbourhood) == ("outer-totalistic", "moore")
+    encoder = CountEncoder if moore_ot else ConeEncoder
     chosen = choose_blocks(s, of_window, count, seed)
     covered = _class_counts(s, np.array(chosen, dtype=np.int64), of_window, classes.count)
     order = [int(c) for c in np.argsort(-covered.sum(0), kind="stable")]
-    blocks: list[_Block] = []
+    blocks: list[CostBlock] = []
     try:
         for x in chosen:
             if time.perf_counter() > deadline:
                 return found, None
-            blocks.append(_Block(_encoder(frames, s, x, of_window, boundary, moore_ot)))
+            blocks.append(CostBlock(frames, s, x, of_window, boundary, encoder))
         searched = search_tree(blocks, order, deadline)
     finally:
         for b in blocks:

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from lifecore import simulate
 from lifecore.data import soups
-from lifecore.discover._cnf import ConeEncoder
+from lifecore.discover.noisy_blocks import CostBlock
 from lifecore.discover.observed import Samples, make_samples, observe
-from lifecore.discover.tree import _Block, choose_blocks, narrow_by_tree, search_tree
+from lifecore.discover.tree import choose_blocks, narrow_by_tree, search_tree
 from lifecore.discover.verdict import Identification, required_margin
 from lifecore.rules import parse_rule
 from lifecore.rules.families import window_classes
@@ -29,14 +29,8 @@ def _observed(classes, values, stride, seed, size=16, noise=0.02, hidden=0.2):
     return observe(full, stride, hidden=hidden, noise=noise, seed=seed)
 
 
-def _blocks(obs, s: Samples, chosen, of_window) -> list[_Block]:
-    out = []
-    for x in chosen:
-        enc = ConeEncoder(obs, s.stride, of_window, "torus")
-        n, t, i, j = (int(c) for c in s.where[x])
-        enc.add_block(n, t, i - s.stride, j - s.stride, 2 * s.stride + 1)
-        out.append(_Block(enc))
-    return out
+def _blocks(obs, s: Samples, chosen, of_window) -> list[CostBlock]:
+    return [CostBlock(obs, s, x, of_window, "torus") for x in chosen]
 
 
 @settings(max_examples=4, deadline=None)
@@ -55,7 +49,7 @@ def test_the_tree_keeps_exactly_the_rules_within_the_margin(seed):
     order = list(rng.permutation(VN.count))
     leaves, margin, _ = search_tree(blocks, order, time.perf_counter() + 600)
     tables = [tuple((code >> np.arange(VN.count)) & 1) for code in range(1 << VN.count)]
-    cost = {t: sum(b.fewest(list(enumerate(t)), 0)[0] for b in blocks) for t in tables}
+    cost = {t: sum(b.fewest(b.enc.fixed_table(t)) for b in blocks) for t in tables}
     least = min(cost.values())
     kept = {t for t, c in cost.items() if c < least + required_margin(least)}
     assert {tuple(int(v) for v in t) for _, t in leaves} == {tuple(int(v) for v in t) for t in kept}
