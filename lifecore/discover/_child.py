@@ -13,7 +13,7 @@ from typing import Any
 
 from .result import DiscoveryError
 
-__all__ = ["TIMEOUT", "call_with_limit"]
+__all__ = ["TIMEOUT", "Pending", "call_with_limit"]
 
 TIMEOUT = "timeout"
 
@@ -25,25 +25,44 @@ def _run(fn: Callable, args: tuple, pipe) -> None:
         pipe.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
+class Pending:
+    """``fn(*args)`` running in a forked child while this process goes on: `result` waits
+    for its value, `cancel` kills it. Why: a search that needs one core can use the second
+    one meanwhile (`tree` beside the exhaustive search)."""
+
+    def __init__(self, fn: Callable, args: tuple):
+        context = multiprocessing.get_context("fork")
+        self._here, there = context.Pipe(duplex=False)
+        self._child = context.Process(target=_run, args=(fn, args, there))  # may fork in turn
+        self._child.start()
+        there.close()  # the child's end: a child that dies unannounced reads as end of file
+
+    def result(self, seconds: float) -> Any:
+        """The value, or `TIMEOUT` when ``seconds`` pass first (the child is then killed).
+        An exception in the child is raised here as a `DiscoveryError` naming it."""
+        try:
+            ready = seconds > 0 and self._here.poll(seconds)
+            status, value = self._here.recv() if ready else (TIMEOUT, None)
+        except EOFError:
+            status, value = "error", f"the child process ended with code {self._child.exitcode}"
+        finally:
+            self.cancel()
+        if status == "error":
+            raise DiscoveryError(f"the search failed in its process: {value}")
+        return TIMEOUT if status == TIMEOUT else value
+
+    def cancel(self) -> None:
+        """Kill the child (if it still runs) and free its pipe; safe to call twice."""
+        if self._child.is_alive():
+            self._child.terminate()
+        self._child.join()
+        self._here.close()
+
+
 def call_with_limit(fn: Callable, args: tuple, seconds: float) -> Any:
     """``fn(*args)`` in a forked child; its value, or `TIMEOUT` when ``seconds`` pass first
     (the child is killed). An exception in the child is raised here as a `DiscoveryError`
     naming it."""
     if seconds <= 0:
         return TIMEOUT
-    context = multiprocessing.get_context("fork")
-    here, there = context.Pipe(duplex=False)
-    child = context.Process(target=_run, args=(fn, args, there))  # not a daemon: RC2 forks
-    child.start()
-    there.close()  # the child's end: a child that dies unannounced reads as end of file
-    try:
-        status, value = here.recv() if here.poll(seconds) else (TIMEOUT, None)
-    except EOFError:
-        status, value = "error", f"the child process ended with code {child.exitcode}"
-    finally:
-        child.terminate()
-        child.join()
-        here.close()
-    if status == "error":
-        raise DiscoveryError(f"the search failed in its process: {value}")
-    return TIMEOUT if status == TIMEOUT else value
+    return Pending(fn, args).result(seconds)

@@ -197,3 +197,10 @@ class CountEncoder(ConeEncoder):
                 self.hard.append(at_k + [-out, lit])
                 self.hard.append(at_k + [out, -lit])
         return out
+
+
+def encoder_for(family: str, neighbourhood: str) -> type[ConeEncoder]:
+    """`CountEncoder` for outer-totalistic Moore rules (a sixth of the clauses at stride 3),
+    else `ConeEncoder`."""
+    moore_ot = (family, neighbourhood) == ("outer-totalistic", "moore")
+    return CountEncoder if moore_ot else ConeEncoder

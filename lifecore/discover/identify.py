@@ -13,7 +13,8 @@ checked one block of targets at a time, each table fixed: on a clean fit a block
 completion fits refutes a rule (`blocks`), on noisy data a rule must lose to the winner by
 the margin in fewest mismatches over many blocks (`noisy_blocks`). A noisy answer with more
 classes open first has every rule of its family judged on blocks at once, by branch and bound
-over the table (`tree`), when that ends within the budget.
+over the table (`tree`), when that ends within the budget: it starts beside the exhaustive
+search, on a second core, wherever it may be needed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Optional
 
 import numpy as np
 
+from ._pool import cores
 from .blocks import MOST_OPEN, settle_open
 from .exhaustive import search_outer_totalistic
 from .noisy_blocks import settle_open_noisy
@@ -30,7 +32,7 @@ from .observed import check_observed, make_samples
 from .result import DiscoveryError
 from .sat import search_sat
 from .separable import search_separable
-from .tree import narrow_by_tree
+from .tree import TreeBeside, narrow_by_tree
 from .verdict import Identification, required_margin
 
 __all__ = ["identify", "IDENTIFY_FAMILIES"]
@@ -62,6 +64,26 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
     if family != "outer-totalistic":
         return search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"])
     t0 = time.perf_counter()
+    tree = _tree_beside(frames, samples, hood, seed, how, t0)
+    try:
+        return _outer_totalistic(frames, samples, hood, seed, how, t0, tree)
+    finally:
+        if tree is not None:
+            tree.cancel()
+
+
+def _tree_beside(frames, samples, hood: str, seed: int, how: dict, t0: float):
+    """`tree` started beside the exhaustive search, on a second core, where it may be needed
+    (unseen cells at stride > 1); None where there is no second core."""
+    if not (samples.unknown > 0).any() or cores() < 2:
+        return None
+    end = t0 + (1 - _BLOCKS_LEAST) * how["budget_s"]
+    return TreeBeside(frames, samples, "outer-totalistic", hood, end, how["boundary"], seed)
+
+
+def _outer_totalistic(frames, samples, hood, seed, how, t0, tree) -> Identification:
+    """The outer-totalistic search at stride > 1: exhaustive, then on what it leaves open
+    the SAT proof, the tree (``tree`` when started beside it) and the blocks."""
     found = search_outer_totalistic(samples, hood, seed)
     if found.unique or not (samples.unknown > 0).any():
         return found
@@ -72,7 +94,7 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
     # (B12/S012345678 at stride 3 with 20% unseen: 18 classes open, the proof finds the truth)
     # in what the exhaustive search left of the budget (a quarter of it at least)
     left = max(how["budget_s"] - (time.perf_counter() - t0), _PROOF_LEAST * how["budget_s"])
-    exact = search_sat(frames, samples, family, how["boundary"], seed, left, hood,
+    exact = search_sat(frames, samples, "outer-totalistic", how["boundary"], seed, left, hood,
                        proof_only=True)  # fmt: skip
     better = exact.rule is not None and len(exact.undetermined) < len(found.undetermined)
     found = exact if better else found
@@ -81,7 +103,10 @@ def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Id
         # noisy, too many classes open: every rule judged on blocks at once, by branch and
         # bound over the table, in the budget left before the last blocks' share
         end = t0 + (1 - _BLOCKS_LEAST) * how["budget_s"]
-        found, rules = narrow_by_tree(frames, samples, found, end, how["boundary"], seed)
+        if tree is not None:
+            found, rules = tree.narrow(found)
+        else:
+            found, rules = narrow_by_tree(frames, samples, found, end, how["boundary"], seed)
     # a few classes open: each rule left checked block by block, tables fixed; on a clean
     # fit a block no completion fits refutes a rule, on noisy data rules lose by the margin
     end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])

@@ -37,7 +37,7 @@ from pysat.card import ITotalizer
 from pysat.solvers import Solver
 
 from ..rules.families import window_classes
-from ._cnf import ConeEncoder
+from ._cnf import ConeEncoder, encoder_for
 from .blocks import MOST_OPEN, likeliest_samples, near, open_rules, settled
 from .observed import HIDDEN, Samples
 from .verdict import Identification, required_margin
@@ -94,12 +94,14 @@ class CostBlock:
         self.counter.delete()
 
 
-def block_costs(frames, s: Samples, x: int, classes, of_window, boundary="torus") -> np.ndarray:
+def block_costs(
+    frames, s: Samples, x: int, classes, of_window, boundary="torus", encoder=ConeEncoder
+) -> np.ndarray:
     """``(R,)`` int: each rule of ``classes`` ``(R, C)`` (class values), table fixed, its
     fewest mismatches on the ``(2K+1) x (2K+1)`` observed targets around sample ``x`` of
     ``s`` (from ``frames`` ``(N, T, H, W)``), over every value of their unseen input cells
-    and hidden generations."""
-    block = CostBlock(frames, s, x, of_window, boundary)
+    and hidden generations; ``encoder`` as `CostBlock`'s."""
+    block = CostBlock(frames, s, x, of_window, boundary, encoder)
     try:
         return np.array([block.fewest(block.enc.fixed_table(v)) for v in classes], np.int64)
     finally:
@@ -157,13 +159,14 @@ def settle_open_noisy(
     if not 1 < len(rules) <= 2**MOST_OPEN:
         return found
     of_window = np.asarray(classes.of_window)
+    encoder = encoder_for(found.family, found.neighbourhood)  # 6 times as fast at stride 3
     seen = frames[frames != HIDDEN]
     ranked = likeliest_samples(rules[:, of_window], s, float(seen.mean()), set(), 16 * count)
     costs = []
     for x in _disjoint(ranked, s, count):
         if time.perf_counter() > deadline:
             break
-        costs.append(block_costs(frames, s, x, rules, of_window, boundary))
+        costs.append(block_costs(frames, s, x, rules, of_window, boundary, encoder))
     if not costs:
         return found
     win, refuted, gave = judge_on_blocks(np.array(costs))

@@ -30,23 +30,36 @@ the answer is then left as it was.
 from __future__ import annotations
 
 import heapq
+import multiprocessing
 import time
 from dataclasses import replace
 
 import numpy as np
 
 from ..rules.families import window_classes
-from ._cnf import ConeEncoder, CountEncoder
+from ._child import TIMEOUT, Pending
+from ._cnf import encoder_for
 from ._kernel import count_tables
+from ._pool import BlockPool, cores
 from .blocks import near
 from .exhaustive import _uniform
 from .noisy_blocks import CostBlock
 from .observed import UNKNOWN, Samples
 from .verdict import Identification, required_margin
 
-__all__ = ["choose_blocks", "search_tree", "narrow_by_tree", "BLOCKS", "CERTIFICATE"]
+__all__ = [
+    "choose_blocks",
+    "search_tree",
+    "search_blocks",
+    "narrow_by_tree",
+    "blocks_for",
+    "TreeBeside",
+    "BLOCKS",
+    "CERTIFICATE",
+]
 
-BLOCKS = 64  # blocks of (2K+1)^2 targets (16 left 174 rules open at stride 2, 64 left 44)
+BLOCKS = 64  # blocks of (2K+1)^2 targets at stride 2 (`blocks_for`)
+_GRACE_S = 10.0  # past the deadline: the last solves end, the answer comes back
 _CANDIDATES = 20000  # samples, fewest unseen first, that blocks are chosen among
 _ENOUGH = 3  # windows of a class in one block that count towards covering it
 CERTIFICATE = (
@@ -91,12 +104,12 @@ def choose_blocks(s: Samples, of_window: np.ndarray, count: int, seed: int) -> l
     return chosen
 
 
-def search_tree(blocks: list[CostBlock], order: list[int], deadline: float):
+def search_tree(blocks: BlockPool, order: list[int], deadline: float):
     """``(leaves, margin, nodes)`` or None past ``deadline``: ``leaves`` ``[(cost, table)]``
     the full tables within the margin of the least cost (least first), ``margin`` the least
     extra cost of any other rule (None when none was cut), each cost summed over ``blocks``;
     classes fixed in ``order``."""
-    start = _below(blocks, [(0, None)] * len(blocks), [], -1, deadline)
+    start = blocks.ask(_bound, [(0, None)] * blocks.size, [], -1, deadline=deadline)
     if start is None:
         return None
     heap = [(sum(k for k, _ in start), 0, (), start)]
@@ -117,28 +130,23 @@ def search_tree(blocks: list[CostBlock], order: list[int], deadline: float):
         nodes += 1
         c = order[len(fixed)]
         for v in (0, 1):
-            below = _below(blocks, bounds, list(zip(order, fixed + (v,))), c, deadline)
+            pairs = list(zip(order, fixed + (v,)))
+            below = blocks.ask(_bound, bounds, pairs, c, deadline=deadline)
             if below is None:
                 return None
             heapq.heappush(heap, (sum(k for k, _ in below), 2 * nodes + v, fixed + (v,), below))
     return leaves, None, nodes
 
 
-def _below(blocks: list[CostBlock], bounds, fixed: list[tuple[int, int]], c: int, deadline: float):
-    """Each block's ``(bound, table)`` with the classes ``fixed``, the last of them ``c``
-    (-1: none), from its ``bounds`` above: kept when its table agrees on ``c`` (that
-    completion still fits), else solved from the bound above; None past ``deadline`` (a
-    block at stride 3 with every class free takes up to a second)."""
-    out = []
-    for b, (k, table) in zip(blocks, bounds):
-        if time.perf_counter() > deadline:
-            return None
-        if table is not None and c >= 0 and table[c] == fixed[-1][1]:
-            out.append((k, table))  # its completion still fits: the same bound
-            continue
-        k = b.fewest([b.enc.table_literal(f) * (1 if v else -1) for f, v in fixed], k)
-        out.append((k, b.table() if k < b.size else None))
-    return tuple(out)
+def _bound(block: CostBlock, above: tuple, fixed: list[tuple[int, int]], c: int) -> tuple:
+    """The block's ``(bound, table)`` with the classes ``fixed``, the last of them ``c``
+    (-1: none), from its ``(bound, table)`` ``above``: kept when that table agrees on ``c``
+    (its completion still fits), else solved from the bound above."""
+    k, table = above
+    if table is not None and c >= 0 and table[c] == fixed[-1][1]:
+        return above
+    k = block.fewest([block.enc.table_literal(f) * (1 if v else -1) for f, v in fixed], k)
+    return k, block.table() if k < block.size else None
 
 
 def _answer(found: Identification, s: Samples, leaves, margin, details) -> Identification:
@@ -161,6 +169,61 @@ def _answer(found: Identification, s: Samples, leaves, margin, details) -> Ident
     )
 
 
+def blocks_for(stride: int) -> int:
+    """How many blocks the search scores at ``stride``. Fewer blocks bound each rule less
+    well, more cost more solves a node: at stride 3 (B12/S012345678, 1% noise, 20% unseen,
+    one core) 8 blocks took 129 nodes and 70 s, 12 took 77 and 65 s, 16 took 45 and 61 s,
+    32 took 79 nodes; at stride 2 a block is a fifth as dear, and 64 left 44 rules where
+    16 left 174."""
+    return BLOCKS if stride <= 2 else 16
+
+
+def search_blocks(
+    frames: np.ndarray,
+    s: Samples,
+    family: str,
+    neighbourhood: str,
+    deadline: float,
+    boundary: str = "torus",
+    seed: int = 0,
+    count: int | None = None,
+    workers: int | None = None,
+    widen=None,
+):
+    """``(leaves, margin, nodes, blocks)`` of `search_tree` over every outer-totalistic rule
+    on ``neighbourhood``, on ``count`` blocks (`blocks_for` the stride when None) chosen by
+    `choose_blocks`, split over ``workers`` processes (`_pool`; one a core when None, the
+    first alone until the Event ``widen`` is set); None when it does not end by
+    ``deadline`` (a ``time.perf_counter()``) or keeps no rule."""
+    classes = window_classes(family, neighbourhood)
+    of_window = np.asarray(classes.of_window, dtype=np.int64)
+    encoder = encoder_for(family, neighbourhood)
+    chosen = choose_blocks(s, of_window, count or blocks_for(s.stride), seed)
+    covered = _class_counts(s, np.array(chosen, dtype=np.int64), of_window, classes.count)
+    order = [int(c) for c in np.argsort(-covered.sum(0), kind="stable")]
+
+    def make(x: int) -> CostBlock:
+        return CostBlock(frames, s, x, of_window, boundary, encoder)
+
+    try:
+        with BlockPool(make, chosen, workers or cores(), deadline, widen) as blocks:
+            searched = search_tree(blocks, order, deadline)
+    except TimeoutError:  # the blocks were not built by the deadline
+        return None
+    return None if searched is None or not searched[0] else (*searched, len(chosen))
+
+
+def _narrowed(found: Identification, s: Samples, searched) -> tuple:
+    """``(answer, rules)`` from what `search_blocks` returned (module docstring)."""
+    if searched is None:
+        return found, None
+    leaves, margin, nodes, count = searched
+    details = {**found.details, "tree_blocks": count, "tree_nodes": nodes,
+               "tree_left": len(leaves)}  # fmt: skip
+    rules = np.array([table for _, table in leaves], dtype=np.uint8)
+    return _answer(found, s, leaves, margin, details), rules
+
+
 def narrow_by_tree(
     frames: np.ndarray,
     s: Samples,
@@ -168,33 +231,42 @@ def narrow_by_tree(
     deadline: float,
     boundary: str = "torus",
     seed: int = 0,
-    count: int = BLOCKS,
+    count: int | None = None,
+    workers: int | None = None,
 ) -> tuple[Identification, np.ndarray | None]:
     """``(answer, rules)``: ``found`` (an outer-totalistic answer) replaced by the branch and
     bound over every rule of its family on ``count`` blocks (module docstring), and the rules
     it leaves open ``(R, C)`` class values, the answer's first; or ``(found, None)`` when the
-    search does not end by ``deadline`` (a ``time.perf_counter()``)."""
-    classes = window_classes(found.family, found.neighbourhood)
-    of_window = np.asarray(classes.of_window, dtype=np.int64)
-    moore_ot = (found.family, found.neighbourhood) == ("outer-totalistic", "moore")
-    encoder = CountEncoder if moore_ot else ConeEncoder
-    chosen = choose_blocks(s, of_window, count, seed)
-    covered = _class_counts(s, np.array(chosen, dtype=np.int64), of_window, classes.count)
-    order = [int(c) for c in np.argsort(-covered.sum(0), kind="stable")]
-    blocks: list[CostBlock] = []
-    try:
-        for x in chosen:
-            if time.perf_counter() > deadline:
-                return found, None
-            blocks.append(CostBlock(frames, s, x, of_window, boundary, encoder))
-        searched = search_tree(blocks, order, deadline)
-    finally:
-        for b in blocks:
-            b.close()
-    if searched is None or not searched[0]:
-        return found, None
-    leaves, margin, nodes = searched
-    details = {**found.details, "tree_blocks": len(blocks), "tree_nodes": nodes,
-               "tree_left": len(leaves)}  # fmt: skip
-    rules = np.array([table for _, table in leaves], dtype=np.uint8)
-    return _answer(found, s, leaves, margin, details), rules
+    search does not end by ``deadline`` (a ``time.perf_counter()``). The blocks are split
+    over ``workers`` processes (`_pool`; default one a core)."""
+    searched = search_blocks(frames, s, found.family, found.neighbourhood, deadline, boundary,
+                             seed, count, workers)  # fmt: skip
+    return _narrowed(found, s, searched)
+
+
+class TreeBeside:
+    """`search_blocks` started now in a forked process, beside the caller's own search.
+
+    Why: the exhaustive search runs on one core, and whether the tree is needed is known
+    only after it (a noisy answer open in many classes). At stride 3 with 20% unseen the
+    exhaustive search takes about 45 s and the tree on 16 blocks about 60 s on one core:
+    one after the other they pass the budget, side by side they fit in it. The tree runs
+    on one worker until `narrow` is called, then on one a core."""
+
+    def __init__(self, frames, s: Samples, family: str, neighbourhood: str, deadline: float,
+                 boundary: str = "torus", seed: int = 0, count: int | None = None):  # fmt: skip
+        self.s, self.deadline = s, deadline
+        self.widen = multiprocessing.get_context("fork").Event()
+        args = (frames, s, family, neighbourhood, deadline, boundary, seed, count, cores(),
+                self.widen)  # fmt: skip
+        self.pending = Pending(search_blocks, args)
+
+    def narrow(self, found: Identification) -> tuple[Identification, np.ndarray | None]:
+        """As `narrow_by_tree`, waiting for the search until its deadline (and a grace)."""
+        self.widen.set()
+        searched = self.pending.result(self.deadline - time.perf_counter() + _GRACE_S)
+        return _narrowed(found, self.s, None if searched == TIMEOUT else searched)
+
+    def cancel(self) -> None:
+        """Stop the search (not needed, or answered already)."""
+        self.pending.cancel()

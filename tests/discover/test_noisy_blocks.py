@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from lifecore import simulate
 from lifecore.data import soups
+from lifecore.discover._cnf import ConeEncoder, CountEncoder
 from lifecore.discover.exhaustive import search_outer_totalistic
 from lifecore.discover.noisy_blocks import (
     CERTIFICATE,
@@ -44,10 +45,12 @@ def test_costs_of_a_block_with_a_flipped_cell_counted_by_hand():
     rules = _rules("B3/S23", "B3/S2")
     s = make_samples(frames, 1)
     x = int(np.flatnonzero((s.where == [0, 0, 3, 3]).all(1))[0])
-    assert block_costs(frames, s, x, rules, OT.of_window).tolist() == [1, 3]
+    for encoder in (ConeEncoder, CountEncoder):  # cases, and live neighbours counted
+        assert block_costs(frames, s, x, rules, OT.of_window, "torus", encoder).tolist() == [1, 3]
     frames[0, 0, 3, 3] = HIDDEN
     s = make_samples(frames, 1)
-    assert block_costs(frames, s, x, rules, OT.of_window).tolist() == [1, 1]
+    for encoder in (ConeEncoder, CountEncoder):
+        assert block_costs(frames, s, x, rules, OT.of_window, "torus", encoder).tolist() == [1, 1]
 
 
 def test_the_verdict_is_by_the_margin_of_the_winners_cost():

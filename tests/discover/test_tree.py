@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from lifecore import simulate
 from lifecore.data import soups
+from lifecore.discover._pool import BlockPool
 from lifecore.discover.noisy_blocks import CostBlock
 from lifecore.discover.observed import Samples, make_samples, observe
-from lifecore.discover.tree import choose_blocks, narrow_by_tree, search_tree
+from lifecore.discover.tree import TreeBeside, choose_blocks, narrow_by_tree, search_tree
 from lifecore.discover.verdict import Identification, required_margin
 from lifecore.rules import parse_rule
 from lifecore.rules.families import window_classes
@@ -29,8 +30,11 @@ def _observed(classes, values, stride, seed, size=16, noise=0.02, hidden=0.2):
     return observe(full, stride, hidden=hidden, noise=noise, seed=seed)
 
 
-def _blocks(obs, s: Samples, chosen, of_window) -> list[CostBlock]:
-    return [CostBlock(obs, s, x, of_window, "torus") for x in chosen]
+def _blocks(obs, s: Samples, chosen, of_window, workers=1) -> BlockPool:
+    def make(x):
+        return CostBlock(obs, s, x, of_window, "torus")
+
+    return BlockPool(make, chosen, workers, time.perf_counter() + 600)
 
 
 @settings(max_examples=4, deadline=None)
@@ -45,11 +49,12 @@ def test_the_tree_keeps_exactly_the_rules_within_the_margin(seed):
     obs = _observed(VN, truth, 2, seed % 1000)
     s = make_samples(obs, 2)
     of_window = np.asarray(VN.of_window)
-    blocks = _blocks(obs, s, choose_blocks(s, of_window, 3, seed), of_window)
+    chosen = choose_blocks(s, of_window, 3, seed)
     order = list(rng.permutation(VN.count))
-    leaves, margin, _ = search_tree(blocks, order, time.perf_counter() + 600)
-    tables = [tuple((code >> np.arange(VN.count)) & 1) for code in range(1 << VN.count)]
-    cost = {t: sum(b.fewest(b.enc.fixed_table(t)) for b in blocks) for t in tables}
+    with _blocks(obs, s, chosen, of_window) as blocks:
+        leaves, margin, _ = search_tree(blocks, order, time.perf_counter() + 600)
+        tables = [tuple((code >> np.arange(VN.count)) & 1) for code in range(1 << VN.count)]
+        cost = {t: sum(b.fewest(b.enc.fixed_table(t)) for b in blocks.local) for t in tables}
     least = min(cost.values())
     kept = {t for t, c in cost.items() if c < least + required_margin(least)}
     assert {tuple(int(v) for v in t) for _, t in leaves} == {tuple(int(v) for v in t) for t in kept}
@@ -94,8 +99,40 @@ def test_noisy_data_with_unseen_cells_leave_the_truth_among_the_rules_open():
     }
 
 
+def test_the_tree_beside_answers_as_the_tree_here():
+    # started in a forked process before the answer it narrows is known, on every core
+    obs = _observed(OT, OT.values(parse_rule("B36/S23")), 2, 7, size=24)
+    s = make_samples(obs, 2)
+    found = _found("B1/S4", 2)
+    here = narrow_by_tree(obs, s, found, time.perf_counter() + 300, count=16, workers=1)
+    beside = TreeBeside(obs, s, "outer-totalistic", "moore", time.perf_counter() + 300,
+                        count=16)  # fmt: skip
+    answer, rules = beside.narrow(found)
+    assert answer == here[0] and (rules == here[1]).all()
+    assert not beside.pending._child.is_alive()
+
+
 def test_past_the_deadline_the_answer_is_left_as_it_was():
     obs = _observed(OT, OT.values(parse_rule("B36/S23")), 2, 7)
     s = make_samples(obs, 2)
     found = _found("B1/S4", 2)
     assert narrow_by_tree(obs, s, found, time.perf_counter() - 1, count=4) == (found, None)
+    late = TreeBeside(obs, s, "outer-totalistic", "moore", time.perf_counter() - 1, count=4)
+    assert late.narrow(found) == (found, None)
+
+
+def test_blocks_split_over_two_workers_give_the_search_of_one():
+    # the same leaves, costs and margin whether the blocks are held here or by two forked
+    # workers (von Neumann, stride 2, 5 blocks: 3 to one worker, 2 to the other)
+    truth = VN.values(parse_rule("B2/S013V"))
+    obs = _observed(VN, truth, 2, 3)
+    s = make_samples(obs, 2)
+    of_window = np.asarray(VN.of_window)
+    chosen = choose_blocks(s, of_window, 5, seed=0)
+    order = list(range(VN.count))
+    searches = []
+    for workers in (1, 2):
+        with _blocks(obs, s, chosen, of_window, workers) as blocks:
+            assert blocks.workers == workers
+            searches.append(search_tree(blocks, order, time.perf_counter() + 600))
+    assert searches[0] == searches[1] and searches[0][0]
