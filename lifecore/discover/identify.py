@@ -107,6 +107,8 @@ def _outer_totalistic(frames, samples, hood, seed, how, t0, tree) -> Identificat
             found, rules = tree.narrow(found)
         else:
             found, rules = narrow_by_tree(frames, samples, found, end, how["boundary"], seed)
+    elif tree is not None:
+        tree.cancel()  # not needed: the second core is free for the blocks' stage
     # a few classes open: each rule left checked block by block, tables fixed; on a clean
     # fit a block no completion fits refutes a rule, on noisy data rules lose by the margin
     end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lifecore.discover._child import TIMEOUT, Pending
-from lifecore.discover._pool import BlockPool
+from lifecore.discover._pool import BlockPool, cores
 
 
 class _Block:
@@ -112,3 +112,17 @@ def test_workers_end_when_their_parent_is_killed():
     while not all(_ended(p) for p in workers) and time.perf_counter() - t0 < 10:
         time.sleep(0.1)
     assert all(_ended(p) for p in workers)
+
+
+def _pool_workers_in(results):
+    results.put((cores(), BlockPool(_Block, [0, 1], 2, time.perf_counter() + 60).workers))
+
+
+def test_a_daemonic_process_keeps_its_blocks_itself():
+    # a daemonic process (a worker of a user's multiprocessing.Pool) may not fork: one worker
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_pool_workers_in, args=(results,), daemon=True)
+    child.start()
+    assert results.get(timeout=30) == (1, 1)
+    child.join()

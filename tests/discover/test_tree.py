@@ -4,7 +4,9 @@ The truth: every rule's cost on the blocks one table at a time (von Neumann: 2^1
 which the branch and bound must reproduce; the rule that made the data; and the targets,
 which the choice of blocks must not look at."""
 
+import importlib
 import time
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import given, settings
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from lifecore import simulate
 from lifecore.data import soups
+from lifecore.discover import tree
 from lifecore.discover._pool import BlockPool
 from lifecore.discover.noisy_blocks import CostBlock
 from lifecore.discover.observed import Samples, make_samples, observe
@@ -20,6 +23,7 @@ from lifecore.discover.verdict import Identification, required_margin
 from lifecore.rules import parse_rule
 from lifecore.rules.families import window_classes
 
+identify_module = importlib.import_module("lifecore.discover.identify")  # not the function
 VN = window_classes("outer-totalistic", "vonneumann")
 OT = window_classes("outer-totalistic")
 
@@ -136,3 +140,44 @@ def test_blocks_split_over_two_workers_give_the_search_of_one():
             assert blocks.workers == workers
             searches.append(search_tree(blocks, order, time.perf_counter() + 600))
     assert searches[0] == searches[1] and searches[0][0]
+
+
+def _identify_with(monkeypatch, answer: Identification, obs):
+    """`identify` on ``obs`` (stride 2) with the exhaustive search answering ``answer`` and
+    the SAT proof finding nothing; the trees it started beside, and its answer."""
+    started = []
+
+    def beside(*args, **kwargs):
+        started.append(TreeBeside(*args, **kwargs))
+        return started[-1]
+
+    nothing = Identification(None, "outer-totalistic", "moore", False, None, 0, 0, [], 2)
+    monkeypatch.setattr(identify_module, "search_outer_totalistic", lambda *a: answer)
+    monkeypatch.setattr(identify_module, "search_sat", lambda *a, **k: nothing)
+    monkeypatch.setattr(identify_module, "TreeBeside", beside)
+    monkeypatch.setattr(identify_module, "cores", lambda: 2)
+    monkeypatch.setattr(tree, "blocks_for", lambda stride: 16)
+    found = identify_module.identify(obs, 2, "outer-totalistic", "moore", budget_s=120)
+    return started, found
+
+
+def test_identify_uses_the_tree_it_started_beside_its_search(monkeypatch):
+    # a noisy answer open in every class: the tree started beside the search replaces it,
+    # and the hidden rule agrees with the answer wherever the answer is not open
+    truth = OT.values(parse_rule("B36/S23"))
+    obs = _observed(OT, truth, 2, 7, size=24)
+    started, found = _identify_with(monkeypatch, _found("B1/S4", 2), obs)
+    assert len(started) == 1 and found.details["tree_blocks"] == 16
+    assert str(found.rule) != "B1/S4"
+    settled = [c for c, name in enumerate(OT.names) if name not in found.undetermined]
+    assert (OT.values(found.rule)[settled] == truth[settled]).all()
+    assert not started[0].pending._child.is_alive()
+
+
+def test_a_tree_not_needed_is_ended(monkeypatch):
+    # the search's answer is open in no class: the tree beside it is killed, not waited for
+    obs = _observed(OT, OT.values(parse_rule("B36/S23")), 2, 7, size=24)
+    unique = replace(_found("B36/S23", 2), unique=True, undetermined=[])
+    started, found = _identify_with(monkeypatch, unique, obs)
+    assert found.rule == parse_rule("B36/S23") and "tree_blocks" not in found.details
+    assert len(started) == 1 and not started[0].pending._child.is_alive()
