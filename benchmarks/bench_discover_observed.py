@@ -50,10 +50,11 @@ BLOCKS = "wide-blocks-decided"  # clean, unseen cells: the rules left open refut
 # by a mismatch where they decide (`blocks`)
 NOISY_BLOCKS = "noisy-blocks-by-winner-cost"  # noisy, unseen cells: the rules left open
 # judged on blocks by their fewest mismatches, the margin from the winner's (`noisy_blocks`)
-TREE = "tree-beside-the-search"  # noisy, unseen cells, more than 6 classes open: every rule
-# judged on blocks at once by branch and bound over the table (64 blocks at stride 2, 16 at
-# stride 3), started beside the exhaustive search on the second core, then the rules it
-# leaves judged as `NOISY_BLOCKS`, live neighbours counted in the encoding (`tree`)
+TREE = "tree-beside-the-search-cut"  # noisy, unseen cells, more than 6 classes open: every
+# rule judged on blocks at once by branch and bound over the table (64 blocks at stride 2, 16
+# at stride 3), started beside the exhaustive search on the second core, a node cut once its
+# blocks reach the margin past the least cost, then the rules it leaves judged as
+# `NOISY_BLOCKS`, live neighbours counted in the encoding (`tree`)
 SEEN = "64-final-rivals"  # fully seen: 64 rivals judged on all samples, not 32 (`exhaustive`)
 TAINT = "taint-blocks"  # outer-totalistic with unseen cells: the SAT proof after the search,
 # in what it left of the budget, blocks chosen where a rival could differ (`taint`)

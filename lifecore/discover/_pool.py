@@ -20,8 +20,9 @@ from typing import Any
 
 from .result import DiscoveryError
 
-__all__ = ["BlockPool", "cores"]
+__all__ = ["BlockPool", "cores", "ENOUGH"]
 
+ENOUGH = "enough"  # `BlockPool.ask` stopped early, as its caller asked
 _GRACE_S = 5.0  # past the deadline a worker may still be in one solve (up to a second)
 
 
@@ -94,38 +95,39 @@ class BlockPool:
             self.__exit__()
             raise TimeoutError
 
-    def ask(self, fn: Callable, parts: Sequence, *rest, deadline: float) -> tuple | None:
-        """``fn(block, part, *rest)`` for every block and its part, in the blocks' order;
-        None when any is None or past ``deadline`` (a `time.perf_counter()`). Each block
-        goes to the next worker free, so a slow solve does not hold the others up."""
+    def ask(self, fn: Callable, parts: Sequence, *rest, deadline: float, enough=None):
+        """``fn(block, part, *rest)`` for every block and its part, a tuple in the blocks'
+        order; None when any is None or past ``deadline`` (a `time.perf_counter()`). Each
+        block goes to the next worker free, so a slow solve does not hold the others up.
+        ``enough(i, answer)``, when given, is told each answer as it comes: once it returns
+        True no further block is asked, and the answer is `ENOUGH`."""
         if not self.pipes:
-            return _ask_here(self.local, fn, parts, rest, deadline)
+            return _ask_here(self.local, fn, parts, rest, deadline, enough)
         out: list = [None] * self.size
         waiting = list(range(self.size))[::-1]
-        busy = 0
+        busy, stop = 0, False
         pipes = self.pipes if self.widen is None or self.widen.is_set() else self.pipes[:1]
-        for pipe in pipes:
-            if waiting:
-                i = waiting.pop()
-                pipe.send((i, fn, parts[i], rest))
-                busy += 1
+        for pipe in pipes[: len(waiting)]:
+            i = waiting.pop()
+            pipe.send((i, fn, parts[i], rest))
+            busy += 1
         while busy:
             ready = wait(pipes, max(deadline - time.perf_counter(), 0.0) + _GRACE_S)
             if not ready:
                 return None
             for pipe in ready:
                 try:
-                    i, answer = pipe.recv()
+                    i, out[i] = pipe.recv()
                 except EOFError:
                     raise DiscoveryError("a worker holding blocks ended unexpectedly") from None
-                out[i] = answer
                 busy -= 1
+                stop = stop or (enough is not None and enough(i, out[i]))
                 late = time.perf_counter() > deadline
-                if waiting and not late and answer is not None:
+                if waiting and not (stop or late) and out[i] is not None:
                     i = waiting.pop()
                     pipe.send((i, fn, parts[i], rest))
                     busy += 1
-        return None if any(a is None for a in out) else tuple(out)
+        return ENOUGH if stop else None if any(a is None for a in out) else tuple(out)
 
     def _receive(self, pipe, deadline: float):
         """The worker's answer, or None when it does not come by ``deadline`` and a grace."""
@@ -155,15 +157,17 @@ class BlockPool:
             pipe.close()
 
 
-def _ask_here(blocks: list, fn: Callable, parts: Sequence, rest: tuple, deadline: float):
-    """``fn(block, part, *rest)`` for each block here; None past ``deadline``, checked
-    between blocks, or when any answer is None."""
+def _ask_here(blocks: list, fn: Callable, parts: Sequence, rest: tuple, deadline: float,
+              enough=None):  # fmt: skip
+    """`BlockPool.ask` for the blocks here, one after another; the deadline is checked
+    between blocks."""
     out = []
-    for block, part in zip(blocks, parts):
+    for i, (block, part) in enumerate(zip(blocks, parts)):
         if time.perf_counter() > deadline:
             return None
-        answer = fn(block, part, *rest)
-        if answer is None:
+        out.append(fn(block, part, *rest))
+        if out[-1] is None:
             return None
-        out.append(answer)
+        if enough is not None and enough(i, out[-1]):
+            return ENOUGH
     return tuple(out)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lifecore.discover._child import TIMEOUT, Pending
-from lifecore.discover._pool import BlockPool, cores
+from lifecore.discover._pool import ENOUGH, BlockPool, cores
 
 
 class _Block:
@@ -93,6 +93,26 @@ def test_a_missing_answer_or_the_deadline_ends_the_question(workers):
         assert pool.ask(_none_for_two, [0] * 4, deadline=_far()) is None
         assert pool.ask(_times, [1] * 4, deadline=time.perf_counter() - 1) is None
         assert pool.ask(_times, [1] * 4, deadline=_far()) == (0, 1, 2, 3)  # still answering
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_question_stops_once_its_caller_has_enough(workers):
+    # told each answer, the caller stops at the first of 30 or more: no block after it is
+    # asked (one worker: blocks 4 to 7 unasked), and the answer says it stopped
+    seen = []
+
+    def enough(i, answer):
+        seen.append(i)
+        return answer >= 30
+
+    with BlockPool(_Block, list(range(8)), workers, time.perf_counter() + 60) as pool:
+        assert pool.ask(_times, [10] * 8, deadline=_far(), enough=enough) == ENOUGH
+        assert len(seen) < 8 and 3 in seen
+        assert pool.ask(_times, [10] * 8, deadline=_far(), enough=lambda i, a: False) == tuple(
+            range(0, 80, 10)
+        )
+    if workers == 1:
+        assert seen == [0, 1, 2, 3]
 
 
 def _hold_workers(pids):
