@@ -48,7 +48,7 @@ def _serve(pipe, parents: list, make: Callable, xs: Sequence) -> None:
         while (question := pipe.recv()) is not None:
             i, fn, part, rest = question
             pipe.send((i, fn(blocks[i], part, *rest)))
-    except (EOFError, BrokenPipeError, KeyboardInterrupt):  # the parent has gone
+    except (EOFError, OSError, KeyboardInterrupt):  # the parent has gone (pipe closed or reset)
         pass
     finally:
         for b in blocks:
@@ -99,8 +99,8 @@ class BlockPool:
         """``fn(block, part, *rest)`` for every block and its part, a tuple in the blocks'
         order; None when any is None or past ``deadline`` (a `time.perf_counter()`). Each
         block goes to the next worker free, so a slow solve does not hold the others up.
-        ``enough(i, answer)``, when given, is told each answer as it comes: once it returns
-        True no further block is asked, and the answer is `ENOUGH`."""
+        ``enough(i, answer)``, when given, is told each answer as it comes until it returns
+        True: then no further block is asked, and the answer is `ENOUGH`."""
         if not self.pipes:
             return _ask_here(self.local, fn, parts, rest, deadline, enough)
         out: list = [None] * self.size

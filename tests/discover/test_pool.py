@@ -97,8 +97,8 @@ def test_a_missing_answer_or_the_deadline_ends_the_question(workers):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_question_stops_once_its_caller_has_enough(workers):
-    # told each answer, the caller stops at the first of 30 or more: no block after it is
-    # asked (one worker: blocks 4 to 7 unasked), and the answer says it stopped
+    # told each answer until it has enough, the caller stops at the first of 30 or more: no
+    # block after it is asked (one worker: blocks 4 to 7 unasked), and the answer says so
     seen = []
 
     def enough(i, answer):
@@ -107,7 +107,7 @@ def test_a_question_stops_once_its_caller_has_enough(workers):
 
     with BlockPool(_Block, list(range(8)), workers, time.perf_counter() + 60) as pool:
         assert pool.ask(_times, [10] * 8, deadline=_far(), enough=enough) == ENOUGH
-        assert len(seen) < 8 and 3 in seen
+        assert len(seen) < 8 and max(seen) >= 3  # stopped at some answer of 30 or more
         assert pool.ask(_times, [10] * 8, deadline=_far(), enough=lambda i, a: False) == tuple(
             range(0, 80, 10)
         )
