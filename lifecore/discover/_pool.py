@@ -131,9 +131,9 @@ class BlockPool:
 
     def _receive(self, pipe, deadline: float):
         """The worker's answer, or None when it does not come by ``deadline`` and a grace."""
-        wait = max(deadline - time.perf_counter(), 0.0) + _GRACE_S
+        seconds = max(deadline - time.perf_counter(), 0.0) + _GRACE_S
         try:
-            return pipe.recv() if pipe.poll(wait) else None
+            return pipe.recv() if pipe.poll(seconds) else None
         except EOFError:
             return None
 
