@@ -77,8 +77,13 @@ def _tree_beside(frames, samples, hood: str, seed: int, how: dict, t0: float):
     (unseen cells at stride > 1); None where there is no second core."""
     if not (samples.unknown > 0).any() or cores() < 2:
         return None
-    end = t0 + (1 - _BLOCKS_LEAST) * how["budget_s"]
-    return TreeBeside(frames, samples, "outer-totalistic", hood, end, how["boundary"], seed)
+    return TreeBeside(frames, samples, "outer-totalistic", hood, _tree_end(t0, how),
+                      how["boundary"], seed)  # fmt: skip
+
+
+def _tree_end(t0: float, how: dict) -> float:
+    """When the tree must end: before the last blocks' share of the budget."""
+    return t0 + (1 - _BLOCKS_LEAST) * how["budget_s"]
 
 
 def _outer_totalistic(frames, samples, hood, seed, how, t0, tree) -> Identification:
@@ -102,10 +107,10 @@ def _outer_totalistic(frames, samples, hood, seed, how, t0, tree) -> Identificat
     if found.mismatches > 0 and len(found.undetermined) > MOST_OPEN:
         # noisy, too many classes open: every rule judged on blocks at once, by branch and
         # bound over the table, in the budget left before the last blocks' share
-        end = t0 + (1 - _BLOCKS_LEAST) * how["budget_s"]
         if tree is not None:
             found, rules = tree.narrow(found)
         else:
+            end = _tree_end(t0, how)
             found, rules = narrow_by_tree(frames, samples, found, end, how["boundary"], seed)
     elif tree is not None:
         tree.cancel()  # not needed: the second core is free for the blocks' stage

@@ -125,8 +125,8 @@ def search_tree(blocks: BlockPool, order: list[int], deadline: float):
     nodes, cut, was_cut = 0, None, False
     while heap:
         cost, _, fixed, bounds = heapq.heappop(heap)
-        if cut is not None and cost >= cut:
-            return leaves, min(cost, cut) - leaves[0][0], nodes
+        if cut is not None and cost >= cut:  # a node cut early may have cost less than this
+            return leaves, (cut if was_cut else cost) - leaves[0][0], nodes
         if len(fixed) == len(order):
             table = [0] * len(order)
             for c, v in zip(order, fixed):
