@@ -276,8 +276,8 @@ class TreeBeside:
 
     Why: the exhaustive search runs on one core, and whether the tree is needed is known
     only after it (a noisy answer open in many classes). At stride 3 with 20% unseen the
-    exhaustive search takes about 45 s and the tree on 16 blocks about 60 s on one core:
-    one after the other they pass the budget, side by side they fit in it. The tree runs
+    exhaustive search takes about 45 s and the tree on 16 blocks about 42 s on one core
+    (B12/S012345678): one after the other they pass the budget, side by side they fit. The tree runs
     on one worker until `narrow` is called, then on one a core."""
 
     def __init__(self, frames, s: Samples, family: str, neighbourhood: str, deadline: float,
