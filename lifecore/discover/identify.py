@@ -84,8 +84,10 @@ def _settle_clean_sat(frames, samples, found: Identification, t0: float, how: di
     if found.rule is None or found.mismatches > 0 or not 0 < len(found.undetermined) <= MOST_OPEN:
         return found
     end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])
-    certificate = (f"{found.details['certificate']}; every rule differing from it only in the"
-                   " entries those left open refuted by a block of targets (SAT, tables fixed)")
+    certificate = (
+        f"{found.details['certificate']}; every rule differing from it only in the"
+        " entries those left open refuted by a block of targets (SAT, tables fixed)"
+    )
     return settle_open(frames, samples, found, end, how["boundary"], certificate)
 
 

@@ -6,6 +6,8 @@ checked by enumerating every completion of its unseen cells (benchmarks/results,
 "Rules left open refuted block by block"); and hand-computed mean-field expectations.
 """
 
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,6 +17,7 @@ from lifecore import simulate
 from lifecore.data import soups
 from lifecore.discover import blocks
 from lifecore.discover.blocks import expected_differing, refute_by_blocks, settle_open
+from lifecore.discover.identify import _settle_clean_sat
 from lifecore.discover.observed import UNKNOWN, make_samples, observe
 from lifecore.discover.verdict import Identification
 from lifecore.rules import parse_rule
@@ -103,3 +106,47 @@ def test_the_rule_that_made_the_data_is_never_refuted(seed, stride, hidden):
     rules = np.concatenate([truth[None], rivals])
     refuted = refute_by_blocks(obs, make_samples(obs, stride), rules, OT.of_window, 1e12, count=8)
     assert not refuted[0]
+
+
+ISO = window_classes("isotropic")
+_SINGLE = "single-entry rivals each lose by the noise margin (simulated)"
+
+
+@pytest.fixture(scope="module")
+def isotropic_unseen():
+    """The benchmark's isotropic rule of seed 0 at stride 3, clean, 20% unseen: handed the
+    truth, the single-entry certificate leaves B2n, S2n and S4e open (measured)."""
+    rule = parse_rule("B134-eknrz5ei6ikn7e8/S1e2-a3-in4knqrtw5aeinr6ae7c8")
+    obs = _observed(rule, 3, 0.2, 0)
+    return rule, obs, make_samples(obs, 3)
+
+
+def _iso_answer(rule, flip, undetermined, mismatches=0):
+    values = ISO.values(rule)
+    values[[ISO.names.index(name) for name in flip]] ^= 1
+    details = {"search": "relax", "certificate": _SINGLE}
+    return Identification(ISO.rule(values), "isotropic", "moore", False, 1, mismatches, 100,
+                          undetermined, 3, details=details)  # fmt: skip
+
+
+def test_an_isotropic_answers_open_entries_are_settled_by_blocks(isotropic_unseen):
+    # negative control: the answer named is wrong in S4e, one of its open entries; only the
+    # truth survives, and the certificate keeps saying how rivals beyond them were refuted
+    rule, obs, samples = isotropic_unseen
+    found = _iso_answer(rule, ["S4e"], ["B2n", "S2n", "S4e"])
+    settled = _settle_clean_sat(obs, samples, found, time.perf_counter(), {"budget_s": 60,
+                                "boundary": "torus"})  # fmt: skip
+    assert (ISO.values(settled.rule) == ISO.values(rule)).all()
+    assert settled.unique and settled.undetermined == []
+    assert settled.details["certificate"].startswith(_SINGLE)
+    assert "block" in settled.details["certificate"]
+
+
+@pytest.mark.parametrize("mismatches, undetermined", [(3, ["S4e"]), (0, ISO.names[:7])])
+def test_noisy_or_wide_open_isotropic_answers_are_left_as_they_are(
+    isotropic_unseen, mismatches, undetermined
+):
+    rule, obs, samples = isotropic_unseen
+    found = _iso_answer(rule, [], undetermined, mismatches)
+    how = {"budget_s": 60, "boundary": "torus"}
+    assert _settle_clean_sat(obs, samples, found, time.perf_counter(), how) is found

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from lifecore import step
 from lifecore.discover.observed import UNKNOWN, Samples, make_samples
-from lifecore.discover.relax import fit_relaxed, soft_generation
+from lifecore.discover.relax import _loss, fit_relaxed, soft_generation
 from lifecore.discover.sat import _fewest_unseen, search_sat
 from lifecore.rules.families import window_classes
 from lifecore.rules.windows import WINDOW_WEIGHTS
@@ -42,6 +42,38 @@ def test_one_soft_generation_of_zero_one_cells_is_the_simulators(seed, height, w
         torus=boundary == "torus",
     )
     assert np.array_equal(soft[0].numpy(), step(board, MAP.rule(table), boundary))
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    restarts=st.integers(1, 3),
+    boards=st.integers(1, 3),
+    boundary=st.sampled_from(["torus", "dead"]),
+)
+def test_restarts_fitted_side_by_side_are_each_the_restart_alone(seed, restarts, boards, boundary):
+    # a generation of several restarts at once, and the sum of their losses: each restart's
+    # boards through its own table, each restart's gradient the one it has alone
+    g = torch.Generator().manual_seed(seed)
+    alive = torch.rand(restarts, boards, 5, 6, generator=g, dtype=torch.float64)
+    tables = torch.rand(restarts, 512, generator=g, dtype=torch.float64)
+    together = soft_generation(alive, tables, torus=boundary == "torus")
+    for r in range(restarts):
+        alone = soft_generation(alive[r], tables[r], torus=boundary == "torus")
+        assert torch.allclose(together[r], alone, rtol=1e-12, atol=0)
+    index = torch.tensor(np.array(ISO.of_window, dtype=np.int64))
+    logits = torch.randn(restarts, ISO.count, generator=g, dtype=torch.float64)
+    targets = (torch.rand(restarts, boards, 5, 6, generator=g) < 0.5).double()
+    seen = torch.rand(restarts, boards, 5, 6, generator=g) < 0.8
+    args = (index, alive, targets, seen, 2, boundary == "torus")
+    logits.requires_grad_()
+    _loss(logits, *args).backward()
+    for r in range(restarts):
+        alone = logits.detach()[r : r + 1].clone().requires_grad_()
+        loss = _loss(alone, index, alive[r : r + 1], targets[r : r + 1], seen[r : r + 1],
+                     *args[-2:])  # fmt: skip
+        loss.backward()
+        assert torch.allclose(logits.grad[r], alone.grad[0], rtol=1e-9, atol=1e-15)
 
 
 def test_a_soft_generation_is_the_expectation_over_independent_cells():
