@@ -14,7 +14,7 @@ import numpy as np
 
 from ..data import soups
 from ..discover.blocks import CERTIFICATE as BLOCKS_CERTIFICATE
-from ..discover.identify import identify
+from ..discover.identify import OPEN_ENTRIES_BY_BLOCKS, identify
 from ..discover.noisy_blocks import CERTIFICATE as NOISY_BLOCKS_CERTIFICATE
 from ..discover.observed import observe
 from ..rules import parse_rule
@@ -100,7 +100,8 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
     """Counts over the benchmark's runs in the goal's region: ``runs``, ``exact`` (exact and
     unique), ``by_blocks`` (of those, the ones whose proof ended with the rules left open
     refuted block by block, `discover.blocks`; ``by_noisy_blocks`` the same on noisy data,
-    `discover.noisy_blocks`), ``wrong`` (a wrong rule called unique),
+    `discover.noisy_blocks`; ``by_entry_blocks`` an isotropic answer's open entries settled
+    so, `discover.identify`), ``wrong`` (a wrong rule called unique),
     ``decidable`` (every rival rejected by an observer of every hidden cell,
     `discover.informed`), and over the runs not exact and unique: ``missed``,
     ``undecidable`` (a rival that observer could not reject: no answer could be unique),
@@ -123,6 +124,10 @@ def goal_summary(path: Path = BENCHMARK) -> dict:
         ),
         "by_noisy_blocks": sum(
             ok and r.get("certificate") == NOISY_BLOCKS_CERTIFICATE for r, ok in zip(runs, met)
+        ),
+        "by_entry_blocks": sum(
+            ok and r.get("certificate", "").endswith(OPEN_ENTRIES_BY_BLOCKS)
+            for r, ok in zip(runs, met)
         ),
         "wrong": sum(not r["flag_correct"] for r in runs),
         "decidable": sum(r["informed_decided"] for r in runs),

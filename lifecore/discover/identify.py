@@ -40,6 +40,10 @@ __all__ = ["identify", "IDENTIFY_FAMILIES"]
 IDENTIFY_FAMILIES = ("auto", "outer-totalistic", "isotropic", "map")
 _HOODS = ("vonneumann", "hex", "moore")
 _PROOF_LEAST = 0.25  # of the budget, for the SAT proof after the exhaustive search
+OPEN_ENTRIES_BY_BLOCKS = (
+    "; every rule differing from it only in the entries those left open refuted by a block"
+    " of targets (SAT, tables fixed)"
+)  # what an isotropic or MAP certificate adds once its open entries are settled by blocks
 _BLOCKS_LEAST = 0.15  # of the budget, for the rules left open, checked block by block
 
 
@@ -84,10 +88,7 @@ def _settle_clean_sat(frames, samples, found: Identification, t0: float, how: di
     if found.rule is None or found.mismatches > 0 or not 0 < len(found.undetermined) <= MOST_OPEN:
         return found
     end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])
-    certificate = (
-        f"{found.details['certificate']}; every rule differing from it only in the"
-        " entries those left open refuted by a block of targets (SAT, tables fixed)"
-    )
+    certificate = found.details["certificate"] + OPEN_ENTRIES_BY_BLOCKS
     return settle_open(frames, samples, found, end, how["boundary"], certificate)
 
 

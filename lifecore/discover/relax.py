@@ -24,9 +24,9 @@ near 1/2) while the rounded table drifts on towards the truth: on three of the b
 four rules, clean, both of a pair of restarts reached it after 700 to 800 steps (on the
 fourth none came within 24 entries in 800 to 1,100), so a restart runs up to `_STEPS` =
 1,000. Two restarts are fitted side by side, as one batch (on 2 cores 38 ms a restart's
-step against 53 ms alone), and a restart that is done is replaced by a fresh one. At stride 2 (after the clean proof) it reaches the truth where
-annealing stalls behind noise and 20% unseen cells: the benchmark's 12 noisy isotropic runs
-at stride 2, 9 to 16 s each.
+step against 53 ms alone), and a restart that is done is replaced by a fresh one. At
+stride 2 (after the clean proof) it reaches the truth where annealing stalls behind noise
+and 20% unseen cells: the benchmark's 12 noisy isotropic runs at stride 2, 9 to 16 s each.
 """
 
 from __future__ import annotations

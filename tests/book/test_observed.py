@@ -4,6 +4,7 @@ import json
 
 from lifecore.book.observed import benchmark_rows, exact_runs, goal_summary
 from lifecore.discover.blocks import CERTIFICATE as BLOCKS_CERTIFICATE
+from lifecore.discover.identify import OPEN_ENTRIES_BY_BLOCKS
 from lifecore.discover.noisy_blocks import CERTIFICATE as NOISY_BLOCKS_CERTIFICATE
 
 
@@ -58,6 +59,12 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
                 "certificate": BLOCKS_CERTIFICATE,
             }
         ),
+        bounded(
+            {
+                **_record("isotropic", 3, 0.0, 0.2, True, "unique"),
+                "certificate": "single-entry rivals each lose" + OPEN_ENTRIES_BY_BLOCKS,
+            }
+        ),
         bounded(_record("outer-totalistic", 1, 0.0, 0.3, False, "unique")),  # 30% unseen: out
         bounded(_record("map", 1, 0.0, 0.0, True, "unique")),  # MAP: out
         bounded(_record("isotropic", 4, 0.0, 0.0, False, "unique")),  # stride 4: out
@@ -66,8 +73,8 @@ def test_goal_summary_counts_only_the_goal_region(tmp_path):
     path.write_text(json.dumps({"runs": runs}))
     summary = goal_summary(path)
     # the undecidable run's closest rival (1) is not the decidable runs' closest (2)
-    assert summary == {"runs": 8, "exact": 3, "by_blocks": 1, "by_noisy_blocks": 1,
-                       "wrong": 0, "decidable": 7,
+    assert summary == {"runs": 9, "exact": 4, "by_blocks": 1, "by_noisy_blocks": 1,
+                       "by_entry_blocks": 1, "wrong": 0, "decidable": 8,
                        "missed": 5, "undecidable": 1, "named": 1,
                        "undecidable_rivals": ["B3/S23, S7+S8 flipped"],
                        "closest": 2, "truth_open_clean": (8, 8),
