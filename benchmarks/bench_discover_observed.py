@@ -37,11 +37,11 @@ from lifecore.rules.families import window_classes
 
 OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
-ROUTE = "relaxed-pairs-relayed-then-blocks"  # SAT-route runs at stride >= 3 made before it are
-# re-run: the relaxed fit's restarts two at a time (one done, a fresh one in its place), up
-# to 1,000 steps, polished until the budget's end; a clean answer's few open entries refuted
-# block by block (`blocks`)
-STRIDE_2_ROUTE = "proof-then-relaxed-pairs-relayed-then-blocks"  # stride 2: clean proof (a
+ROUTE = "relaxed-pairs-then-blocks"  # SAT-route runs at stride >= 3 made before it are
+# re-run: the relaxed fit's restarts two at a time, as one batch, up to 1,000 steps,
+# polished until the budget's end; a clean answer's few open entries refuted block by block
+# (`blocks`)
+STRIDE_2_ROUTE = "proof-then-relaxed-pairs-then-blocks"  # stride 2: clean proof (a
 # consistent rival kept only once the neighbours of samples where it could differ, `taint`,
 # are encoded), the relaxed fit as `ROUTE`, annealing
 OT_ROUTE = "joint-clusters-certified"  # outer-totalistic at stride > 1: varied cones,
