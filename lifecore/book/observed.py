@@ -77,10 +77,24 @@ def benchmark_rows(path: Path = BENCHMARK) -> list[dict]:
     ]
 
 
-def exact_runs(rows: list[dict], family: str, stride: int) -> tuple[int, int]:
+def exact_runs(
+    rows: list[dict],
+    family: str,
+    stride: int,
+    noise: float | None = None,
+    unseen: float | None = None,
+) -> tuple[int, int]:
     """``(exact and unique, runs)`` over the `benchmark_rows` groups of ``family`` at
-    ``stride``, every noise and unseen fraction: what the prose states, computed."""
-    chosen = [r for r in rows if r["family"] == family and r["stride"] == stride]
+    ``stride``, every noise and unseen fraction unless ``noise`` or ``unseen`` names one:
+    what the prose states, computed."""
+    chosen = [
+        r
+        for r in rows
+        if r["family"] == family
+        and r["stride"] == stride
+        and noise in (None, r["noise"])
+        and unseen in (None, r["unseen"])
+    ]
     runs = sum(r["runs"] for r in chosen)
     return round(sum(r["runs"] * r["exact and unique"] for r in chosen)), runs
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-__all__ = ["plural", "count_phrase", "number_word", "join_words", "list_phrase"]
+__all__ = ["plural", "count_phrase", "number_word", "join_words", "list_phrase", "span_phrase"]
 
 #: Irregular plurals of nouns the book counts; anything else follows the regular rules.
 IRREGULAR = {"child": "children", "person": "people", "datum": "data", "matrix": "matrices"}
@@ -85,6 +85,16 @@ def list_phrase(items: Sequence[str], noun: str, none: str = "no") -> str:
     items = list(items)
     phrase = count_phrase(len(items), noun, zero=none)
     return f"{phrase} ({join_words(items)})" if items else phrase
+
+
+def span_phrase(low: int, high: int) -> str:
+    """ "8" when the span holds one count, "25 to 51" when it holds more: a range read from
+    runs that may have come down to one."""
+    _check_count(low)
+    _check_count(high)
+    if low > high:
+        raise ValueError(f"a span runs from low to high, got {low} to {high}")
+    return f"{low:,}" if low == high else f"{low:,} to {high:,}"
 
 
 def _check_count(n: int) -> None:

@@ -32,6 +32,9 @@ def test_benchmark_rows_group_runs_and_exact_runs_count_them(tmp_path):
     assert exact_runs(rows, "isotropic", 2) == (1, 1)
     assert exact_runs(rows, "map", 3) == (0, 1)
     assert exact_runs(rows, "outer-totalistic", 3) == (0, 0)
+    assert exact_runs(rows, "isotropic", 3, noise=0.0) == (1, 2)
+    assert exact_runs(rows, "isotropic", 3, noise=0.01, unseen=0.1) == (1, 2)
+    assert exact_runs(rows, "isotropic", 3, unseen=0.2) == (0, 0)
 
 
 def test_goal_summary_counts_only_the_goal_region(tmp_path):

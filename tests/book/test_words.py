@@ -4,7 +4,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lifecore.book.words import count_phrase, join_words, list_phrase, number_word, plural
+from lifecore.book.words import (
+    count_phrase,
+    join_words,
+    list_phrase,
+    number_word,
+    plural,
+    span_phrase,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +71,11 @@ def test_join_and_list_phrase():
     assert list_phrase([], "class") == "no class"
     assert list_phrase(["B6"], "class") == "1 class (B6)"
     assert list_phrase(["B6", "S0"], "class") == "2 classes (B6 and S0)"
+
+
+def test_span_phrase_names_one_count_once():
+    assert span_phrase(8, 8) == "8"
+    assert span_phrase(25, 51) == "25 to 51"
+    assert span_phrase(999, 1200) == "999 to 1,200"
+    with pytest.raises(ValueError):
+        span_phrase(5, 3)
