@@ -45,7 +45,7 @@ from .observed import HIDDEN
 
 __all__ = ["fit_relaxed", "soft_generation"]
 
-_STEPS = 1000  # Adam steps per restart at most (20% unseen at stride 3: the truth at 500-800)
+_STEPS = 1000  # Adam steps per restart at most (20% unseen at stride 3: the truth at 700-850)
 _TOGETHER = 2  # restarts fitted side by side (2 cores: 38 ms a restart's step, 53 alone)
 _BATCH = 32  # frame pairs per step and restart
 _LR = 0.1

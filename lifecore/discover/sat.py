@@ -455,7 +455,8 @@ def _relaxed_search(frames, samples: Samples, of_window, boundary, seed, deadlin
     consistent table reached once could be one of several), then certified by single-entry
     rivals. None when no two agreed. Restarts stop at ``deadline``; the tables they gave
     are polished until ``end`` (measured: at stride 3 with 20% unseen a pair of restarts
-    ended on the truth 75 s into a 90 s budget, and polishing both ran past 81 s)."""
+    ended on the truth 75 s into a 90 s budget; with the fit and its polish both ending at
+    81 s a benchmark run of that rule answered "none")."""
     check = samples.take(_fewest_unseen(samples, seed, _RELAX_CHECK))
     starts = fit_relaxed(frames, samples.stride, of_window, seed, deadline, boundary)
     winner, _, agreed = agree(starts, of_window, check, end)
