@@ -87,9 +87,8 @@ def _settle_clean_sat(frames, samples, found: Identification, t0: float, how: di
     one entry at a time, as before."""
     if found.rule is None or found.mismatches > 0 or not 0 < len(found.undetermined) <= MOST_OPEN:
         return found
-    end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])
     certificate = found.details["certificate"] + OPEN_ENTRIES_BY_BLOCKS
-    return settle_open(frames, samples, found, end, how["boundary"], certificate)
+    return settle_open(frames, samples, found, _blocks_end(t0, how), how["boundary"], certificate)
 
 
 def _tree_beside(frames, samples, hood: str, seed: int, how: dict, t0: float):
@@ -104,6 +103,12 @@ def _tree_beside(frames, samples, hood: str, seed: int, how: dict, t0: float):
 def _tree_end(t0: float, how: dict) -> float:
     """When the tree must end: before the last blocks' share of the budget."""
     return t0 + (1 - _BLOCKS_LEAST) * how["budget_s"]
+
+
+def _blocks_end(t0: float, how: dict) -> float:
+    """When the blocks' stage must end: at the budget, or after its share of it if less is
+    left."""
+    return max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])
 
 
 def _outer_totalistic(frames, samples, hood, seed, how, t0, tree) -> Identification:
@@ -136,13 +141,13 @@ def _outer_totalistic(frames, samples, hood, seed, how, t0, tree) -> Identificat
         tree.cancel()  # not needed: the second core is free for the blocks' stage
     # a few classes open: each rule left checked block by block, tables fixed; on a clean
     # fit a block no completion fits refutes a rule, on noisy data rules lose by the margin
-    end = max(t0 + how["budget_s"], time.perf_counter() + _BLOCKS_LEAST * how["budget_s"])
     if rules is not None:  # the rules the tree left, however many classes they differ in
+        end = _blocks_end(t0, how)
         return settle_open_noisy(frames, samples, found, end, how["boundary"], rules=rules)
     if not 0 < len(found.undetermined) <= MOST_OPEN:
         return found
     settle = settle_open if found.mismatches == 0 else settle_open_noisy
-    return settle(frames, samples, found, end, how["boundary"])
+    return settle(frames, samples, found, _blocks_end(t0, how), how["boundary"])
 
 
 def _settled(found: list[Identification]) -> bool:
