@@ -92,7 +92,7 @@ def test_a_soft_generation_is_the_expectation_over_independent_cells():
 def test_the_relaxed_fit_reaches_a_random_isotropic_rule_at_stride_three():
     rule = _random_rule(11)
     obs = _observed(rule, stride=3, noise=0.0, n=16, size=32, frames=20, seed=11)
-    # restarts run in pairs, up to 1,000 steps: 103 s with other work beside it (measured)
+    # restarts run in pairs, up to 1,500 steps of 8 frame pairs (a pair at most 36 s alone)
     tables = fit_relaxed(obs, 3, ISO.of_window, seed=0, deadline=time.perf_counter() + 400)
     truth = ISO.values(rule)
     assert any((next(tables) == truth).all() for _ in range(3))  # a restart can stall
