@@ -39,8 +39,8 @@ OUT = Path(__file__).parent / "results" / "discover_observed.json"
 BUDGET = 90.0  # seconds per SAT search (isotropic, MAP at stride > 1)
 ROUTE = "relaxed-pairs-of-8-to-0.95-then-blocks"  # SAT-route runs at stride >= 3 made before
 # it are re-run: the relaxed fit's restarts two at a time, as one batch, 8 frame pairs a step,
-# up to 1,500 steps, until 95% of the budget, polished until its end; a clean answer's few open entries refuted
-# block by block (`blocks`)
+# up to 1,500 steps, until 95% of the budget, polished until its end; a clean answer's few
+# open entries refuted block by block (`blocks`)
 STRIDE_2_ROUTE = "proof-then-relaxed-pairs-of-8-then-blocks"  # stride 2: clean proof (a
 # consistent rival kept only once the neighbours of samples where it could differ, `taint`,
 # are encoded), the relaxed fit as `ROUTE` (every run ended before 90% of the budget),
