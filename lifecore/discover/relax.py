@@ -14,26 +14,30 @@ unseen targets are left out of the loss. Fitted by Adam on binary cross-entropy 
 observed next frame from a table near "copy the middle cell", a restart either leaves the
 plateau where every prediction is 1/2 and falls onto a table, or stays there; the rounded
 table is then only a *candidate*, polished and certified as `anneal`'s are (`sat`).
+
 Measured by hand on the benchmark's four isotropic rules at stride 3 with 1% noise, fully
 seen (`discover_observed.md`): 12 of 12 restarts reached the truth, 13 to 18 s each on 2
-cores. Learning rate 0.3 reached it in 2 of 6 (1.0 lean), 6 of 6 (0.5 lean) on two of the
-rules; tables near 1/2 (no lean) in 4 of 9, clean. Unseen cells slow the fit: at 10% with
-1% noise restarts of 300 steps ended 4 to 27 entries off (by hand), which the polish closes
-on 3 of 4 rules in the benchmark. At 20% unseen the loss stays near 0.69 (most predictions
-near 1/2) while the rounded table drifts on towards the truth, about as fast per step
-whatever the batch (Adam's steps are normalised): on the benchmark's first isotropic rule,
-clean, a pair of restarts reached it after 1,000 steps with 16 frame pairs a step and 13 and
-0 entries off after 800 with 32, in 47 s against 68. So a step takes `_BATCH` = 8 pairs (24
-ms for a pair of restarts on 2 cores): on three of the benchmark's four rules, clean, both
-restarts of a pair reached the truth after 1,000 to 1,400 steps, 23 to 34 s (on the fourth
-none came within 34 entries in 1,400), so a restart runs up to `_STEPS` = 1,500. The same
-batch reached the truth on noisy data fully seen after 200 steps and at 10% unseen after
-800 (measured by hand). Two restarts are fitted side by side, as one batch; a pair ends
-when neither table has changed for 50 steps (with each restart ended at its own first such
-pause and replaced, the benchmark's first rule, clean, was not found in the budget:
-measured). At stride 2 (after the clean proof) it reaches the
-truth where annealing stalls behind noise and 20% unseen cells: the benchmark's 12 noisy
-isotropic runs at stride 2, 9 to 16 s each.
+cores (32 frame pairs a step, as then). Learning rate 0.3 reached it in 2 of 6 (1.0 lean), 6
+of 6 (0.5 lean) on two of the rules; tables near 1/2 (no lean) in 4 of 9, clean. Unseen
+cells slow the fit: at 10% with 1% noise restarts of 300 steps ended 4 to 27 entries off (by
+hand), which the polish closes on 3 of 4 rules in the benchmark.
+
+At 20% unseen the loss stays near 0.69 (most predictions near 1/2) while the rounded table
+drifts on towards the truth, about as fast per step whatever the batch (Adam's steps are
+normalised): on the benchmark's first isotropic rule, clean, a pair of restarts reached it
+after 1,000 steps with 16 frame pairs a step and 13 and 0 entries off after 800 with 32, in
+47 s against 68. So a step takes `_BATCH` = 8 pairs (24 ms for a pair of restarts on 2
+cores): on three of the benchmark's four rules, clean, both restarts of a pair reached the
+truth after 1,000 to 1,400 steps, 23 to 34 s (on the fourth none came within 34 entries in
+1,400), so a restart runs up to `_STEPS` = 1,500. The same batch reached the truth on noisy
+data fully seen after 200 steps and at 10% unseen after 800 (measured by hand). Two restarts
+are fitted side by side, as one batch; a pair ends when neither table has changed for 50
+steps (with each restart ended at its own first such pause and replaced, the benchmark's
+first rule, clean, was not found in the budget: measured).
+
+At stride 2 (after the clean proof) it reaches the truth where annealing stalls behind noise
+and 20% unseen cells: the benchmark's 12 noisy isotropic runs at stride 2, 4.8 to 6.8 s each
+(7.9 to 11.4 s with 32 pairs a step).
 """
 
 from __future__ import annotations
