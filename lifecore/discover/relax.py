@@ -23,17 +23,17 @@ cells slow the fit: at 10% with 1% noise restarts of 300 steps ended 4 to 27 ent
 hand), which the polish closes on 3 of 4 rules in the benchmark.
 
 At 20% unseen the loss stays near 0.69 (most predictions near 1/2) while the rounded table
-drifts on towards the truth, about as fast per step whatever the batch (Adam's steps are
-normalised): on the benchmark's first isotropic rule, clean, a pair of restarts reached it
-after 1,000 steps with 16 frame pairs a step and 13 and 0 entries off after 800 with 32, in
-47 s against 68. So a step takes `_BATCH` = 8 pairs (24 ms for a pair of restarts on 2
-cores): on three of the benchmark's four rules, clean, both restarts of a pair reached the
-truth after 1,000 to 1,400 steps, 23 to 34 s (on the fourth none came within 34 entries in
-1,400), so a restart runs up to `_STEPS` = 1,500. The same batch reached the truth on noisy
-data fully seen after 200 steps and at 10% unseen after 800 (measured by hand). Two restarts
-are fitted side by side, as one batch; a pair ends when neither table has changed for 50
-steps (with each restart ended at its own first such pause and replaced, the benchmark's
-first rule, clean, was not found in the budget: measured).
+drifts on towards the truth, about as far per step with few frame pairs a step as with many
+(measured on the benchmark's first isotropic rule, clean: a pair of restarts was 13 and 0
+entries off after 800 steps of 32 pairs, 68 s; on the truth after 1,000 steps of 16, 47 s; 0
+and 1 entries off after 1,000 steps of 8, 23 s). So a step takes `_BATCH` = 8 pairs (24 ms
+for a pair of restarts on 2 cores): on three of the benchmark's four rules, clean, both
+restarts of a pair reached the truth after 1,000 to 1,400 steps, 23 to 34 s (on the fourth
+none came within 34 entries in 1,400), so a restart runs up to `_STEPS` = 1,500. The same
+batch reached the truth on noisy data fully seen after 200 steps and at 10% unseen after 800
+(measured by hand). Two restarts are fitted side by side, as one batch; a pair ends when
+neither table has changed for 50 steps (with each restart ended at its own first such pause
+and replaced, the benchmark's first rule, clean, was not found in the budget: measured).
 
 At stride 2 (after the clean proof) it reaches the truth where annealing stalls behind noise
 and 20% unseen cells: the benchmark's 12 noisy isotropic runs at stride 2, 4.8 to 6.8 s each
@@ -55,7 +55,7 @@ from .observed import HIDDEN
 __all__ = ["fit_relaxed", "soft_generation"]
 
 _STEPS = 1500  # Adam steps per restart at most (20% unseen at stride 3: the truth at 1,000-1,400)
-_TOGETHER = 2  # restarts fitted side by side (2 cores, 32 pairs: 38 ms a restart's step, 53 alone)
+_TOGETHER = 2  # restarts fitted side by side (2 cores, 8 pairs a step: 24 ms for the pair)
 _BATCH = 8  # frame pairs per step and restart (module docstring)
 _LR = 0.1
 _INIT_STD = 0.5  # random part of the starting logits
